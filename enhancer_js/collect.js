@@ -1,0 +1,184 @@
+/*
+ * collect.js: finds the questions on a page and reads the learner's answers.
+ *
+ * A question is numbered as printed. Its number comes, in this order, from:
+ *   data-question on the control or an ancestor ("7", or "10-11" / "10_11" for a pair),
+ *   a name such as "q7", "question7" or "7" ("q10_11" stands for questions 10 and 11),
+ *   an id such as "q7", "q36_input" or "q7-answer".
+ * Answers: a radio group gives its checked value, checkboxes the list of checked values, a select
+ * its value, a text box or textarea its text, a contenteditable its text. Nothing given is null.
+ */
+(function () {
+  'use strict';
+  var NS = window.__ieltsRecorderNS;
+
+  var CONTROLS =
+    'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset])' +
+    ':not([type=image]):not([type=file]), select, textarea, [contenteditable=""], [contenteditable=true]';
+  var NAME_RE = /^(?:q|question|ans|answer)?[-_]?(\d{1,3})(?:[-_](\d{1,3}))?$/i;
+  var ID_RE = /^(?:q|question)[-_]?(\d{1,3})(?:[-_](?:input|answer|select|text|box|field))?$/i;
+
+  function range(first, last) {
+    var a = parseInt(first, 10);
+    var b = last === undefined || last === null ? a : parseInt(last, 10);
+    if (!(b >= a) || b - a > 9) b = a;
+    var out = [];
+    for (var i = a; i <= b; i++) out.push(String(i));
+    return out;
+  }
+
+  function fromDataQuestion(el) {
+    var holder = el.closest('[data-question]');
+    if (!holder) return null;
+    var m = /^\s*(\d{1,3})(?:\s*[-_,]\s*(\d{1,3}))?\s*$/.exec(holder.getAttribute('data-question'));
+    return m ? range(m[1], m[2]) : null;
+  }
+
+  // The question numbers one control answers, or null when it is not a question.
+  NS.questionIdsOf = function (el) {
+    var ids = fromDataQuestion(el);
+    if (ids) return ids;
+    var name = el.getAttribute('name');
+    var m = name && NAME_RE.exec(name);
+    if (m) return range(m[1], m[2]);
+    var id = el.getAttribute('id');
+    m = id && ID_RE.exec(id);
+    if (m) return range(m[1]);
+    return null;
+  };
+
+  function kindOf(el) {
+    if (el.isContentEditable && !('value' in el)) return 'editable';
+    var tag = el.tagName.toLowerCase();
+    if (tag === 'select') return 'select';
+    if (tag === 'textarea') return 'text';
+    var type = (el.getAttribute('type') || 'text').toLowerCase();
+    if (type === 'radio' || type === 'checkbox') return type;
+    return 'text';
+  }
+
+  var TFNG = ['TRUE', 'FALSE', 'NOT GIVEN'];
+  var YNNG = ['YES', 'NO', 'NOT GIVEN'];
+
+  function sameSet(values, family) {
+    var upper = values.map(function (v) { return String(v).trim().toUpperCase(); });
+    return upper.length === family.length && family.every(function (f) { return upper.indexOf(f) >= 0; });
+  }
+
+  function inferType(kind, values) {
+    if (sameSet(values, TFNG)) return 'true_false_not_given';
+    if (sameSet(values, YNNG)) return 'yes_no_not_given';
+    if (kind === 'radio') return 'multiple_choice';
+    if (kind === 'checkbox') return 'multiple_choice_multi';
+    if (kind === 'select') return 'matching';
+    return 'completion';
+  }
+
+  NS.cssPath = function (el) {
+    if (el.id && document.querySelectorAll('#' + CSS.escape(el.id)).length === 1) {
+      return '#' + CSS.escape(el.id);
+    }
+    var parts = [];
+    var node = el;
+    while (node && node.nodeType === 1 && node !== document.documentElement) {
+      if (node !== el && node.id && document.querySelectorAll('#' + CSS.escape(node.id)).length === 1) {
+        parts.unshift('#' + CSS.escape(node.id));
+        break;
+      }
+      var tag = node.tagName.toLowerCase();
+      var index = 1;
+      var sib = node.previousElementSibling;
+      while (sib) {
+        if (sib.tagName === node.tagName) index++;
+        sib = sib.previousElementSibling;
+      }
+      parts.unshift(tag + ':nth-of-type(' + index + ')');
+      node = node.parentElement;
+    }
+    return parts.join(' > ');
+  };
+
+  // Every question on the page, in page order: {ids, kind, type, controls[]}.
+  NS.findQuestions = function (root) {
+    var byKey = {};
+    var order = [];
+    var controls = (root || document).querySelectorAll(CONTROLS);
+    for (var i = 0; i < controls.length; i++) {
+      var el = controls[i];
+      if (el.closest('[data-ielts-ignore]')) continue;
+      var ids = NS.questionIdsOf(el);
+      if (!ids) continue;
+      var key = ids.join(',');
+      if (!byKey[key]) {
+        byKey[key] = { ids: ids, kind: kindOf(el), controls: [] };
+        order.push(key);
+      }
+      byKey[key].controls.push(el);
+    }
+    return order.map(function (key) {
+      var q = byKey[key];
+      var values = optionValues(q);
+      var holder = q.controls[0].closest('[data-qtype]');
+      q.type = holder ? holder.getAttribute('data-qtype') : inferType(q.kind, values);
+      q.options = values;
+      return q;
+    });
+  };
+
+  function optionValues(q) {
+    if (q.kind === 'radio' || q.kind === 'checkbox') {
+      return q.controls.map(function (c) { return c.value; });
+    }
+    if (q.kind === 'select') {
+      var out = [];
+      var opts = q.controls[0].options;
+      for (var i = 0; i < opts.length; i++) if (opts[i].value !== '') out.push(opts[i].value);
+      return out;
+    }
+    return [];
+  }
+
+  function readOne(q) {
+    var c = q.controls;
+    if (q.kind === 'radio') {
+      for (var i = 0; i < c.length; i++) if (c[i].checked) return c[i].value;
+      return null;
+    }
+    if (q.kind === 'checkbox') {
+      var picked = [];
+      for (var j = 0; j < c.length; j++) if (c[j].checked) picked.push(c[j].value);
+      return picked;
+    }
+    if (q.kind === 'editable') {
+      var t = (c[0].innerText || c[0].textContent || '').trim();
+      return t === '' ? null : t;
+    }
+    var v = c[0].value;
+    return v === '' || v === null || v === undefined ? null : String(v);
+  }
+
+  // {questionId: answer} for every question on the page.
+  NS.readAnswers = function (questions) {
+    var out = {};
+    (questions || NS.findQuestions()).forEach(function (q) {
+      var value = readOne(q);
+      q.ids.forEach(function (id) { out[id] = value; });
+    });
+    return out;
+  };
+
+  // What a scripted learner needs to answer through real input events.
+  NS.describe = function () {
+    return NS.findQuestions().map(function (q) {
+      return {
+        ids: q.ids,
+        kind: q.kind,
+        type: q.type,
+        options: q.controls.map(function (c, i) {
+          return { selector: NS.cssPath(c), value: q.options[i] === undefined ? null : q.options[i] };
+        }),
+        values: q.options,
+      };
+    });
+  };
+})();

@@ -1,0 +1,45 @@
+/*
+ * core.js: the enhancer's namespace, its configuration and the one way out to the recorder.
+ *
+ * The recorder injects, into every frame and before any page script runs:
+ *   1. a one-line JSON prelude: window.__IELTS_RECORDER_CONFIG__ = {...};
+ *   2. core.js, collect.js, key.js, enhancer.js, in that order.
+ * Each file only adds functions to the namespace; enhancer.js starts the work, once per document.
+ */
+(function () {
+  'use strict';
+  var NS = (window.__ieltsRecorderNS = window.__ieltsRecorderNS || {});
+  var config = window.__IELTS_RECORDER_CONFIG__ || {};
+
+  NS.config = {
+    binding: config.binding || '__ieltsRecorderSend',
+    version: config.version || '0',
+    progressThrottleMs: config.progressThrottleMs || 100,
+    heartbeatMs: config.heartbeatMs || 15000,
+  };
+
+  // One token per document, so the recorder can keep the order of each document's messages
+  // apart from a reloaded page's or a popup's.
+  NS.docToken = Math.random().toString(36).slice(2) + Date.now().toString(36);
+
+  NS.now = function () {
+    return Date.now();
+  };
+
+  NS.hasBinding = function () {
+    return typeof window[NS.config.binding] === 'function';
+  };
+
+  // Send one envelope as one JSON string. Returns false when there is no recorder to talk to
+  // (the page was opened on its own) so callers can carry on unchanged.
+  NS.post = function (envelope) {
+    if (!NS.hasBinding()) return false;
+    try {
+      var result = window[NS.config.binding](NS.docToken, JSON.stringify(envelope));
+      if (result && typeof result.catch === 'function') result.catch(function () {});
+      return true;
+    } catch (err) {
+      return false;
+    }
+  };
+})();

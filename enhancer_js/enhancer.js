@@ -1,0 +1,236 @@
+/*
+ * enhancer.js: starts the enhancer once per document and speaks protocol version 1.
+ *
+ * The recorder calls window.__ieltsRecorder.receive(json) with INIT_SESSION; the page answers
+ * SESSION_READY and session_started, then session_progress on every answer change (throttled, and
+ * at once on `change`) and as a heartbeat while the learner is active, and session_completed once
+ * per attempt when it sees the learner submit.
+ */
+(function () {
+  'use strict';
+  var NS = window.__ieltsRecorderNS;
+  if (!NS || document.__ieltsRecorderStarted) return; // twice-injected is harmless
+  document.__ieltsRecorderStarted = true;
+
+  var SUBMIT_RE = /\b(submit|finish|check\s+(my\s+)?answers|grade|mark\s+(my\s+)?answers|end\s+test)\b/i;
+  var SCORE_RE = /(\d+(?:\.\d+)?)\s*(?:\/|out\s+of)\s*(\d+(?:\.\d+)?)/i;
+
+  var state = {
+    sessionId: null,
+    examId: null,
+    seq: 0,
+    startedAt: NS.now(),
+    lastSent: {},
+    current: null,
+    completed: false,
+    pendingTimer: null,
+    activeSinceBeat: false,
+  };
+
+  function envelope(type, data) {
+    return { v: 1, type: type, sessionId: state.sessionId, seq: state.seq++, ts: NS.now(), data: data };
+  }
+
+  function send(type, data) {
+    if (!state.sessionId) return false;
+    return NS.post(envelope(type, data));
+  }
+
+  function elapsed() {
+    return Math.max(0, (NS.now() - state.startedAt) / 1000);
+  }
+
+  function questionTypes(questions) {
+    var out = {};
+    questions.forEach(function (q) {
+      q.ids.forEach(function (id) { out[id] = q.type; });
+    });
+    return out;
+  }
+
+  function answered(answers) {
+    var n = 0;
+    Object.keys(answers).forEach(function (id) {
+      var v = answers[id];
+      if (Array.isArray(v) ? v.length : v !== null && String(v).trim() !== '') n++;
+    });
+    return n;
+  }
+
+  function flushProgress(force) {
+    state.pendingTimer = null;
+    if (!state.sessionId || state.completed) return;
+    var answers = NS.readAnswers();
+    var changed = {};
+    var any = false;
+    Object.keys(answers).forEach(function (id) {
+      if (JSON.stringify(answers[id]) !== JSON.stringify(state.lastSent[id])) {
+        changed[id] = answers[id];
+        any = true;
+      }
+    });
+    if (!any && !force) return;
+    if (send('session_progress', {
+      answers: changed,
+      currentQuestion: state.current,
+      answeredQuestions: answered(answers),
+      totalQuestions: Object.keys(answers).length,
+      elapsed: elapsed(),
+    })) {
+      Object.keys(changed).forEach(function (id) { state.lastSent[id] = changed[id]; });
+    }
+  }
+
+  function scheduleProgress(immediate) {
+    if (immediate) {
+      if (state.pendingTimer) clearTimeout(state.pendingTimer);
+      flushProgress(false);
+      return;
+    }
+    if (!state.pendingTimer) {
+      state.pendingTimer = setTimeout(function () { flushProgress(false); }, NS.config.progressThrottleMs);
+    }
+  }
+
+  function noteTarget(target) {
+    if (!target || !target.closest) return;
+    var ids = NS.questionIdsOf(target);
+    if (ids) state.current = ids[0];
+  }
+
+  function onAnswerEvent(event) {
+    noteTarget(event.target);
+    state.activeSinceBeat = true;
+    scheduleProgress(event.type === 'change');
+  }
+
+  function readPageScore() {
+    var el = document.querySelector('[data-ielts-score], #score, .score, #result, .result, #results');
+    if (!el) return null;
+    var m = SCORE_RE.exec(el.textContent || '');
+    if (!m) return null;
+    var score = parseFloat(m[1]);
+    var total = parseFloat(m[2]);
+    return total > 0 && score <= total ? { score: score, total: total } : null;
+  }
+
+  function complete(answersAtSubmit) {
+    if (state.completed || !state.sessionId) return;
+    state.completed = true;
+    if (state.pendingTimer) clearTimeout(state.pendingTimer);
+    // Let the page's own grading run first so its displayed score can be read.
+    setTimeout(function () {
+      var found = NS.extractKey();
+      send('session_completed', {
+        answers: answersAtSubmit,
+        answerKey: found.key,
+        keySource: found.source,
+        elapsed: elapsed(),
+        pageScore: readPageScore(),
+      });
+    }, 50);
+  }
+
+  function isSubmitControl(el) {
+    var button = el && el.closest && el.closest('button, input[type=submit], input[type=button], [role=button], [data-ielts-submit]');
+    if (!button) return null;
+    if (button.hasAttribute('data-ielts-submit')) return button;
+    var label = [button.id, button.getAttribute('name'), button.value, button.textContent].join(' ');
+    return SUBMIT_RE.test(label) ? button : null;
+  }
+
+  function onClick(event) {
+    state.activeSinceBeat = true;
+    noteTarget(event.target);
+    // Read the answers now, in the capture phase, before the page's handler can change them.
+    if (isSubmitControl(event.target)) complete(NS.readAnswers());
+  }
+
+  function onSubmit() {
+    complete(NS.readAnswers());
+  }
+
+  function ready() {
+    var questions = NS.findQuestions();
+    var ids = [];
+    questions.forEach(function (q) { ids = ids.concat(q.ids); });
+    var found = NS.extractKey();
+    send('SESSION_READY', {
+      sessionId: state.sessionId,
+      examId: state.examId,
+      url: String(location.href).slice(0, 4000),
+      title: String(document.title || '').slice(0, 500),
+      questionIds: ids,
+      questionTypes: questionTypes(questions),
+      keyFound: !!found.key,
+    });
+    send('session_started', {
+      examId: state.examId,
+      sessionId: state.sessionId,
+      metadata: { keySource: found.source, recorderVersion: NS.config.version },
+    });
+    state.lastSent = {};
+    flushProgress(false); // anything typed before the recorder said hello
+  }
+
+  function whenDomReady(fn) {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn, { once: true });
+    else fn();
+  }
+
+  function receive(raw) {
+    var msg;
+    try {
+      msg = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    } catch (err) {
+      return false;
+    }
+    if (!msg || msg.v !== 1 || msg.type !== 'INIT_SESSION' || !msg.data) return false;
+    if (state.sessionId === msg.data.sessionId) {
+      whenDomReady(ready); // asked again (a reload of the recorder's side): answer again
+      return true;
+    }
+    state.sessionId = msg.data.sessionId;
+    state.examId = msg.data.examId;
+    state.startedAt = NS.now() - ((msg.data.resume && msg.data.resume.elapsedSeconds) || 0) * 1000;
+    whenDomReady(ready);
+    return true;
+  }
+
+  document.addEventListener('input', onAnswerEvent, true);
+  document.addEventListener('change', onAnswerEvent, true);
+  document.addEventListener('click', onClick, true);
+  document.addEventListener('submit', onSubmit, true);
+  document.addEventListener('focusin', function (e) { noteTarget(e.target); }, true);
+  ['keydown', 'mousemove', 'scroll', 'touchstart'].forEach(function (name) {
+    document.addEventListener(name, function () { state.activeSinceBeat = true; }, { capture: true, passive: true });
+  });
+  setInterval(function () {
+    if (state.activeSinceBeat && !state.completed) {
+      state.activeSinceBeat = false;
+      flushProgress(true); // a heartbeat: progress with no changed answers
+    }
+  }, NS.config.heartbeatMs);
+  window.addEventListener('pagehide', function () { flushProgress(false); });
+
+  function submitTarget() {
+    var marked = document.querySelector('[data-ielts-submit]');
+    if (marked) return NS.cssPath(marked);
+    var candidates = document.querySelectorAll('button, input[type=submit], input[type=button], [role=button]');
+    for (var i = 0; i < candidates.length; i++) {
+      if (isSubmitControl(candidates[i])) return NS.cssPath(candidates[i]);
+    }
+    return null;
+  }
+
+  window.__ieltsRecorder = {
+    submitTarget: submitTarget,
+    receive: receive,
+    describe: NS.describe,
+    answers: function () { return NS.readAnswers(); },
+    key: NS.extractKey,
+    state: function () {
+      return { sessionId: state.sessionId, seq: state.seq, completed: state.completed };
+    },
+  };
+})();

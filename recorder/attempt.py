@@ -1,0 +1,101 @@
+"""A finished session becomes a practice record: marked, banded and validated."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from . import __version__
+from .bands import band_for
+from .catalog import Exam
+from .protocol import KeyValue
+from .record import AnswerDetail, PracticeRecord, RecordMetadata, RecordStatus, TypePerformance
+from .scoring import mark_attempt
+from .session import Session
+
+
+def build_record(
+    session: Session,
+    exam: Exam,
+    *,
+    key: Mapping[str, KeyValue] | None,
+    key_source: str | None,
+    browser: str = "",
+) -> PracticeRecord:
+    """The record of ``session``: every question the page declared, marked against ``key``."""
+    status: RecordStatus = "completed" if session.state == "completed" else _status(session)
+    question_ids = session.question_ids or sorted(session.answers, key=_numeric)
+    marking = mark_attempt(session.answers, key, question_ids, session.question_types)
+    score = marking.score
+    total = marking.total
+    band: float | None = None
+    estimated = False
+    if score is not None and total:
+        band, estimated = band_for(score, exam.module, out_of=total)
+    completion = session.completion
+    page_score = completion.pageScore if completion else None
+    now = session.clock.now()
+    answers = [
+        AnswerDetail(
+            questionId=mark.questionId,
+            userAnswer=mark.userAnswer,
+            correctAnswer=_shown(mark.accepted),
+            isCorrect=mark.isCorrect,
+            questionType=mark.questionType,
+            reason=mark.reason,
+            timeSpent=session.answer_times.get(mark.questionId),
+        )
+        for mark in marking.marks
+    ]
+    return PracticeRecord(
+        id=f"record_{session.session_id}",
+        examId=exam.id,
+        sessionId=session.session_id,
+        title=exam.title,
+        type=exam.type,
+        startTime=session.start_time,
+        endTime=now,
+        duration=round(session.elapsed(), 3),
+        status=status,
+        score=score,
+        totalQuestions=total,
+        correctAnswers=score,
+        accuracy=round(score / total, 4) if score is not None and total else None,
+        band=band,
+        answers=answers,
+        questionTypePerformance={
+            qtype: TypePerformance(
+                correct=earned, total=possible, accuracy=round(earned / possible, 4) if possible else 0
+            )
+            for qtype, (earned, possible) in marking.per_type.items()
+        },
+        metadata=RecordMetadata(
+            examTitle=exam.title,
+            category=exam.part,
+            frequency=exam.frequency,
+            url=session.url,
+            keySource=key_source,
+            browser=browser,
+            recorderVersion=__version__,
+            interruptionReason=session.interruption_reason,
+            bandEstimated=estimated,
+            pageScore=page_score.score if page_score else None,
+            pageTotal=page_score.total if page_score else None,
+        ),
+        createdAt=now,
+    )
+
+
+def _status(session: Session) -> RecordStatus:
+    if session.state in ("timeout", "error"):
+        return session.state  # type: ignore[return-value]
+    return "interrupted"
+
+
+def _shown(accepted: tuple[str, ...]) -> str | list[str] | None:
+    if not accepted:
+        return None
+    return accepted[0] if len(accepted) == 1 else list(accepted)
+
+
+def _numeric(qid: str) -> tuple[int, str]:
+    return (int(qid), qid) if qid.isdigit() else (10**6, qid)

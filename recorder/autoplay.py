@@ -1,0 +1,151 @@
+"""A scripted learner: plans answers (pure) and gives them through real input events.
+
+Strategies: ``key`` answers every question from the page's answer key, ``blank`` submits with
+nothing, ``random[:SEED]`` picks reproducible answers. Answers are given with Playwright's
+check, fill and select_option (and typed key by key into contenteditable elements), never by
+setting DOM values from script, so the page's own listeners see what a learner's input causes.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .browser import Control, ExamPage
+from .errors import SessionError
+from .protocol import AnswerValue, KeyValue
+from .scoring import canonical_answer
+
+StrategyName = Literal["key", "blank", "random"]
+
+#: Words a random learner types into completion boxes it does not answer from the key.
+RANDOM_WORDS = ("river", "market", "seven", "library", "energy", "north", "winter", "glass")
+
+
+@dataclass(frozen=True)
+class Strategy:
+    name: StrategyName
+    seed: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> Strategy:
+        """``key``, ``blank``, ``random`` or ``random:SEED``."""
+        match = re.fullmatch(r"(key|blank|random)(?::(-?\d+))?", text.strip())
+        if not match or (match.group(2) is not None and match.group(1) != "random"):
+            raise SessionError(f"unknown autoplay strategy {text!r}: use key, blank or random[:SEED]")
+        name: StrategyName = match.group(1)  # type: ignore[assignment]
+        return cls(name, int(match.group(2) or 0))
+
+    def __str__(self) -> str:
+        return f"random:{self.seed}" if self.name == "random" else self.name
+
+
+@dataclass(frozen=True)
+class Step:
+    """One input action: ``check``/``fill``/``select``/``type`` on a control."""
+
+    action: Literal["check", "fill", "select", "type"]
+    frame: int
+    selector: str
+    value: str = ""
+
+
+def _match_option(control: Control, wanted: str) -> tuple[str, str | None] | None:
+    for selector, value in control.options:
+        if value is not None and value.strip().casefold() == wanted.strip().casefold():
+            return selector, value
+    return None
+
+
+def _key_letters(control: Control, key: Mapping[str, KeyValue]) -> list[str]:
+    letters: list[str] = []
+    for qid in control.ids:
+        entry = key.get(qid)
+        values = entry if isinstance(entry, list) else [entry] if entry else []
+        for value in values:
+            if value not in letters:
+                letters.append(value)
+    return letters[: len(control.ids)] if len(control.ids) > 1 else letters
+
+
+def plan(
+    controls: Sequence[Control], strategy: Strategy, key: Mapping[str, KeyValue] | None
+) -> list[Step]:
+    """The input actions a scripted learner performs, in page order."""
+    if strategy.name == "blank":
+        return []
+    if strategy.name == "key" and not key:
+        raise SessionError("autoplay 'key' needs an answer key, and this page has none the recorder can read")
+    rng = random.Random(strategy.seed)
+    steps: list[Step] = []
+    for control in controls:
+        values = list(control.values) or [v for _, v in control.options if v is not None]
+        if strategy.name == "key":
+            assert key is not None
+            wanted = _key_letters(control, key)
+        elif control.kind in ("radio", "select"):
+            wanted = [rng.choice(values)] if values else []
+        elif control.kind == "checkbox":
+            wanted = rng.sample(values, min(len(values), len(control.ids)))
+        else:
+            from_key = key.get(control.ids[0]) if key else None
+            choices = list(RANDOM_WORDS) + ([canonical_answer(from_key)] if from_key else [])
+            wanted = [rng.choice(choices)]
+        steps.extend(_steps_for(control, wanted, key))
+    return steps
+
+
+def _steps_for(control: Control, wanted: list[str], key: Mapping[str, KeyValue] | None) -> list[Step]:
+    if not wanted:
+        return []
+    if control.kind in ("radio", "checkbox"):
+        out = []
+        for letter in wanted:
+            found = _match_option(control, canonical_answer(letter))
+            if found:
+                out.append(Step("check", control.frame, found[0]))
+        return out
+    selector = control.options[0][0]
+    text = canonical_answer(wanted[0])
+    if control.kind == "select":
+        chosen = [v for v in control.values if v.strip().casefold() == text.strip().casefold()]
+        return [Step("select", control.frame, selector, chosen[0])] if chosen else []
+    if control.kind == "editable":
+        return [Step("type", control.frame, selector, text)]
+    return [Step("fill", control.frame, selector, text)]
+
+
+def planned_answers(steps: Sequence[Step], controls: Sequence[Control]) -> dict[str, AnswerValue]:
+    """What the page will report once ``steps`` are done: used to check the scorer independently."""
+    by_selector = {sel: (c, val) for c in controls for sel, val in c.options}
+    answers: dict[str, AnswerValue] = {qid: ([] if c.kind == "checkbox" else None) for c in controls for qid in c.ids}
+    for step in steps:
+        control, value = by_selector[step.selector]
+        for qid in control.ids:
+            if step.action == "check" and control.kind == "checkbox":
+                current = answers[qid]
+                assert isinstance(current, list)
+                answers[qid] = [*current, value or ""]
+            elif step.action == "check":
+                answers[qid] = value
+            else:
+                answers[qid] = step.value
+    return answers
+
+
+async def play(page: ExamPage, steps: Sequence[Step], *, submit: bool = True) -> None:
+    """Perform ``steps`` through real input events, then press the page's submit button."""
+    for step in steps:
+        if step.action == "check":
+            await page.check(step.frame, step.selector)
+        elif step.action == "fill":
+            await page.fill(step.frame, step.selector, step.value)
+        elif step.action == "select":
+            await page.select(step.frame, step.selector, step.value)
+        else:
+            await page.type_into(step.frame, step.selector, step.value)
+    if submit:
+        await page.submit()

@@ -1,0 +1,149 @@
+"""The receiving end of the binding: checks, validates and orders page messages for the session.
+
+A message is accepted only if it comes from a frame of the exam's own origin, is under the size
+limit, fits the flood allowance, parses as protocol version 1, carries this session's id and a
+``seq`` above the last one seen from the same document. Everything else is counted and logged
+with its reason, and never raises out of :meth:`Bridge.receive`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlparse
+
+from .errors import ProtocolError, SessionError
+from .protocol import (
+    MAX_MESSAGE_BYTES,
+    PageMessage,
+    SessionCompleted,
+    SessionErrorMessage,
+    SessionPaused,
+    SessionProgress,
+    SessionReady,
+    SessionResumed,
+    SessionStarted,
+    parse_message,
+)
+from .session import Session
+
+log = logging.getLogger(__name__)
+
+#: A learner produces a few messages a second; this allows bursts of scripted input and then
+#: refuses a flood before it costs any parsing.
+FLOOD_BURST = 2000
+FLOOD_RATE_PER_S = 500.0
+
+
+def origin_of(url: str) -> str:
+    """The origin a frame must share with the exam: scheme and host, or for files the folder."""
+    parsed = urlparse(url)
+    if parsed.scheme == "file":
+        return "file://" + str(PurePosixPath(unquote(parsed.path)).parent)
+    if parsed.scheme in ("http", "https"):
+        return f"{parsed.scheme}://{parsed.netloc}"
+    return parsed.scheme + ":"
+
+
+@dataclass
+class BridgeStats:
+    accepted: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    reasons: deque[str] = field(default_factory=lambda: deque(maxlen=20))
+
+    @property
+    def refused(self) -> int:
+        return sum(self.rejected.values())
+
+
+class Bridge:
+    """Turns binding calls into session changes."""
+
+    def __init__(
+        self,
+        session: Session,
+        exam_url: str,
+        *,
+        on_message: Callable[[PageMessage], None] | None = None,
+    ) -> None:
+        self.session = session
+        self.origin = origin_of(exam_url)
+        self.on_message = on_message
+        self.stats = BridgeStats()
+        self._last_seq: dict[str, int] = {}
+        self._tokens = float(FLOOD_BURST)
+        self._tokens_at = session.clock.monotonic()
+
+    def receive(self, raw: object, frame_url: str, source: str = "main") -> PageMessage | None:
+        """Handle one binding call; returns the accepted message, or None when it was refused."""
+        try:
+            return self._receive(raw, frame_url, source)
+        except Exception as exc:  # noqa: BLE001 - a page must never crash the recorder
+            log.exception("bridge: unexpected error")
+            self._refuse("internal", f"{type(exc).__name__}: {exc}")
+            return None
+
+    def _receive(self, raw: object, frame_url: str, source: str) -> PageMessage | None:
+        if not self._take_token():
+            self.stats.rejected["flood"] += 1  # counted, not logged: logging a flood is a flood
+            return None
+        if origin_of(frame_url) != self.origin:
+            return self._refuse("foreign", f"from {frame_url}, not from {self.origin}")
+        if not isinstance(raw, str):
+            return self._refuse("invalid", f"binding payload must be a JSON string, not {type(raw).__name__}")
+        if len(raw) > MAX_MESSAGE_BYTES:
+            return self._refuse("oversized", f"{len(raw)} characters is over the {MAX_MESSAGE_BYTES} limit")
+        try:
+            message = parse_message(raw)
+        except ProtocolError as exc:
+            return self._refuse("invalid", str(exc))
+        if message.sessionId != self.session.session_id:
+            return self._refuse("other_session", f"sessionId {message.sessionId!r} is not this session's")
+        last = self._last_seq.get(source, -1)
+        if message.seq <= last:
+            return self._refuse("duplicate", f"seq {message.seq} from {source} after {last}")
+        self._last_seq[source] = message.seq
+        try:
+            self._dispatch(message)
+        except SessionError as exc:
+            return self._refuse("out_of_order", str(exc))
+        self.stats.accepted += 1
+        if self.on_message is not None:
+            self.on_message(message)
+        return message
+
+    def _dispatch(self, message: PageMessage) -> None:
+        session = self.session
+        if isinstance(message, SessionReady):
+            if message.data.questionIds or not session.question_ids:
+                session.ready(message.data)
+        elif isinstance(message, SessionStarted):
+            session.heartbeat()
+        elif isinstance(message, SessionProgress):
+            session.progress(message.data)
+        elif isinstance(message, SessionPaused):
+            session.pause("page")
+        elif isinstance(message, SessionResumed):
+            session.resume("page")
+        elif isinstance(message, SessionCompleted):
+            session.complete(message.data)
+        elif isinstance(message, SessionErrorMessage):
+            log.warning("page reported an error at %s: %s", message.data.where, message.data.message)
+
+    def _refuse(self, kind: str, reason: str) -> None:
+        self.stats.rejected[kind] += 1
+        self.stats.reasons.append(f"{kind}: {reason}")
+        log.info("bridge refused a message (%s): %s", kind, reason)
+        return None
+
+    def _take_token(self) -> bool:
+        now = self.session.clock.monotonic()
+        self._tokens = min(FLOOD_BURST, self._tokens + (now - self._tokens_at) * FLOOD_RATE_PER_S)
+        self._tokens_at = now
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True

@@ -1,0 +1,346 @@
+"""Finding, launching and driving Chromium: the only module that imports Playwright.
+
+The async API is used throughout: with the sync API, binding calls are delivered only while Python
+is inside a Playwright call, so answers would reach the recorder up to a second late
+(DESIGN.md, "Facts measured").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import Browser, BrowserContext, Frame, Page, async_playwright
+from playwright.async_api import Error as PlaywrightError
+
+from .config import ENHANCER_DIR
+from .errors import BrowserError, BrowserNotFound
+
+log = logging.getLogger(__name__)
+
+BROWSER_ENV = "IELTS_RECORDER_BROWSER"
+BINDING = "__ieltsRecorderSend"
+ENHANCER_FILES = ("core.js", "collect.js", "key.js", "enhancer.js")
+# Chromium on a machine with no network keeps retrying Google's services; these stop it.
+QUIET_ARGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--autoplay-policy=no-user-gesture-required",
+)
+PATH_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+MAC_CANDIDATES = (
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+)
+INSTALL_HELP = (
+    "Install one with:\n"
+    f"  {Path(sys.executable).name} -m playwright install chromium\n"
+    "or, on Debian/Ubuntu:  sudo apt-get install -y chromium\n"
+    "or, on macOS:          brew install --cask chromium\n"
+    f"or point ${BROWSER_ENV} (or --browser) at a Chromium or Chrome executable."
+)
+
+BindingHandler = Callable[[str, object, str], None]
+"""Called with (source id, payload, frame url) for every call of the exposed binding."""
+EventHandler = Callable[[str, str], None]
+"""Called with (event, detail): page_closed, crashed, disconnected."""
+
+
+# ------------------------------------------------------------------------------ finding a browser
+
+
+def playwright_managed_chromium() -> Path | None:
+    """The Chromium that ``playwright install chromium`` put in its cache, if it is there."""
+    base = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+    if base in (None, "", "0"):
+        home = Path.home()
+        base_path = {
+            "Darwin": home / "Library" / "Caches" / "ms-playwright",
+            "Windows": Path(os.environ.get("LOCALAPPDATA", home)) / "ms-playwright",
+        }.get(platform.system(), home / ".cache" / "ms-playwright")
+    else:
+        base_path = Path(base)
+    patterns = (
+        "chromium-*/chrome-linux*/chrome",
+        "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium",
+        "chromium-*/chrome-mac*/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing",
+        "chromium-*/chrome-win*/chrome.exe",
+    )
+    for pattern in patterns:
+        found = sorted(base_path.glob(pattern))
+        if found:
+            return found[-1]
+    return None
+
+
+def find_browser(explicit: str | None = None) -> Path:
+    """The browser to drive: explicit, $IELTS_RECORDER_BROWSER, Playwright's own, then PATH."""
+    for origin, value in (("--browser", explicit), (f"${BROWSER_ENV}", os.environ.get(BROWSER_ENV))):
+        if value:
+            path = Path(value).expanduser()
+            resolved = path if path.is_file() else shutil.which(value)
+            if not resolved:
+                raise BrowserNotFound(f"{origin} names {value}, which is not an executable file")
+            return Path(resolved)
+    managed = playwright_managed_chromium()
+    if managed:
+        return managed
+    for name in PATH_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    if platform.system() == "Darwin":
+        for candidate in MAC_CANDIDATES:
+            if Path(candidate).is_file():
+                return Path(candidate)
+    raise BrowserNotFound("no Chromium or Chrome found. " + INSTALL_HELP)
+
+
+def install_browser(echo: Callable[[str], None] = print) -> Path:
+    """Make sure a browser is there: Playwright's download, else the OS package when root."""
+    with contextlib.suppress(BrowserNotFound):
+        return find_browser()
+    echo("No browser found: trying 'playwright install chromium'...")
+    with contextlib.suppress(subprocess.SubprocessError, OSError):
+        subprocess.run(
+            [sys.executable, "-m", "playwright", "install", "chromium"],
+            check=True,
+            timeout=600,
+            capture_output=True,
+        )
+    with contextlib.suppress(BrowserNotFound):
+        return find_browser()
+    apt = shutil.which("apt-get")
+    if apt and hasattr(os, "geteuid") and os.geteuid() == 0:
+        echo("Playwright's download is not available here: installing Debian's chromium package...")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run([apt, "update", "-qq"], check=False, env=env)
+        subprocess.run([apt, "install", "-y", "-qq", "chromium"], check=False, env=env)
+        with contextlib.suppress(BrowserNotFound):
+            return find_browser()
+    raise BrowserNotFound("could not install a browser automatically. " + INSTALL_HELP)
+
+
+def has_display() -> bool:
+    """Whether a headed window can be shown (Linux needs an X or Wayland display)."""
+    if platform.system() in ("Darwin", "Windows"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def enhancer_script(config: dict[str, Any]) -> str:
+    """The init script: a one-line JSON prelude, then the enhancer files in order."""
+    import json  # the prelude is data, never templated code
+
+    prelude = f"window.__IELTS_RECORDER_CONFIG__ = {json.dumps(config)};\n"
+    parts = [prelude]
+    for name in ENHANCER_FILES:
+        parts.append((ENHANCER_DIR / name).read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------------- driving pages
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    headless: bool = True
+    browser_path: str | None = None
+    slowmo_ms: float = 0
+    connect: str | None = None
+
+
+@dataclass(frozen=True)
+class Control:
+    """One question's controls as the enhancer described them, in a given frame."""
+
+    frame: int
+    ids: tuple[str, ...]
+    kind: str
+    type: str
+    options: tuple[tuple[str, str | None], ...]  # (selector, value) of each control
+    values: tuple[str, ...] = ()  # every value it can take (a select's options)
+
+
+@dataclass
+class ExamPage:
+    """A page of an exam, with the recorder's enhancer in each of its frames."""
+
+    page: Page
+    _frames: list[Frame] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return self.page.url
+
+    async def goto(self, url: str, timeout_ms: float = 30_000) -> None:
+        try:
+            await self.page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+        except PlaywrightError as exc:
+            raise BrowserError(f"could not open {url}: {exc.message.splitlines()[0]}") from None
+
+    async def send(self, message_json: str) -> int:
+        """Deliver a recorder → page message to every frame; returns how many took it."""
+        taken = 0
+        for frame in list(self.page.frames):
+            with contextlib.suppress(PlaywrightError):
+                if await frame.evaluate(
+                    "m => !!(window.__ieltsRecorder && window.__ieltsRecorder.receive(m))", message_json
+                ):
+                    taken += 1
+        return taken
+
+    async def evaluate_in_frames(self, expression: str) -> list[tuple[int, Any]]:
+        self._frames = list(self.page.frames)
+        results = []
+        for index, frame in enumerate(self._frames):
+            with contextlib.suppress(PlaywrightError):
+                results.append((index, await frame.evaluate(expression)))
+        return results
+
+    async def describe(self) -> list[Control]:
+        controls = []
+        found = await self.evaluate_in_frames(
+            "() => window.__ieltsRecorder ? window.__ieltsRecorder.describe() : []"
+        )
+        for index, described in found:
+            for item in described or []:
+                controls.append(
+                    Control(
+                        frame=index,
+                        ids=tuple(item["ids"]),
+                        kind=item["kind"],
+                        type=item["type"],
+                        options=tuple((o["selector"], o["value"]) for o in item["options"]),
+                        values=tuple(item.get("values") or ()),
+                    )
+                )
+        return controls
+
+    async def answer_key(self) -> tuple[dict[str, Any] | None, str | None]:
+        for _, found in await self.evaluate_in_frames(
+            "() => window.__ieltsRecorder ? window.__ieltsRecorder.key() : null"
+        ):
+            if found and found.get("key"):
+                return found["key"], found.get("source")
+        return None, None
+
+    def _frame(self, index: int) -> Frame:
+        return self._frames[index] if index < len(self._frames) else self.page.main_frame
+
+    async def check(self, frame: int, selector: str) -> None:
+        await self._frame(frame).locator(selector).check()
+
+    async def uncheck(self, frame: int, selector: str) -> None:
+        await self._frame(frame).locator(selector).uncheck()
+
+    async def fill(self, frame: int, selector: str, text: str) -> None:
+        await self._frame(frame).locator(selector).fill(text)
+
+    async def select(self, frame: int, selector: str, value: str) -> None:
+        await self._frame(frame).locator(selector).select_option(value)
+
+    async def type_into(self, frame: int, selector: str, text: str) -> None:
+        locator = self._frame(frame).locator(selector)
+        await locator.click()
+        await locator.press_sequentially(text)
+
+    async def submit(self) -> None:
+        """Click the page's submit control, in whichever frame has it."""
+        for index, selector in await self.evaluate_in_frames(
+            "() => window.__ieltsRecorder ? window.__ieltsRecorder.submitTarget() : null"
+        ):
+            if selector:
+                await self._frame(index).locator(selector).click()
+                return
+        raise BrowserError("the page has no submit button the recorder can recognise")
+
+    async def wait(self, ms: float) -> None:
+        await self.page.wait_for_timeout(ms)
+
+
+class BrowserSession:
+    """A launched (or connected) browser with one context that carries the enhancer."""
+
+    def __init__(self, browser: Browser, context: BrowserContext, executable: str) -> None:
+        self.browser = browser
+        self.context = context
+        self.executable = executable
+        self.version = browser.version
+
+    async def open(self) -> ExamPage:
+        page = await self.context.new_page()
+        return ExamPage(page)
+
+
+@contextlib.asynccontextmanager
+async def launch(
+    options: LaunchOptions,
+    on_binding: BindingHandler,
+    on_event: EventHandler,
+    enhancer_config: dict[str, Any],
+    on_navigated: Callable[[], Awaitable[None]] | None = None,
+) -> AsyncIterator[BrowserSession]:
+    """Start Playwright and a browser with the enhancer and the binding in every page."""
+    executable = None if options.connect else str(find_browser(options.browser_path))
+    async with async_playwright() as pw:
+        try:
+            if options.connect:
+                browser = await pw.chromium.connect(options.connect, slow_mo=options.slowmo_ms)
+            else:
+                browser = await pw.chromium.launch(
+                    executable_path=executable,
+                    headless=options.headless,
+                    slow_mo=options.slowmo_ms,
+                    args=list(QUIET_ARGS),
+                )
+        except PlaywrightError as exc:
+            raise BrowserError(
+                f"could not start {executable or options.connect}: {exc.message.splitlines()[0]}"
+            ) from None
+        script = enhancer_script(enhancer_config)
+        context = await browser.new_context()
+        browser.on("disconnected", lambda _b: on_event("disconnected", "the browser went away"))
+        await context.add_init_script(script=script)
+
+        def binding(source: dict[str, Any], doc: object = None, payload: object = None) -> None:
+            frame = source.get("frame")
+            url = frame.url if frame is not None else ""
+            on_binding(f"{id(frame)}:{doc}", payload, url)
+
+        await context.expose_binding(BINDING, binding)
+
+        def watch(page: Page) -> None:
+            page.on("close", lambda _p: on_event("page_closed", page.url))
+            page.on("crash", lambda _p: on_event("crashed", page.url))
+            if on_navigated is not None:
+                page.on("domcontentloaded", lambda _p: asyncio.ensure_future(on_navigated()))
+
+        async def on_popup(page: Page) -> None:
+            # A same-origin popup that keeps its opener does not run context init scripts
+            # (DESIGN.md, "Popups"); inject by hand. The enhancer is idempotent per document.
+            watch(page)
+            with contextlib.suppress(PlaywrightError):
+                await page.evaluate(script)
+
+        context.on("page", lambda page: asyncio.ensure_future(on_popup(page)))
+        try:
+            yield BrowserSession(browser, context, executable or options.connect or "")
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await context.close()
+            with contextlib.suppress(PlaywrightError):
+                await browser.close()

@@ -1,0 +1,109 @@
+"""Everything the terminal shows: the only module that imports rich."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from types import TracebackType
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from .catalog import Exam
+from .practice import PracticeResult
+from .session import Session
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def error(exc: BaseException) -> None:
+    """``ErrorName: message`` in red on stderr; the message is shown as text, never as markup."""
+    err_console.print(Text(f"{type(exc).__name__}: {exc}", style="bold red"))
+
+
+def note(message: str) -> None:
+    console.print(Text(message, style="dim"))
+
+
+def exams_table(exams: Sequence[Exam]) -> None:
+    table = Table(title="Bundled exams")
+    for column in ("id", "title", "type", "part", "questions", "minutes"):
+        table.add_column(
+            column,
+            justify="right" if column in ("questions", "minutes") else "left",
+            no_wrap=column == "id",
+        )
+    for exam in exams:
+        table.add_row(
+            exam.id, exam.title, exam.type, exam.part, str(exam.questions), str(exam.timeLimit or "")
+        )
+    console.print(table)
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes:02d}:{secs:02d}"
+
+
+class LiveProgress:
+    """A one-line live view of the running session: answered, elapsed, last save."""
+
+    def __init__(self, target: Console | None = None) -> None:
+        self.console = target or console
+        self._live = Live(Text(""), console=self.console, refresh_per_second=4, transient=True)
+
+    def __enter__(self) -> LiveProgress:
+        self._live.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._live.__exit__(exc_type, exc, tb)
+
+    def status(self, message: str) -> None:
+        self.console.print(Text(message, style="cyan"))
+
+    def progress(self, session: Session, last_saved: float | None) -> None:
+        total = len(session.question_ids)
+        saved = f"saved {time.time() - last_saved:.1f} s ago" if last_saved else "not saved yet"
+        line = (
+            f"{session.state} · answered {session.answered()}/{total} · "
+            f"elapsed {_clock(session.elapsed())} · {saved}"
+        )
+        self._live.update(Text(line, style="bold"))
+
+
+def result_panel(result: PracticeResult) -> None:
+    record = result.record
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    score = "unscored (no answer key)" if record.score is None else f"{record.score}/{record.totalQuestions}"
+    accuracy = "" if record.accuracy is None else f"{record.accuracy:.0%}"
+    band = ""
+    if record.band is not None:
+        band = f"{record.band:.1f}" + (" (estimate from a part test)" if record.metadata.bandEstimated else "")
+    rows: Iterable[tuple[str, str]] = (
+        ("Exam", record.title),
+        ("Status", record.status + (f": {record.metadata.interruptionReason}" if record.metadata.interruptionReason else "")),
+        ("Score", score),
+        ("Accuracy", accuracy),
+        ("Band", band),
+        ("Time", _clock(record.duration)),
+        ("Record", record.id),
+        ("Stored in", str(result.data_dir)),
+    )
+    for label, value in rows:
+        if value:
+            table.add_row(label, Text(value))
+    console.print(table)
+    refused = result.stats.refused
+    if refused:
+        note(f"{refused} page message(s) refused: {dict(result.stats.rejected)}")

@@ -1,0 +1,50 @@
+"""The recorder's errors: one tree, so the CLI can catch the base and print a clean message.
+
+RecorderError
+├── ExamNotFound        an exam id, path or URL that names no practice page
+├── CatalogError        the exam index is missing or invalid
+├── BrowserNotFound     no Chromium or Chrome could be found to drive
+├── BrowserError        the browser failed to start or the page failed to load
+├── ProtocolError       a message from the page broke the protocol
+├── SessionError        a session could not start or finish
+└── StoreError          the database could not be read or written
+    └── CorruptDatabase a database file is not valid JSON
+"""
+
+from __future__ import annotations
+
+
+class RecorderError(Exception):
+    """Base class of every error the recorder raises on purpose."""
+
+
+class ExamNotFound(RecorderError):
+    """An exam id, path or URL that names no practice page."""
+
+
+class CatalogError(RecorderError):
+    """The exam index is missing or invalid."""
+
+
+class BrowserNotFound(RecorderError):
+    """No Chromium or Chrome could be found to drive."""
+
+
+class BrowserError(RecorderError):
+    """The browser failed to start or the page failed to load."""
+
+
+class ProtocolError(RecorderError):
+    """A message from the page broke the protocol."""
+
+
+class SessionError(RecorderError):
+    """A session could not start or finish."""
+
+
+class StoreError(RecorderError):
+    """The database could not be read or written."""
+
+
+class CorruptDatabase(StoreError):
+    """A database file is not valid JSON."""

@@ -1,0 +1,229 @@
+"""Protocol version 1 between the recorder and the enhancer (see DESIGN.md, "Protocol").
+
+Every message is ``{"v": 1, "type": str, "sessionId": str, "seq": int, "ts": ms, "data": {...}}``.
+Messages from the page arrive as one JSON string per binding call; :func:`parse_message` turns such
+a string into one of the typed models below or raises :class:`ProtocolError` with a readable reason.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from .errors import ProtocolError
+
+VERSION = 1
+#: A message larger than this is refused before it is parsed.
+MAX_MESSAGE_BYTES = 1_000_000
+
+QuestionId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
+SessionId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+#: What a learner gave for one question: text, the letters of a multi-select, or nothing.
+AnswerValue = Union[Annotated[str, Field(max_length=2000)], Annotated[list[str], Field(max_length=26)], None]
+#: What a page's answer key says for one question, before the scorer parses it.
+KeyValue = Union[Annotated[str, Field(max_length=2000)], Annotated[list[str], Field(max_length=26)]]
+Seconds = Annotated[float, Field(ge=0, le=7 * 24 * 3600)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Envelope(_Strict):
+    v: Literal[1]
+    sessionId: SessionId
+    seq: int = Field(ge=0)
+    ts: int = Field(ge=0)
+
+
+# ---------------------------------------------------------------------------------- recorder → page
+
+
+class ResumeState(_Strict):
+    answers: dict[QuestionId, AnswerValue] = {}
+    elapsedSeconds: Seconds = 0
+    markedQuestions: list[QuestionId] = []
+    currentQuestion: QuestionId | None = None
+
+
+class InitData(_Strict):
+    sessionId: SessionId
+    examId: str
+    parentOrigin: str
+    timestamp: int
+    resume: ResumeState | None = None
+
+
+class InitSession(_Envelope):
+    type: Literal["INIT_SESSION"]
+    data: InitData
+
+
+# ---------------------------------------------------------------------------------- page → recorder
+
+
+class ReadyData(_Strict):
+    sessionId: SessionId
+    examId: str = Field(max_length=200)
+    url: str = Field(max_length=4000)
+    title: str = Field(max_length=500)
+    questionIds: list[QuestionId] = Field(max_length=500)
+    questionTypes: dict[QuestionId, Annotated[str, Field(max_length=60)]] = {}
+    keyFound: bool
+
+
+class SessionReady(_Envelope):
+    type: Literal["SESSION_READY"]
+    data: ReadyData
+
+
+class StartedData(_Strict):
+    examId: str = Field(max_length=200)
+    sessionId: SessionId
+    metadata: dict[str, Any] = {}
+
+
+class SessionStarted(_Envelope):
+    type: Literal["session_started"]
+    data: StartedData
+
+
+class ProgressData(_Strict):
+    answers: dict[QuestionId, AnswerValue] = Field(default={}, max_length=500)
+    currentQuestion: QuestionId | None = None
+    answeredQuestions: int = Field(ge=0, le=500)
+    totalQuestions: int = Field(ge=0, le=500)
+    elapsed: Seconds
+
+
+class SessionProgress(_Envelope):
+    type: Literal["session_progress"]
+    data: ProgressData
+
+
+class PauseData(_Strict):
+    examId: str = Field(max_length=200)
+    elapsed: Seconds
+
+
+class SessionPaused(_Envelope):
+    type: Literal["session_paused"]
+    data: PauseData
+
+
+class SessionResumed(_Envelope):
+    type: Literal["session_resumed"]
+    data: PauseData
+
+
+class PageScore(_Strict):
+    score: float = Field(ge=0)
+    total: float = Field(gt=0)
+
+
+class CompletedData(_Strict):
+    answers: dict[QuestionId, AnswerValue] = Field(max_length=500)
+    answerKey: dict[QuestionId, KeyValue] | None = Field(default=None, max_length=500)
+    keySource: str | None = Field(default=None, max_length=60)
+    elapsed: Seconds
+    pageScore: PageScore | None = None
+
+
+class SessionCompleted(_Envelope):
+    type: Literal["session_completed"]
+    data: CompletedData
+
+
+class ErrorData(_Strict):
+    message: str = Field(max_length=4000)
+    where: str = Field(default="", max_length=400)
+
+
+class SessionErrorMessage(_Envelope):
+    type: Literal["session_error"]
+    data: ErrorData
+
+
+PageMessage = Annotated[
+    Union[
+        SessionReady,
+        SessionStarted,
+        SessionProgress,
+        SessionPaused,
+        SessionResumed,
+        SessionCompleted,
+        SessionErrorMessage,
+    ],
+    Field(discriminator="type"),
+]
+
+_PAGE_MESSAGE: TypeAdapter[PageMessage] = TypeAdapter(PageMessage)
+
+
+def parse_message(raw: str | bytes) -> PageMessage:
+    """Validate one message from the page, or raise :class:`ProtocolError` saying what is wrong."""
+    size = len(raw.encode() if isinstance(raw, str) else raw)
+    if size > MAX_MESSAGE_BYTES:
+        raise ProtocolError(f"message of {size} bytes is over the {MAX_MESSAGE_BYTES} byte limit")
+    try:
+        payload = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ProtocolError(f"not JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise ProtocolError(f"message must be a JSON object, not {type(payload).__name__}")
+    if "type" not in payload:
+        raise ProtocolError("type: Field required")
+    try:
+        return _PAGE_MESSAGE.validate_python(payload)
+    except ValidationError as exc:
+        raise ProtocolError(readable_errors(exc, payload.get("type"))) from None
+
+
+def readable_errors(exc: ValidationError, tag: object = None) -> str:
+    """pydantic's errors as ``loc: msg`` lines, without the union tag pydantic puts first."""
+    lines: list[str] = []
+    for err in exc.errors(include_url=False):
+        loc = list(err["loc"])
+        if loc and loc[0] == tag:
+            loc = loc[1:]
+        if loc and str(loc[-1]) in _UNION_MEMBERS:
+            # An answer failed every member of its union: say so once, in words.
+            loc = loc[:-1]
+            msg = "Input should be text, a list of text, or null"
+        else:
+            msg = err["msg"]
+        line = f"{'.'.join(str(part) for part in loc) or 'message'}: {msg}"
+        if line not in lines:
+            lines.append(line)
+    return "; ".join(lines)
+
+
+_UNION_MEMBERS = {"str", "constrained-str", "list[str]", "list[constrained-str]", "none"}
+
+
+def init_session(
+    *,
+    session_id: str,
+    exam_id: str,
+    parent_origin: str,
+    timestamp_ms: int,
+    seq: int,
+    resume: ResumeState | None = None,
+) -> InitSession:
+    """The ``INIT_SESSION`` message the recorder sends to each document of the exam."""
+    return InitSession(
+        v=VERSION,
+        type="INIT_SESSION",
+        sessionId=session_id,
+        seq=seq,
+        ts=timestamp_ms,
+        data=InitData(
+            sessionId=session_id,
+            examId=exam_id,
+            parentOrigin=parent_origin,
+            timestamp=timestamp_ms,
+            resume=resume,
+        ),
+    )

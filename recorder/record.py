@@ -1,0 +1,99 @@
+"""The practice record and the active-session snapshot: the one definition of what is stored.
+
+Field names follow the seed system (DESIGN.md, "The practice record"). TinyDB holds
+``model_dump(mode="json")`` of these models and every read goes back through ``model_validate``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .protocol import AnswerValue
+
+RecordStatus = Literal["completed", "interrupted", "timeout", "error"]
+SessionState = Literal["started", "active", "paused", "completed", "interrupted", "timeout", "error"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AnswerDetail(_Model):
+    questionId: str
+    userAnswer: AnswerValue
+    correctAnswer: str | list[str] | None
+    isCorrect: bool | None
+    questionType: str
+    reason: str | None = None
+    timeSpent: float | None = None
+
+
+class TypePerformance(_Model):
+    correct: int = Field(ge=0)
+    total: int = Field(ge=0)
+    accuracy: float = Field(ge=0, le=1)
+
+
+class RecordMetadata(_Model):
+    examTitle: str
+    category: str = ""
+    frequency: str = ""
+    url: str = ""
+    keySource: str | None = None
+    browser: str = ""
+    recorderVersion: str = ""
+    interruptionReason: str | None = None
+    bandEstimated: bool = False
+    pageScore: float | None = None
+    pageTotal: float | None = None
+
+
+class PracticeRecord(_Model):
+    id: str
+    examId: str
+    sessionId: str
+    title: str
+    type: Literal["reading", "listening"]
+    startTime: datetime
+    endTime: datetime
+    duration: float = Field(ge=0, description="seconds, pauses excluded")
+    status: RecordStatus
+    score: int | None = Field(ge=0, description="raw correct; None when the page has no key")
+    totalQuestions: int = Field(ge=0)
+    correctAnswers: int | None = Field(ge=0)
+    accuracy: float | None = Field(ge=0, le=1)
+    band: float | None = Field(ge=0, le=9)
+    answers: list[AnswerDetail]
+    questionTypePerformance: dict[str, TypePerformance]
+    metadata: RecordMetadata
+    createdAt: datetime
+
+
+class Transition(_Model):
+    state: SessionState
+    at: datetime
+    reason: str | None = None
+
+
+class ActiveSession(_Model):
+    """What the active-session store keeps of a session in progress, enough to resume it."""
+
+    sessionId: str
+    examId: str
+    title: str
+    url: str
+    state: SessionState
+    transitions: list[Transition]
+    answers: dict[str, AnswerValue]
+    answerTimes: dict[str, float] = {}
+    questionIds: list[str] = []
+    questionTypes: dict[str, str] = {}
+    currentQuestion: str | None = None
+    markedQuestions: list[str] = []
+    elapsed: float = Field(ge=0)
+    startTime: datetime
+    updatedAt: datetime
+    pid: int | None = None

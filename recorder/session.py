@@ -1,0 +1,249 @@
+"""One practice session: its state machine, its clock and the answers given so far.
+
+``started → active ⇄ paused → completed | interrupted | timeout | error``. Elapsed time excludes
+pauses. The clock is injected so that a 30-minute timeout is tested in milliseconds. The session
+does no I/O: every accepted change is announced to ``on_change`` (the autosaver listens there).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import Protocol
+
+from .errors import SessionError
+from .protocol import AnswerValue, CompletedData, ProgressData, ReadyData
+from .record import ActiveSession, SessionState, Transition
+
+TERMINAL: frozenset[SessionState] = frozenset({"completed", "interrupted", "timeout", "error"})
+_ALLOWED: dict[SessionState, frozenset[SessionState]] = {
+    "started": frozenset({"active", "paused"}) | TERMINAL,
+    "active": frozenset({"paused"}) | TERMINAL,
+    "paused": frozenset({"active"}) | TERMINAL,
+    # A completion that arrives after the inactivity timeout is still a completion: never drop it.
+    "timeout": frozenset({"completed"}),
+    "interrupted": frozenset(),
+    "completed": frozenset(),
+    "error": frozenset(),
+}
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+ChangeListener = Callable[["Session", bool], None]
+"""Called after every accepted change; the flag says whether answers changed (save now)."""
+
+
+class Session:
+    """The state of one attempt at one exam."""
+
+    def __init__(
+        self,
+        session_id: str,
+        *,
+        exam_id: str,
+        title: str,
+        url: str,
+        clock: Clock | None = None,
+        on_change: ChangeListener | None = None,
+        resume_from: ActiveSession | None = None,
+    ) -> None:
+        self.session_id = session_id
+        self.exam_id = exam_id
+        self.title = title
+        self.url = url
+        self.clock: Clock = clock or SystemClock()
+        self._listeners: list[ChangeListener] = [on_change] if on_change else []
+        self.answers: dict[str, AnswerValue] = {}
+        self.answer_times: dict[str, float] = {}
+        self.question_ids: list[str] = []
+        self.question_types: dict[str, str] = {}
+        self.current_question: str | None = None
+        self.marked_questions: list[str] = []
+        self.key_found = False
+        self.completion: CompletedData | None = None
+        self.interruption_reason: str | None = None
+        self._base_elapsed = 0.0
+        self._running_since: float | None = None
+        self._last_answer_at = 0.0
+        self.last_activity = self.clock.monotonic()
+        self.start_time = self.clock.now()
+        self.state: SessionState = "started"
+        self.transitions: list[Transition] = [Transition(state="started", at=self.start_time)]
+        if resume_from is not None:
+            self._restore(resume_from)
+
+    # -------------------------------------------------------------------------------- queries
+
+    @property
+    def finished(self) -> bool:
+        return self.state in TERMINAL and self.state != "timeout"
+
+    def elapsed(self) -> float:
+        """Seconds spent in the attempt, pauses excluded."""
+        running = 0.0
+        if self._running_since is not None:
+            running = self.clock.monotonic() - self._running_since
+        return self._base_elapsed + running
+
+    def answered(self) -> int:
+        return answered_count(self.answers)
+
+    def idle_for(self) -> float:
+        return self.clock.monotonic() - self.last_activity
+
+    # ------------------------------------------------------------------------------ transitions
+
+    def subscribe(self, listener: ChangeListener) -> None:
+        self._listeners.append(listener)
+
+    def ready(self, data: ReadyData) -> None:
+        """The page said which questions it has; the clock starts."""
+        # A popup or a second frame of the same test adds its questions to those already known.
+        self.question_ids += [qid for qid in data.questionIds if qid not in self.question_ids]
+        self.question_types.update(data.questionTypes)
+        self.key_found = self.key_found or data.keyFound
+        if self.state == "started":
+            self._enter("active")
+        self._changed(False)
+
+    def progress(self, data: ProgressData) -> None:
+        self._touch()
+        changed = {qid: value for qid, value in data.answers.items() if self.answers.get(qid) != value}
+        if self.state == "paused" and changed:
+            self._enter("active", "answer given while paused")
+        if changed:
+            now = self.elapsed()
+            share = max(0.0, now - self._last_answer_at) / len(changed)
+            for qid in changed:
+                self.answer_times[qid] = round(self.answer_times.get(qid, 0.0) + share, 3)
+            self._last_answer_at = now
+            self.answers.update(changed)
+        if data.currentQuestion is not None:
+            self.current_question = data.currentQuestion
+        self._changed(bool(changed))
+
+    def heartbeat(self) -> None:
+        self._touch()
+
+    def pause(self, reason: str = "page") -> None:
+        if self.state == "active":
+            self._enter("paused", reason)
+            self._changed(False)
+
+    def resume(self, reason: str = "page") -> None:
+        self._touch()
+        if self.state == "paused":
+            self._enter("active", reason)
+            self._changed(False)
+
+    def complete(self, data: CompletedData) -> None:
+        self._check("completed")
+        self.completion = data
+        self.answers.update(data.answers)
+        self._enter("completed")
+        self._changed(True)
+
+    def interrupt(self, reason: str) -> None:
+        if self.state in TERMINAL:
+            return
+        self.interruption_reason = reason
+        self._enter("interrupted", reason)
+        self._changed(True)
+
+    def time_out(self) -> None:
+        if self.state in TERMINAL:
+            return
+        self.interruption_reason = f"no activity for {self.idle_for():.0f} s"
+        self._enter("timeout", self.interruption_reason)
+        self._changed(True)
+
+    def fail(self, message: str) -> None:
+        if self.state in TERMINAL:
+            return
+        self.interruption_reason = message
+        self._enter("error", message)
+        self._changed(True)
+
+    # ------------------------------------------------------------------------------- persistence
+
+    def snapshot(self) -> ActiveSession:
+        return ActiveSession(
+            sessionId=self.session_id,
+            examId=self.exam_id,
+            title=self.title,
+            url=self.url,
+            state=self.state,
+            transitions=list(self.transitions),
+            answers=dict(self.answers),
+            answerTimes=dict(self.answer_times),
+            questionIds=list(self.question_ids),
+            questionTypes=dict(self.question_types),
+            currentQuestion=self.current_question,
+            markedQuestions=list(self.marked_questions),
+            elapsed=round(self.elapsed(), 3),
+            startTime=self.start_time,
+            updatedAt=self.clock.now(),
+            pid=os.getpid(),
+        )
+
+    def _restore(self, saved: ActiveSession) -> None:
+        self.answers = dict(saved.answers)
+        self.answer_times = dict(saved.answerTimes)
+        self.question_ids = list(saved.questionIds)
+        self.question_types = dict(saved.questionTypes)
+        self.current_question = saved.currentQuestion
+        self.marked_questions = list(saved.markedQuestions)
+        self._base_elapsed = saved.elapsed
+        self._last_answer_at = saved.elapsed
+        self.start_time = saved.startTime
+        self.transitions = [*saved.transitions, Transition(state="started", at=self.clock.now(), reason="resumed")]
+
+    # ---------------------------------------------------------------------------------- helpers
+
+    def _touch(self) -> None:
+        self.last_activity = self.clock.monotonic()
+
+    def _check(self, new: SessionState) -> None:
+        if new not in _ALLOWED[self.state]:
+            raise SessionError(f"session {self.session_id} cannot go from {self.state} to {new}")
+
+    def _enter(self, new: SessionState, reason: str | None = None) -> None:
+        self._check(new)
+        now = self.clock.monotonic()
+        if self._running_since is not None:
+            self._base_elapsed += now - self._running_since
+            self._running_since = None
+        if new == "active":
+            self._running_since = now
+        self.state = new
+        self.transitions.append(Transition(state=new, at=self.clock.now(), reason=reason))
+
+    def _changed(self, answers_changed: bool) -> None:
+        for listener in self._listeners:
+            listener(self, answers_changed)
+
+
+def _given(value: AnswerValue) -> bool:
+    if isinstance(value, list):
+        return bool(value)
+    return bool(value and value.strip())
+
+
+def answered_count(answers: Mapping[str, AnswerValue]) -> int:
+    return sum(1 for value in answers.values() if _given(value))

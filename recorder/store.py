@@ -1,0 +1,316 @@
+"""Where sessions and records are kept: the only module that imports TinyDB (and filelock).
+
+Layout of the data directory::
+
+    active.json              tables active_sessions, interrupted, pending (small, hot)
+    records/seg-000001.json  table records, at most SEGMENT_SIZE records per file
+    records/index.log        append-only "sessionId<TAB>segment" lines: where each record lives
+    backups/                 rotating copies of the files above
+    store.lock               the lock every process takes before it touches a file
+
+Why: TinyDB's JSONStorage re-encodes the whole file on every write (DESIGN.md, "Facts measured"),
+so a record save costs what its file weighs. Bounded segments make a save cost the same with 100
+or 100,000 records in history, and the active sessions, written on every answer, stay in a file of
+their own. Every write goes to a temporary file that is fsynced and renamed over the old one, so
+a crash leaves the old file or the new one, never a broken one. A fresh ``TinyDB`` is opened inside
+the lock for every operation because each ``Table`` caches its next id, which another process may
+have used meanwhile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import orjson
+from filelock import FileLock, Timeout
+from pydantic import ValidationError
+from tinydb import Query, TinyDB
+from tinydb.storages import Storage
+
+from .errors import CorruptDatabase, StoreError
+from .record import ActiveSession, PracticeRecord
+
+SEGMENT_SIZE = 100
+BACKUPS_KEPT = 5
+SAVE_ATTEMPTS = 3
+LOCK_TIMEOUT = 30.0
+
+T = TypeVar("T")
+
+
+class AtomicJSONStorage(Storage):  # type: ignore[misc]
+    """TinyDB storage that encodes with orjson and replaces its file atomically on every write."""
+
+    def __init__(self, path: str, backups: Path | None = None, verify: bool = True) -> None:
+        self.path = Path(path)
+        self.backups = backups
+        self.verify = verify
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        if not raw.strip():
+            return None
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise CorruptDatabase(corrupt_message(self.path, self.backups, str(exc))) from None
+        if not isinstance(data, dict):
+            raise CorruptDatabase(corrupt_message(self.path, self.backups, "not a JSON object"))
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        encoded = orjson.dumps(data)
+        atomic_write(self.path, encoded)
+        if self.verify and self.path.read_bytes() != encoded:
+            raise StoreError(f"{self.path}: what was read back differs from what was written")
+
+    def close(self) -> None:
+        pass
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash at any point leaves the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    # The rename itself is durable only once the directory entry is synced (POSIX).
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def newest_backup(path: Path, backups: Path | None) -> Path | None:
+    if backups is None or not backups.is_dir():
+        return None
+    found = sorted(backups.glob(f"{path.name}.*.bak"))
+    return found[-1] if found else None
+
+
+def corrupt_message(path: Path, backups: Path | None, detail: str) -> str:
+    backup = newest_backup(path, backups)
+    where = f"the newest backup is {backup}" if backup else "no backup of it exists yet"
+    return (
+        f"{path} is not a valid database ({detail}); it has not been changed, {where}. "
+        "Run 'ielts doctor' to check and repair the data directory."
+    )
+
+
+class Store:
+    """Active sessions and practice records in one data directory, safe across processes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.records_dir = self.root / "records"
+        self.backups_dir = self.root / "backups"
+        self.active_path = self.root / "active.json"
+        self.index_path = self.records_dir / "index.log"
+        self.records_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(str(self.root / "store.lock"), timeout=LOCK_TIMEOUT)
+        self._index: dict[str, int] = {}
+        self._index_offset = 0
+        self._segment_counts: dict[int, int] = {}
+
+    # ------------------------------------------------------------------------- active sessions
+
+    def save_active(self, session: ActiveSession) -> None:
+        doc = session.model_dump(mode="json")
+        self._with_db(self.active_path, lambda db: db.table("active_sessions").upsert(doc, _by(session.sessionId)))
+
+    def remove_active(self, session_id: str) -> None:
+        self._with_db(self.active_path, lambda db: db.table("active_sessions").remove(_by(session_id)))
+
+    def mark_interrupted(self, session: ActiveSession) -> None:
+        """Move a session that ended without a submit from active to interrupted (resumable)."""
+        doc = session.model_dump(mode="json")
+
+        def move(db: TinyDB) -> None:
+            db.table("interrupted").upsert(doc, _by(session.sessionId))
+            db.table("active_sessions").remove(_by(session.sessionId))
+
+        self._with_db(self.active_path, move)
+
+    def interrupted_sessions(self) -> list[ActiveSession]:
+        docs = self._with_db(self.active_path, lambda db: db.table("interrupted").all())
+        return [ActiveSession.model_validate(doc) for doc in docs]
+
+    def active_sessions(self) -> list[ActiveSession]:
+        docs = self._with_db(self.active_path, lambda db: db.table("active_sessions").all())
+        return [ActiveSession.model_validate(doc) for doc in docs]
+
+    def get_active(self, session_id: str) -> ActiveSession | None:
+        docs = self._with_db(
+            self.active_path, lambda db: db.table("active_sessions").search(_by(session_id))
+        )
+        return ActiveSession.model_validate(docs[0]) if docs else None
+
+    # ---------------------------------------------------------------------------------- records
+
+    def save_record(self, record: PracticeRecord) -> PracticeRecord:
+        """Save ``record`` (idempotent on sessionId), retrying; if it still fails, keep it pending."""
+        doc = record.model_dump(mode="json")
+        last_error: Exception | None = None
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                with self._locked():
+                    self._save_record_locked(record.sessionId, doc)
+                    stored = self._read_record_locked(record.sessionId)
+                if stored != doc:
+                    raise StoreError(f"record {record.id} read back differs from what was saved")
+                return record
+            except CorruptDatabase:
+                raise
+            except (OSError, StoreError) as exc:
+                last_error = exc
+                time.sleep(0.05 * (attempt + 1))
+        self._with_db(self.active_path, lambda db: db.table("pending").upsert(doc, _by(record.sessionId)))
+        raise StoreError(
+            f"could not save record {record.id} ({last_error}); it is kept in {self.active_path} "
+            "and will be saved at the next start"
+        )
+
+    def replay_pending(self) -> list[str]:
+        """Save the records a failed save left in ``pending``; returns the ids saved."""
+        pending = self._with_db(self.active_path, lambda db: db.table("pending").all())
+        saved = []
+        for doc in pending:
+            record = PracticeRecord.model_validate(doc)
+            self.save_record(record)
+            self._with_db(self.active_path, lambda db, sid=record.sessionId: db.table("pending").remove(_by(sid)))
+            saved.append(record.id)
+        return saved
+
+    def get_record(self, session_or_record_id: str) -> PracticeRecord | None:
+        session_id = session_or_record_id.removeprefix("record_")
+        with self._locked():
+            doc = self._read_record_locked(session_id)
+        return PracticeRecord.model_validate(doc) if doc else None
+
+    def records(self) -> Iterator[PracticeRecord]:
+        """Every record, oldest segment first."""
+        for segment in sorted(self.records_dir.glob("seg-*.json")):
+            with self._locked():
+                docs = self._open(segment).table("records").all()
+            for doc in docs:
+                try:
+                    yield PracticeRecord.model_validate(doc)
+                except ValidationError as exc:
+                    raise StoreError(f"{segment}: a stored record is invalid: {exc}") from None
+
+    def count_records(self) -> int:
+        with self._locked():
+            self._refresh_index()
+            return len(self._index)
+
+    # --------------------------------------------------------------------------------- internals
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            with self._lock:
+                yield
+        except Timeout:
+            raise StoreError(
+                f"another ielts process has held {self._lock.lock_file} for {LOCK_TIMEOUT:.0f} s"
+            ) from None
+
+    def _open(self, path: Path) -> TinyDB:
+        return TinyDB(str(path), storage=AtomicJSONStorage, backups=self.backups_dir)
+
+    def _with_db(self, path: Path, action: Callable[[TinyDB], T]) -> T:
+        with self._locked():
+            return action(self._open(path))
+
+    def _segment_path(self, number: int) -> Path:
+        return self.records_dir / f"seg-{number:06d}.json"
+
+    def _refresh_index(self) -> None:
+        """Read the part of index.log that other processes appended since we last looked."""
+        try:
+            with self.index_path.open("rb") as handle:
+                handle.seek(self._index_offset)
+                tail = handle.read()
+        except FileNotFoundError:
+            return
+        complete = tail[: tail.rfind(b"\n") + 1]
+        for line in complete.splitlines():
+            session_id, _, segment = line.decode().partition("\t")
+            number = int(segment)
+            if session_id not in self._index:
+                self._segment_counts[number] = self._segment_counts.get(number, 0) + 1
+            self._index[session_id] = number
+        self._index_offset += len(complete)
+
+    def _save_record_locked(self, session_id: str, doc: Mapping[str, Any]) -> None:
+        self._refresh_index()
+        number = self._index.get(session_id)
+        if number is not None:
+            self._open(self._segment_path(number)).table("records").upsert(dict(doc), _by(session_id))
+            return
+        number = max(self._segment_counts, default=1)
+        if self._segment_counts.get(number, 0) >= SEGMENT_SIZE:
+            number += 1
+        self._open(self._segment_path(number)).table("records").insert(dict(doc))
+        line = f"{session_id}\t{number}\n".encode()
+        with self.index_path.open("ab") as handle:
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+        self._refresh_index()
+
+    def _read_record_locked(self, session_id: str) -> dict[str, Any] | None:
+        self._refresh_index()
+        number = self._index.get(session_id)
+        if number is None:
+            return None
+        docs = self._open(self._segment_path(number)).table("records").search(_by(session_id))
+        return dict(docs[0]) if docs else None
+
+    def backup(self) -> list[Path]:
+        """Copy each database file that changed since its newest backup; keep BACKUPS_KEPT each."""
+        made = []
+        self.backups_dir.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            for path in [self.active_path, *sorted(self.records_dir.glob("seg-*.json"))]:
+                if not path.is_file():
+                    continue
+                latest = newest_backup(path, self.backups_dir)
+                if latest and latest.stat().st_mtime >= path.stat().st_mtime:
+                    continue
+                stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time() % 1:.6f}"[1:]
+                target = self.backups_dir / f"{path.name}.{stamp}.bak"
+                shutil.copy2(path, target)
+                made.append(target)
+                for old in sorted(self.backups_dir.glob(f"{path.name}.*.bak"))[:-BACKUPS_KEPT]:
+                    old.unlink()
+        return made
+
+
+def _by(session_id: str) -> Any:
+    return Query().sessionId == session_id
