@@ -64,7 +64,9 @@ def build_record(
         answers=answers,
         questionTypePerformance={
             qtype: TypePerformance(
-                correct=earned, total=possible, accuracy=round(earned / possible, 4) if possible else 0
+                correct=earned,
+                total=possible,
+                accuracy=round(earned / possible, 4) if possible else 0,
             )
             for qtype, (earned, possible) in marking.per_type.items()
         },
@@ -87,7 +89,7 @@ def build_record(
 
 def _status(session: Session) -> RecordStatus:
     if session.state in ("timeout", "error"):
-        return session.state  # type: ignore[return-value]
+        return session.state
     return "interrupted"
 
 

@@ -35,7 +35,9 @@ class Strategy:
         """``key``, ``blank``, ``random`` or ``random:SEED``."""
         match = re.fullmatch(r"(key|blank|random)(?::(-?\d+))?", text.strip())
         if not match or (match.group(2) is not None and match.group(1) != "random"):
-            raise SessionError(f"unknown autoplay strategy {text!r}: use key, blank or random[:SEED]")
+            raise SessionError(
+                f"unknown autoplay strategy {text!r}: use key, blank or random[:SEED]"
+            )
         name: StrategyName = match.group(1)  # type: ignore[assignment]
         return cls(name, int(match.group(2) or 0))
 
@@ -78,7 +80,9 @@ def plan(
     if strategy.name == "blank":
         return []
     if strategy.name == "key" and not key:
-        raise SessionError("autoplay 'key' needs an answer key, and this page has none the recorder can read")
+        raise SessionError(
+            "autoplay 'key' needs an answer key, and this page has none the recorder can read"
+        )
     rng = random.Random(strategy.seed)
     steps: list[Step] = []
     for control in controls:
@@ -98,7 +102,9 @@ def plan(
     return steps
 
 
-def _steps_for(control: Control, wanted: list[str], key: Mapping[str, KeyValue] | None) -> list[Step]:
+def _steps_for(
+    control: Control, wanted: list[str], key: Mapping[str, KeyValue] | None
+) -> list[Step]:
     if not wanted:
         return []
     if control.kind in ("radio", "checkbox"):
@@ -121,7 +127,9 @@ def _steps_for(control: Control, wanted: list[str], key: Mapping[str, KeyValue] 
 def planned_answers(steps: Sequence[Step], controls: Sequence[Control]) -> dict[str, AnswerValue]:
     """What the page will report once ``steps`` are done: used to check the scorer independently."""
     by_selector = {sel: (c, val) for c in controls for sel, val in c.options}
-    answers: dict[str, AnswerValue] = {qid: ([] if c.kind == "checkbox" else None) for c in controls for qid in c.ids}
+    answers: dict[str, AnswerValue] = {
+        qid: ([] if c.kind == "checkbox" else None) for c in controls for qid in c.ids
+    }
     for step in steps:
         control, value = by_selector[step.selector]
         for qid in control.ids:

@@ -48,6 +48,13 @@ def origin_of(url: str) -> str:
     return parsed.scheme + ":"
 
 
+class _Refused(Exception):
+    def __init__(self, kind: str, reason: str) -> None:
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+
+
 @dataclass
 class BridgeStats:
     accepted: int = 0
@@ -81,35 +88,47 @@ class Bridge:
         """Handle one binding call; returns the accepted message, or None when it was refused."""
         try:
             return self._receive(raw, frame_url, source)
-        except Exception as exc:  # noqa: BLE001 - a page must never crash the recorder
+        except _Refused as refused:
+            self._refuse(refused.kind, refused.reason)
+        except Exception as exc:  # a page must never crash the recorder
             log.exception("bridge: unexpected error")
             self._refuse("internal", f"{type(exc).__name__}: {exc}")
-            return None
+        return None
+
+    def deliver(self, source: str, raw: object, frame_url: str) -> None:
+        """The binding handler's signature: (source, payload, frame url)."""
+        self.receive(raw, frame_url, source)
 
     def _receive(self, raw: object, frame_url: str, source: str) -> PageMessage | None:
         if not self._take_token():
             self.stats.rejected["flood"] += 1  # counted, not logged: logging a flood is a flood
             return None
         if origin_of(frame_url) != self.origin:
-            return self._refuse("foreign", f"from {frame_url}, not from {self.origin}")
+            raise _Refused("foreign", f"from {frame_url}, not from {self.origin}")
         if not isinstance(raw, str):
-            return self._refuse("invalid", f"binding payload must be a JSON string, not {type(raw).__name__}")
+            raise _Refused(
+                "invalid", f"binding payload must be a JSON string, not {type(raw).__name__}"
+            )
         if len(raw) > MAX_MESSAGE_BYTES:
-            return self._refuse("oversized", f"{len(raw)} characters is over the {MAX_MESSAGE_BYTES} limit")
+            raise _Refused(
+                "oversized", f"{len(raw)} characters is over the {MAX_MESSAGE_BYTES} limit"
+            )
         try:
             message = parse_message(raw)
         except ProtocolError as exc:
-            return self._refuse("invalid", str(exc))
+            raise _Refused("invalid", str(exc)) from None
         if message.sessionId != self.session.session_id:
-            return self._refuse("other_session", f"sessionId {message.sessionId!r} is not this session's")
+            raise _Refused(
+                "other_session", f"sessionId {message.sessionId!r} is not this session's"
+            )
         last = self._last_seq.get(source, -1)
         if message.seq <= last:
-            return self._refuse("duplicate", f"seq {message.seq} from {source} after {last}")
+            raise _Refused("duplicate", f"seq {message.seq} from {source} after {last}")
         self._last_seq[source] = message.seq
         try:
             self._dispatch(message)
         except SessionError as exc:
-            return self._refuse("out_of_order", str(exc))
+            raise _Refused("out_of_order", str(exc)) from None
         self.stats.accepted += 1
         if self.on_message is not None:
             self.on_message(message)
@@ -131,13 +150,14 @@ class Bridge:
         elif isinstance(message, SessionCompleted):
             session.complete(message.data)
         elif isinstance(message, SessionErrorMessage):
-            log.warning("page reported an error at %s: %s", message.data.where, message.data.message)
+            log.warning(
+                "page reported an error at %s: %s", message.data.where, message.data.message
+            )
 
     def _refuse(self, kind: str, reason: str) -> None:
         self.stats.rejected[kind] += 1
         self.stats.reasons.append(f"{kind}: {reason}")
         log.info("bridge refused a message (%s): %s", kind, reason)
-        return None
 
     def _take_token(self) -> bool:
         now = self.session.clock.monotonic()

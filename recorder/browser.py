@@ -40,7 +40,13 @@ QUIET_ARGS = (
     "--disable-quic",
     "--autoplay-policy=no-user-gesture-required",
 )
-PATH_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+PATH_CANDIDATES = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+)
 MAC_CANDIDATES = (
     "/Applications/Chromium.app/Contents/MacOS/Chromium",
     "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
@@ -76,7 +82,7 @@ def playwright_managed_chromium() -> Path | None:
     patterns = (
         "chromium-*/chrome-linux*/chrome",
         "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium",
-        "chromium-*/chrome-mac*/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing",
+        "chromium-*/chrome-mac*/Google Chrome for Testing.app/Contents/MacOS/*",
         "chromium-*/chrome-win*/chrome.exe",
     )
     for pattern in patterns:
@@ -88,7 +94,10 @@ def playwright_managed_chromium() -> Path | None:
 
 def find_browser(explicit: str | None = None) -> Path:
     """The browser to drive: explicit, $IELTS_RECORDER_BROWSER, Playwright's own, then PATH."""
-    for origin, value in (("--browser", explicit), (f"${BROWSER_ENV}", os.environ.get(BROWSER_ENV))):
+    for origin, value in (
+        ("--browser", explicit),
+        (f"${BROWSER_ENV}", os.environ.get(BROWSER_ENV)),
+    ):
         if value:
             path = Path(value).expanduser()
             resolved = path if path.is_file() else shutil.which(value)
@@ -198,7 +207,8 @@ class ExamPage:
         for frame in list(self.page.frames):
             with contextlib.suppress(PlaywrightError):
                 if await frame.evaluate(
-                    "m => !!(window.__ieltsRecorder && window.__ieltsRecorder.receive(m))", message_json
+                    "m => !!(window.__ieltsRecorder && window.__ieltsRecorder.receive(m))",
+                    message_json,
                 ):
                     taken += 1
         return taken

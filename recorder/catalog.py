@@ -170,8 +170,8 @@ def _adhoc_exam(url: str, *, html: str | None, fallback_title: str) -> Exam:
         return Exam(
             id=meta.get("id") or f"adhoc-{slug}-{digest}",
             title=meta.get("title") or reader.title.strip() or fallback_title or url,
-            type=exam_type,  # type: ignore[arg-type]
-            module=meta.get("module") or ("listening" if exam_type == "listening" else "academic"),  # type: ignore[arg-type]
+            type=exam_type,
+            module=meta.get("module") or ("listening" if exam_type == "listening" else "academic"),
             part=meta.get("part", ""),
             questions=int(meta.get("questions") or 40),
             timeLimit=int(meta["time-limit"]) if meta.get("time-limit") else None,
@@ -184,5 +184,6 @@ def _adhoc_exam(url: str, *, html: str | None, fallback_title: str) -> Exam:
 
 def _readable(exc: ValidationError) -> str:
     return "\n".join(
-        f"  {'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}" for err in exc.errors()
+        f"  {'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
+        for err in exc.errors()
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,22 +23,37 @@ app = typer.Typer(
 )
 
 DataDir = Annotated[
-    Optional[Path],
-    typer.Option("--data-dir", help="Where records are kept (default: $IELTS_RECORDER_DATA or the platform's data folder)."),
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Where records are kept (default: $IELTS_RECORDER_DATA, else the platform's).",
+    ),
 ]
 
 
 @app.command("practice")
 def practice_command(
-    exam: Annotated[str, typer.Argument(help="An exam id from 'ielts exams', or a path or URL of a practice page.")],
+    exam: Annotated[
+        str,
+        typer.Argument(help="An exam id from 'ielts exams', or a path or URL of a practice page."),
+    ],
     headless: Annotated[bool, typer.Option("--headless", help="Hide the browser window.")] = False,
     autoplay: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(help="Play a scripted learner: key, blank or random[:SEED]."),
     ] = None,
-    slowmo: Annotated[float, typer.Option("--slowmo", help="Slow every browser action by MS milliseconds.", metavar="MS")] = 0,
-    browser: Annotated[Optional[str], typer.Option("--browser", help="Chromium or Chrome executable to drive.")] = None,
-    inactivity: Annotated[float, typer.Option(help="Minutes without activity before the session times out.")] = 30,
+    slowmo: Annotated[
+        float,
+        typer.Option(
+            "--slowmo", help="Slow every browser action by MS milliseconds.", metavar="MS"
+        ),
+    ] = 0,
+    browser: Annotated[
+        str | None, typer.Option("--browser", help="Chromium or Chrome executable to drive.")
+    ] = None,
+    inactivity: Annotated[
+        float, typer.Option(help="Minutes without activity before the session times out.")
+    ] = 30,
     data_dir: DataDir = None,
 ) -> None:
     """Open an exam in Chromium, record the attempt, and print the score when you submit."""
@@ -48,7 +63,9 @@ def practice_command(
         console.note("No display found: running headless.")
         headless = True
     if not headless and strategy is None:
-        console.note("Answer in the browser window and press the page's submit button when you finish.")
+        console.note(
+            "Answer in the browser window and press the page's submit button when you finish."
+        )
     options = PracticeOptions(
         headless=headless,
         autoplay=strategy,
@@ -64,7 +81,9 @@ def practice_command(
 
 @app.command("exams")
 def exams_command(
-    type: Annotated[Optional[str], typer.Option("--type", help="Only reading or listening exams.")] = None,
+    type: Annotated[
+        str | None, typer.Option("--type", help="Only reading or listening exams.")
+    ] = None,
 ) -> None:
     """List the bundled exams."""
     console.exams_table(Catalog().filter(type=type))
@@ -72,7 +91,9 @@ def exams_command(
 
 @app.command("browser")
 def browser_command(
-    install: Annotated[bool, typer.Option("--install", help="Install a browser if none is found.")] = False,
+    install: Annotated[
+        bool, typer.Option("--install", help="Install a browser if none is found.")
+    ] = False,
 ) -> None:
     """Show which browser the recorder drives (and install one with --install)."""
     path = install_browser(echo=console.note) if install else find_browser()

@@ -17,7 +17,7 @@ EXAMS_DIR = REPO_ROOT / "exams"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The data directory: ``override``, else ``$IELTS_RECORDER_DATA``, else the platform default."""
+    """The data directory: ``override``, else ``$IELTS_RECORDER_DATA``, else the platform's."""
     if override:
         chosen = Path(override)
     elif os.environ.get(DATA_DIR_ENV):

@@ -21,7 +21,7 @@ err_console = Console(stderr=True)
 
 def error(exc: BaseException) -> None:
     """``ErrorName: message`` in red on stderr; the message is shown as text, never as markup."""
-    err_console.print(Text(f"{type(exc).__name__}: {exc}", style="bold red"))
+    err_console.print(Text(f"{type(exc).__name__}: {exc}", style="bold red"), soft_wrap=True)
 
 
 def note(message: str) -> None:
@@ -38,7 +38,12 @@ def exams_table(exams: Sequence[Exam]) -> None:
         )
     for exam in exams:
         table.add_row(
-            exam.id, exam.title, exam.type, exam.part, str(exam.questions), str(exam.timeLimit or "")
+            exam.id,
+            exam.title,
+            exam.type,
+            exam.part,
+            str(exam.questions),
+            str(exam.timeLimit or ""),
         )
     console.print(table)
 
@@ -85,14 +90,28 @@ def result_panel(result: PracticeResult) -> None:
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
-    score = "unscored (no answer key)" if record.score is None else f"{record.score}/{record.totalQuestions}"
+    score = (
+        "unscored (no answer key)"
+        if record.score is None
+        else f"{record.score}/{record.totalQuestions}"
+    )
     accuracy = "" if record.accuracy is None else f"{record.accuracy:.0%}"
     band = ""
     if record.band is not None:
-        band = f"{record.band:.1f}" + (" (estimate from a part test)" if record.metadata.bandEstimated else "")
+        band = f"{record.band:.1f}" + (
+            " (estimate from a part test)" if record.metadata.bandEstimated else ""
+        )
     rows: Iterable[tuple[str, str]] = (
         ("Exam", record.title),
-        ("Status", record.status + (f": {record.metadata.interruptionReason}" if record.metadata.interruptionReason else "")),
+        (
+            "Status",
+            record.status
+            + (
+                f": {record.metadata.interruptionReason}"
+                if record.metadata.interruptionReason
+                else ""
+            ),
+        ),
         ("Score", score),
         ("Accuracy", accuracy),
         ("Band", band),

@@ -26,7 +26,14 @@ from .browser import LaunchOptions, launch
 from .catalog import Exam
 from .config import data_dir as resolve_data_dir
 from .errors import SessionError
-from .protocol import AnswerValue, KeyValue, PageMessage, SessionCompleted, SessionReady, init_session
+from .protocol import (
+    AnswerValue,
+    KeyValue,
+    PageMessage,
+    SessionCompleted,
+    SessionReady,
+    init_session,
+)
 from .record import PracticeRecord
 from .session import Session
 from .store import Store
@@ -167,7 +174,7 @@ async def practice_async(
         exam_page = None
         async with launch(
             launch_options,
-            on_binding=lambda source, payload, frame_url: bridge.receive(payload, frame_url, source),
+            on_binding=bridge.deliver,
             on_event=run.on_event,
             enhancer_config={"version": __version__},
             on_navigated=send_init,
@@ -189,14 +196,18 @@ async def practice_async(
                     controls = await exam_page.describe()
                     steps = plan(controls, options.autoplay, run.key)
                     planned = planned_answers(steps, controls)
-                    run.observer.status(f"Autoplay '{options.autoplay}': {len(steps)} input actions")
+                    run.observer.status(
+                        f"Autoplay '{options.autoplay}': {len(steps)} input actions"
+                    )
                     await play(exam_page, steps)
                     with contextlib.suppress(asyncio.TimeoutError):
                         await asyncio.wait_for(run.done.wait(), options.completion_timeout_s)
                     if not run.done.is_set():
                         run.finish("the page did not report completion after submit")
                 else:
-                    run.observer.status("Recording: answer in the browser window and submit when done")
+                    run.observer.status(
+                        "Recording: answer in the browser window and submit when done"
+                    )
                     await run.done.wait()
             finally:
                 for task in watchers:
@@ -244,7 +255,11 @@ async def _autosave(run: _Run) -> None:
 
 def _install_signal_handlers(loop: asyncio.AbstractEventLoop, run: _Run) -> list[int]:
     installed = []
-    names = {"SIGINT": "interrupted by Ctrl-C", "SIGTERM": "stopped by SIGTERM", "SIGHUP": "terminal closed (SIGHUP)"}
+    names = {
+        "SIGINT": "interrupted by Ctrl-C",
+        "SIGTERM": "stopped by SIGTERM",
+        "SIGHUP": "terminal closed (SIGHUP)",
+    }
     for name, reason in names.items():
         sig = getattr(signal, name, None)
         if sig is None:
@@ -281,7 +296,9 @@ def _finish(run: _Run, browser_name: str, planned: dict[str, AnswerValue] | None
     )
 
 
-def practice(exam: Exam, options: PracticeOptions, observer: Observer | None = None) -> PracticeResult:
+def practice(
+    exam: Exam, options: PracticeOptions, observer: Observer | None = None
+) -> PracticeResult:
     """Blocking form of :func:`practice_async` for the CLI and for tests."""
     return asyncio.run(practice_async(exam, options, observer))
 

@@ -7,7 +7,7 @@ a string into one of the typed models below or raises :class:`ProtocolError` wit
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -21,9 +21,11 @@ MAX_MESSAGE_BYTES = 1_000_000
 QuestionId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
 SessionId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 #: What a learner gave for one question: text, the letters of a multi-select, or nothing.
-AnswerValue = Union[Annotated[str, Field(max_length=2000)], Annotated[list[str], Field(max_length=26)], None]
+AnswerValue = (
+    Annotated[str, Field(max_length=2000)] | Annotated[list[str], Field(max_length=26)] | None
+)
 #: What a page's answer key says for one question, before the scorer parses it.
-KeyValue = Union[Annotated[str, Field(max_length=2000)], Annotated[list[str], Field(max_length=26)]]
+KeyValue = Annotated[str, Field(max_length=2000)] | Annotated[list[str], Field(max_length=26)]
 Seconds = Annotated[float, Field(ge=0, le=7 * 24 * 3600)]
 
 
@@ -147,15 +149,13 @@ class SessionErrorMessage(_Envelope):
 
 
 PageMessage = Annotated[
-    Union[
-        SessionReady,
-        SessionStarted,
-        SessionProgress,
-        SessionPaused,
-        SessionResumed,
-        SessionCompleted,
-        SessionErrorMessage,
-    ],
+    SessionReady
+    | SessionStarted
+    | SessionProgress
+    | SessionPaused
+    | SessionResumed
+    | SessionCompleted
+    | SessionErrorMessage,
     Field(discriminator="type"),
 ]
 

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from .protocol import AnswerValue
 
 RecordStatus = Literal["completed", "interrupted", "timeout", "error"]
-SessionState = Literal["started", "active", "paused", "completed", "interrupted", "timeout", "error"]
+SessionState = Literal[
+    "started", "active", "paused", "completed", "interrupted", "timeout", "error"
+]
 
 
 class _Model(BaseModel):

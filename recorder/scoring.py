@@ -71,7 +71,8 @@ def mark_attempt(
             marks.append(QuestionMark(qid, qtype, given, (), None, None))
             continue
         accepted = accepted_answers(key[qid])
-        text = given if isinstance(given, str) else " ".join(given or [])
+        text = " ".join(given) if isinstance(given, list) else given or ""
+        reason: str | None
         if not normalize(text):
             correct, reason = False, "blank"
         else:

@@ -17,16 +17,21 @@ from .errors import SessionError
 from .protocol import AnswerValue, CompletedData, ProgressData, ReadyData
 from .record import ActiveSession, SessionState, Transition
 
-TERMINAL: frozenset[SessionState] = frozenset({"completed", "interrupted", "timeout", "error"})
+
+def _states(*states: SessionState) -> frozenset[SessionState]:
+    return frozenset(states)
+
+
+TERMINAL = _states("completed", "interrupted", "timeout", "error")
 _ALLOWED: dict[SessionState, frozenset[SessionState]] = {
-    "started": frozenset({"active", "paused"}) | TERMINAL,
-    "active": frozenset({"paused"}) | TERMINAL,
-    "paused": frozenset({"active"}) | TERMINAL,
+    "started": _states("active", "paused") | TERMINAL,
+    "active": _states("paused") | TERMINAL,
+    "paused": _states("active") | TERMINAL,
     # A completion that arrives after the inactivity timeout is still a completion: never drop it.
-    "timeout": frozenset({"completed"}),
-    "interrupted": frozenset(),
-    "completed": frozenset(),
-    "error": frozenset(),
+    "timeout": _states("completed"),
+    "interrupted": _states(),
+    "completed": _states(),
+    "error": _states(),
 }
 
 
@@ -124,7 +129,9 @@ class Session:
 
     def progress(self, data: ProgressData) -> None:
         self._touch()
-        changed = {qid: value for qid, value in data.answers.items() if self.answers.get(qid) != value}
+        changed = {
+            qid: value for qid, value in data.answers.items() if self.answers.get(qid) != value
+        }
         if self.state == "paused" and changed:
             self._enter("active", "answer given while paused")
         if changed:
@@ -212,7 +219,10 @@ class Session:
         self._base_elapsed = saved.elapsed
         self._last_answer_at = saved.elapsed
         self.start_time = saved.startTime
-        self.transitions = [*saved.transitions, Transition(state="started", at=self.clock.now(), reason="resumed")]
+        self.transitions = [
+            *saved.transitions,
+            Transition(state="started", at=self.clock.now(), reason="resumed"),
+        ]
 
     # ---------------------------------------------------------------------------------- helpers
 

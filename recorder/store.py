@@ -45,7 +45,7 @@ LOCK_TIMEOUT = 30.0
 T = TypeVar("T")
 
 
-class AtomicJSONStorage(Storage):  # type: ignore[misc]
+class AtomicJSONStorage(Storage):
     """TinyDB storage that encodes with orjson and replaces its file atomically on every write."""
 
     def __init__(self, path: str, backups: Path | None = None, verify: bool = True) -> None:
@@ -141,10 +141,15 @@ class Store:
 
     def save_active(self, session: ActiveSession) -> None:
         doc = session.model_dump(mode="json")
-        self._with_db(self.active_path, lambda db: db.table("active_sessions").upsert(doc, _by(session.sessionId)))
+        self._with_db(
+            self.active_path,
+            lambda db: db.table("active_sessions").upsert(doc, _by(session.sessionId)),
+        )
 
     def remove_active(self, session_id: str) -> None:
-        self._with_db(self.active_path, lambda db: db.table("active_sessions").remove(_by(session_id)))
+        self._with_db(
+            self.active_path, lambda db: db.table("active_sessions").remove(_by(session_id))
+        )
 
     def mark_interrupted(self, session: ActiveSession) -> None:
         """Move a session that ended without a submit from active to interrupted (resumable)."""
@@ -173,7 +178,7 @@ class Store:
     # ---------------------------------------------------------------------------------- records
 
     def save_record(self, record: PracticeRecord) -> PracticeRecord:
-        """Save ``record`` (idempotent on sessionId), retrying; if it still fails, keep it pending."""
+        """Save ``record`` (idempotent on sessionId), retrying; failing that, keep it pending."""
         doc = record.model_dump(mode="json")
         last_error: Exception | None = None
         for attempt in range(SAVE_ATTEMPTS):
@@ -189,7 +194,9 @@ class Store:
             except (OSError, StoreError) as exc:
                 last_error = exc
                 time.sleep(0.05 * (attempt + 1))
-        self._with_db(self.active_path, lambda db: db.table("pending").upsert(doc, _by(record.sessionId)))
+        self._with_db(
+            self.active_path, lambda db: db.table("pending").upsert(doc, _by(record.sessionId))
+        )
         raise StoreError(
             f"could not save record {record.id} ({last_error}); it is kept in {self.active_path} "
             "and will be saved at the next start"
@@ -202,7 +209,7 @@ class Store:
         for doc in pending:
             record = PracticeRecord.model_validate(doc)
             self.save_record(record)
-            self._with_db(self.active_path, lambda db, sid=record.sessionId: db.table("pending").remove(_by(sid)))
+            self._with_db(self.active_path, _remover("pending", record.sessionId))
             saved.append(record.id)
         return saved
 
@@ -271,7 +278,9 @@ class Store:
         self._refresh_index()
         number = self._index.get(session_id)
         if number is not None:
-            self._open(self._segment_path(number)).table("records").upsert(dict(doc), _by(session_id))
+            self._open(self._segment_path(number)).table("records").upsert(
+                dict(doc), _by(session_id)
+            )
             return
         number = max(self._segment_counts, default=1)
         if self._segment_counts.get(number, 0) >= SEGMENT_SIZE:
@@ -310,6 +319,13 @@ class Store:
                 for old in sorted(self.backups_dir.glob(f"{path.name}.*.bak"))[:-BACKUPS_KEPT]:
                     old.unlink()
         return made
+
+
+def _remover(table: str, session_id: str) -> Callable[[TinyDB], list[int]]:
+    def remove(db: TinyDB) -> list[int]:
+        return list(db.table(table).remove(_by(session_id)))
+
+    return remove
 
 
 def _by(session_id: str) -> Any:

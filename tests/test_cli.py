@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from recorder.cli import app, run
+
+runner = CliRunner()
+COMMANDS = sorted(c.name or "" for c in app.registered_commands)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_unknown_exam_lists_the_closest_ids_first(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["practice", "academic-reef", "--headless"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "ExamNotFound: no exam 'academic-reef'. Known exams: academic-reef-soundscapes, "
+        "listening-community-centre"
+    )
+
+
+def test_a_missing_file_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["practice", "/nowhere/page.html"]) == 1
+    assert capsys.readouterr().err.strip() == "ExamNotFound: no practice page at /nowhere/page.html"
+
+
+def test_a_bad_autoplay_strategy_is_explained(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["practice", "academic-reef-soundscapes", "--autoplay", "clever"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "SessionError: unknown autoplay strategy 'clever': use key, blank or random[:SEED]"
+    )
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run(["practice", "--no-such-option"]) == 2
+
+
+def test_exams_lists_the_library(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["exams"]) == 0
+    out = capsys.readouterr().out
+    assert "academic-reef-soundscapes" in out and "listening-community-centre" in out
+
+
+def test_python_dash_m_recorder_works() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "recorder", "exams"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert "academic-reef-soundscapes" in done.stdout
+
+
+def test_the_cli_records_a_session(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    code = run(["practice", "listening-community-centre", "--headless", "--autoplay", "key",
+                "--data-dir", str(tmp_path)])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "10/10" in out and "completed" in out and str(tmp_path) in out

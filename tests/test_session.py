@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import pytest
+
+from recorder.errors import SessionError
+from recorder.protocol import CompletedData, ProgressData, ReadyData
+from recorder.session import Session
+
+from .helpers import FakeClock
+
+
+def ready(session: Session, ids: list[str]) -> None:
+    session.ready(
+        ReadyData(sessionId="s", examId="e", url="u", title="t", questionIds=ids, keyFound=True)
+    )
+
+
+def progress(session: Session, answers: dict[str, str | None]) -> None:
+    session.progress(
+        ProgressData(answers=answers, answeredQuestions=0, totalQuestions=2, elapsed=0)
+    )
+
+
+def make() -> tuple[Session, FakeClock, list[bool]]:
+    clock = FakeClock()
+    calls: list[bool] = []
+    session = Session(
+        "s", exam_id="e", title="t", url="u", clock=clock, on_change=lambda _s, f: calls.append(f)
+    )
+    return session, clock, calls
+
+
+def test_elapsed_excludes_pauses() -> None:
+    session, clock, _ = make()
+    ready(session, ["1", "2"])
+    clock.advance(60)
+    session.pause()
+    clock.advance(600)
+    session.resume()
+    clock.advance(30)
+    assert session.elapsed() == pytest.approx(90)
+    assert [t.state for t in session.transitions] == ["started", "active", "paused", "active"]
+
+
+def test_answer_changes_are_flagged_for_an_immediate_save() -> None:
+    session, clock, calls = make()
+    ready(session, ["1", "2"])
+    progress(session, {"1": "A"})
+    progress(session, {"1": "A"})  # same answer again: nothing to save
+    assert calls == [False, True, False]
+
+
+def test_time_is_attributed_to_the_question_answered() -> None:
+    session, clock, _ = make()
+    ready(session, ["1", "2"])
+    clock.advance(40)
+    progress(session, {"1": "A"})
+    clock.advance(20)
+    progress(session, {"2": "B"})
+    assert session.answer_times == {"1": 40.0, "2": 20.0}
+
+
+def test_a_second_document_adds_its_questions() -> None:
+    session, _, _ = make()
+    ready(session, ["1", "2"])
+    ready(session, ["2", "3"])
+    assert session.question_ids == ["1", "2", "3"]
+
+
+def test_completion_after_timeout_is_kept() -> None:
+    session, clock, _ = make()
+    ready(session, ["1"])
+    clock.advance(31 * 60)
+    session.time_out()
+    assert session.state == "timeout"
+    assert session.interruption_reason == "no activity for 1860 s"
+    session.complete(CompletedData(answers={"1": "A"}, elapsed=5))
+    assert session.state == "completed"
+
+
+def test_a_finished_session_cannot_complete_twice() -> None:
+    session, _, _ = make()
+    ready(session, ["1"])
+    session.complete(CompletedData(answers={"1": "A"}, elapsed=5))
+    with pytest.raises(SessionError, match="cannot go from completed to completed"):
+        session.complete(CompletedData(answers={"1": "B"}, elapsed=6))
+    assert session.answers == {"1": "A"}
+
+
+def test_snapshot_restores_into_a_resumed_session() -> None:
+    session, clock, _ = make()
+    ready(session, ["1", "2"])
+    clock.advance(100)
+    progress(session, {"1": "A"})
+    saved = session.snapshot()
+    again = Session("s", exam_id="e", title="t", url="u", clock=clock, resume_from=saved)
+    assert again.answers == {"1": "A"}
+    assert again.elapsed() == pytest.approx(100)
+    assert again.transitions[-1].reason == "resumed"
