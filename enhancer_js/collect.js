@@ -157,6 +157,24 @@
     return v === '' || v === null || v === undefined ? null : String(v);
   }
 
+  var LIMIT_RE = /(NO\s+MORE\s+THAN\s+(ONE|TWO|THREE|FOUR|FIVE)\s+WORDS?(\s+AND\/OR\s+A\s+NUMBER)?|\b(ONE|TWO|THREE)\s+WORDS?(\s+AND\/OR\s+A\s+NUMBER|\s+ONLY)?|\bA\s+NUMBER\s+ONLY|\bNUMBERS?\s+ONLY)/i;
+
+  // The word limit printed for a question: its own data-word-limit, else the nearest instruction
+  // before it (and only that one: an earlier group's limit does not carry over).
+  NS.wordLimitOf = function (el) {
+    var holder = el.closest('[data-word-limit]');
+    if (holder) return holder.getAttribute('data-word-limit');
+    for (var node = el; node && node !== document.body; node = node.parentElement) {
+      for (var sib = node.previousElementSibling, n = 0; sib && n < 8; sib = sib.previousElementSibling, n++) {
+        var text = sib.textContent || '';
+        var limit = LIMIT_RE.exec(text);
+        if (limit) return limit[0].replace(/\s+/g, ' ');
+        if (/instruction/i.test(sib.className || '')) return null; // its own instruction: no limit
+      }
+    }
+    return null;
+  };
+
   // {questionId: answer} for every question on the page.
   NS.readAnswers = function (questions) {
     var out = {};

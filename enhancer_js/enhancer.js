@@ -155,6 +155,13 @@
     var ids = [];
     questions.forEach(function (q) { ids = ids.concat(q.ids); });
     var found = NS.extractKey();
+    var limits = {};
+    var groups = [];
+    questions.forEach(function (q) {
+      var limit = q.kind === 'text' || q.kind === 'editable' ? NS.wordLimitOf(q.controls[0]) : null;
+      if (limit) q.ids.forEach(function (id) { limits[id] = limit.slice(0, 120); });
+      if (q.ids.length > 1) groups.push(q.ids);
+    });
     send('SESSION_READY', {
       sessionId: state.sessionId,
       examId: state.examId,
@@ -162,6 +169,8 @@
       title: String(document.title || '').slice(0, 500),
       questionIds: ids,
       questionTypes: questionTypes(questions),
+      wordLimits: limits,
+      questionGroups: groups,
       keyFound: !!found.key,
     });
     send('session_started', {

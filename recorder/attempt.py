@@ -24,7 +24,14 @@ def build_record(
     """The record of ``session``: every question the page declared, marked against ``key``."""
     status: RecordStatus = "completed" if session.state == "completed" else _status(session)
     question_ids = session.question_ids or sorted(session.answers, key=_numeric)
-    marking = mark_attempt(session.answers, key, question_ids, session.question_types)
+    marking = mark_attempt(
+        session.answers,
+        key,
+        question_ids,
+        session.question_types,
+        word_limits=session.word_limits,
+        groups=session.question_groups,
+    )
     score = marking.score
     total = marking.total
     band: float | None = None

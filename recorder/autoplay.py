@@ -1,17 +1,20 @@
 """A scripted learner: plans answers (pure) and gives them through real input events.
 
 Strategies: ``key`` answers every question from the page's answer key, ``blank`` submits with
-nothing, ``random[:SEED]`` picks reproducible answers. Answers are given with Playwright's
-check, fill and select_option (and typed key by key into contenteditable elements), never by
-setting DOM values from script, so the page's own listeners see what a learner's input causes.
+nothing, ``random[:SEED]`` picks reproducible answers, ``answers:FILE`` gives the answers of a JSON
+file (question number → answer). Answers are given with Playwright's check, fill and
+select_option (and typed key by key into contenteditable elements), never by setting DOM values
+from script, so the page's own listeners see what a learner's input causes.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from .browser import Control, ExamPage
@@ -19,7 +22,7 @@ from .errors import SessionError
 from .protocol import AnswerValue, KeyValue
 from .scoring import canonical_answer
 
-StrategyName = Literal["key", "blank", "random"]
+StrategyName = Literal["key", "blank", "random", "answers"]
 
 #: Words a random learner types into completion boxes it does not answer from the key.
 RANDOM_WORDS = ("river", "market", "seven", "library", "energy", "north", "winter", "glass")
@@ -29,20 +32,53 @@ RANDOM_WORDS = ("river", "market", "seven", "library", "energy", "north", "winte
 class Strategy:
     name: StrategyName
     seed: int = 0
+    #: For ``answers:FILE``: question number → answer (a list for a "choose N" set).
+    answers: Mapping[str, KeyValue] | None = None
+    source: str = ""
 
     @classmethod
     def parse(cls, text: str) -> Strategy:
-        """``key``, ``blank``, ``random`` or ``random:SEED``."""
-        match = re.fullmatch(r"(key|blank|random)(?::(-?\d+))?", text.strip())
+        """``key``, ``blank``, ``random``, ``random:SEED`` or ``answers:FILE``."""
+        text = text.strip()
+        if text.startswith("answers:"):
+            return cls("answers", answers=_load_answers(Path(text[8:])), source=text[8:])
+        match = re.fullmatch(r"(key|blank|random)(?::(-?\d+))?", text)
         if not match or (match.group(2) is not None and match.group(1) != "random"):
             raise SessionError(
-                f"unknown autoplay strategy {text!r}: use key, blank or random[:SEED]"
+                f"unknown autoplay strategy {text!r}: use key, blank, random[:SEED] or answers:FILE"
             )
         name: StrategyName = match.group(1)  # type: ignore[assignment]
         return cls(name, int(match.group(2) or 0))
 
     def __str__(self) -> str:
-        return f"random:{self.seed}" if self.name == "random" else self.name
+        if self.name == "random":
+            return f"random:{self.seed}"
+        return f"answers:{self.source}" if self.name == "answers" else self.name
+
+
+def _load_answers(path: Path) -> dict[str, KeyValue]:
+    """A JSON object mapping question numbers to answers, checked before the browser starts."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SessionError(f"answers file {path} does not exist") from None
+    except (OSError, ValueError) as exc:
+        raise SessionError(f"answers file {path} is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise SessionError(f"answers file {path} must hold a JSON object of question: answer")
+    out: dict[str, KeyValue] = {}
+    for qid, value in data.items():
+        number = str(qid).strip().removeprefix("q")
+        good = isinstance(value, str) or (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        )
+        if not good or not number.isdigit():
+            raise SessionError(
+                f"answers file {path}: question {qid!r} must be a number with a text answer "
+                "or a list of letters"
+            )
+        out[str(int(number))] = value
+    return out
 
 
 @dataclass(frozen=True)
@@ -87,19 +123,33 @@ def plan(
     steps: list[Step] = []
     for control in controls:
         values = list(control.values) or [v for _, v in control.options if v is not None]
-        if strategy.name == "key":
-            assert key is not None
-            wanted = _key_letters(control, key)
+        if strategy.name in ("key", "answers"):
+            source = key if strategy.name == "key" else strategy.answers
+            assert source is not None
+            wanted = _key_letters(control, source)
+            if strategy.name == "answers" and control.kind not in ("radio", "checkbox", "select"):
+                steps.extend(_typed(control, wanted))
+                continue
         elif control.kind in ("radio", "select"):
             wanted = [rng.choice(values)] if values else []
         elif control.kind == "checkbox":
             wanted = rng.sample(values, min(len(values), len(control.ids)))
         else:
             from_key = key.get(control.ids[0]) if key else None
-            choices = list(RANDOM_WORDS) + ([canonical_answer(from_key)] if from_key else [])
+            choices = list(RANDOM_WORDS)
+            if from_key:
+                choices.append(canonical_answer(from_key, control.type))
             wanted = [rng.choice(choices)]
         steps.extend(_steps_for(control, wanted, key))
     return steps
+
+
+def _typed(control: Control, wanted: list[str]) -> list[Step]:
+    """Text exactly as given (an answers file may hold a deliberate mistake)."""
+    if not wanted:
+        return []
+    action: Literal["type", "fill"] = "type" if control.kind == "editable" else "fill"
+    return [Step(action, control.frame, control.options[0][0], wanted[0])]
 
 
 def _steps_for(
@@ -110,12 +160,12 @@ def _steps_for(
     if control.kind in ("radio", "checkbox"):
         out = []
         for letter in wanted:
-            found = _match_option(control, canonical_answer(letter))
+            found = _match_option(control, canonical_answer(letter, control.type))
             if found:
                 out.append(Step("check", control.frame, found[0]))
         return out
     selector = control.options[0][0]
-    text = canonical_answer(wanted[0])
+    text = canonical_answer(wanted[0], control.type)
     if control.kind == "select":
         chosen = [v for v in control.values if v.strip().casefold() == text.strip().casefold()]
         return [Step("select", control.frame, selector, chosen[0])] if chosen else []

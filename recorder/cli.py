@@ -40,7 +40,7 @@ def practice_command(
     headless: Annotated[bool, typer.Option("--headless", help="Hide the browser window.")] = False,
     autoplay: Annotated[
         str | None,
-        typer.Option(help="Play a scripted learner: key, blank or random[:SEED]."),
+        typer.Option(help="Play a scripted learner: key, blank, random[:SEED] or answers:FILE."),
     ] = None,
     slowmo: Annotated[
         float,

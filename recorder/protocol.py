@@ -73,6 +73,12 @@ class ReadyData(_Strict):
     title: str = Field(max_length=500)
     questionIds: list[QuestionId] = Field(max_length=500)
     questionTypes: dict[QuestionId, Annotated[str, Field(max_length=60)]] = {}
+    #: The instruction's word limit per question ("NO MORE THAN TWO WORDS AND/OR A NUMBER").
+    wordLimits: dict[QuestionId, Annotated[str, Field(max_length=120)]] = {}
+    #: Questions answered together, such as "choose TWO letters" (questions 10 and 11).
+    questionGroups: list[Annotated[list[QuestionId], Field(min_length=2, max_length=5)]] = Field(
+        default=[], max_length=100
+    )
     keyFound: bool
 
 

@@ -93,6 +93,8 @@ class ActiveSession(_Model):
     answerTimes: dict[str, float] = {}
     questionIds: list[str] = []
     questionTypes: dict[str, str] = {}
+    wordLimits: dict[str, str] = {}
+    questionGroups: list[list[str]] = []
     currentQuestion: str | None = None
     markedQuestions: list[str] = []
     elapsed: float = Field(ge=0)

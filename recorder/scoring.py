@@ -1,13 +1,33 @@
-"""Marking an attempt against its answer key. Pure functions, no I/O."""
+"""Marking an attempt the way an IELTS examiner does. Pure functions, no I/O.
+
+Each question gets a mark and, when wrong, a reason code the review screen explains:
+
+``blank``            nothing was given (a blank is wrong)
+``wrong``            a different answer
+``spelling``         close to an accepted answer but misspelt (inner spelling counts)
+``over_word_limit``  more words or numbers than the instruction allows, even if it contains the key
+``wrong_family``     YES/NO given for TRUE/FALSE/NOT GIVEN, or the other way round
+``not_a_letter``     a letter question answered with something that is not one letter
+``partial_set``      a "choose N letters" set with some letters wrong or missing
+``over_selected``    a "choose N letters" set with more letters ticked than N
+``bad_key``          the page's key entry could not be read; the question is left unscored
+
+Marks per question type are marks earned over marks possible, never an average of percentages.
+"""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .answer_key import FAMILIES, KeyEntry, WordLimit, read_judgement, parse_key_entry
+from .answers import comparable, edit_distance, normalize, tokens
 from .protocol import AnswerValue, KeyValue
+
+REASONS = (
+    "blank", "wrong", "spelling", "over_word_limit", "wrong_family", "not_a_letter",
+    "partial_set", "over_selected", "bad_key",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -39,20 +59,103 @@ class Marking:
         return sum(1 for m in self.marks if m.isCorrect) if self.keyed else None
 
 
-_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
+def _as_text(answer: AnswerValue) -> str:
+    if isinstance(answer, list):
+        return " ".join(answer)
+    return answer or ""
 
 
-def normalize(text: str) -> str:
-    """Case, surrounding white space and punctuation do not matter; inner spelling does."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = " ".join(text.split())
-    return _EDGE_PUNCT.sub("", text)
+def mark_entry(entry: KeyEntry, answer: AnswerValue) -> tuple[bool, str | None]:
+    """Mark one (non-set) question: (correct, reason when wrong)."""
+    if isinstance(answer, list) and entry.kind in ("letter", "judgement") and len(answer) > 1:
+        return False, "over_selected"
+    text = _as_text(answer)
+    if not normalize(text):
+        return False, "blank"
+    if entry.kind == "judgement":
+        return _mark_judgement(entry, text)
+    if entry.kind == "letter":
+        given = normalize(text)
+        if len(tokens(given)) != 1 or (len(given) > 1 and not given.isalpha()):
+            return False, "not_a_letter"
+        letter = given.upper() if len(given) == 1 else given.lower()
+        if letter in entry.letters:
+            return True, None
+        return False, "wrong" if len(given) == 1 or letter.isalpha() else "not_a_letter"
+    return _mark_text(entry, text)
 
 
-def accepted_answers(key: KeyValue) -> tuple[str, ...]:
-    if isinstance(key, list):
-        return tuple(key)
-    return tuple(part.strip() for part in re.split(r"\s[/|]\s|\|", key) if part.strip())
+def _mark_judgement(entry: KeyEntry, text: str) -> tuple[bool, str | None]:
+    found = read_judgement(text, entry.family)
+    if found is None:
+        other = [f for f in FAMILIES if f != entry.family]
+        if other and read_judgement(text, other[0]) is not None:
+            return False, "wrong_family"
+        return False, "wrong"
+    value, family = found
+    if entry.family and value not in FAMILIES[entry.family]:
+        return False, "wrong_family"
+    if family and entry.family and family != entry.family:
+        return False, "wrong_family"
+    return (True, None) if value == entry.judgement else (False, "wrong")
+
+
+def _mark_text(entry: KeyEntry, text: str) -> tuple[bool, str | None]:
+    limit: WordLimit | None = entry.word_limit
+    if limit is not None and not limit.allows(text):
+        return False, "over_word_limit"
+    given = [comparable(token) for token in tokens(text)]
+    if any(alt.matches(given, literal=entry.literal) for alt in entry.alternatives):
+        return True, None
+    joined = " ".join(given)
+    for alt in entry.alternatives:
+        for form in {alt.plainest(), " ".join(t for t, _ in alt.parts)}:
+            if len(form) >= 4 and 0 < edit_distance(joined, form, limit=2) <= 2:
+                return False, "spelling"
+    return False, "wrong"
+
+
+def _set_letters(values: Sequence[KeyValue]) -> set[str]:
+    letters: set[str] = set()
+    for value in values:
+        entry = parse_key_entry(value, in_set=True)
+        letters |= entry.letters
+    return letters
+
+
+def _chosen(answers: Sequence[AnswerValue]) -> list[str]:
+    chosen: list[str] = []
+    for answer in answers:
+        items = answer if isinstance(answer, list) else [answer] if answer else []
+        for item in items:
+            letter = normalize(item).upper()
+            if letter and letter not in chosen:
+                chosen.append(letter)
+    return chosen
+
+
+def mark_set(
+    group: Sequence[str], key_values: Sequence[KeyValue], answers: Sequence[AnswerValue]
+) -> list[tuple[bool, str | None]]:
+    """Mark a "choose N letters" set of N questions, one mark per correct letter, any order.
+
+    Ticking more than N letters costs marks: each surplus letter cancels one correct letter. The
+    IELTS instructions tell candidates that writing more answers than asked loses the mark; with
+    checkboxes a marker cannot tell which N letters were meant, so the surplus letters count as
+    wrong guesses. This keeps "tick every box" from ever scoring more than an honest choice.
+    """
+    size = len(group)
+    key = _set_letters(key_values)
+    chosen = _chosen(answers)
+    surplus = max(0, len(chosen) - size)
+    earned = max(0, min(size, len(key & set(chosen)) - surplus))
+    if not chosen:
+        wrong_reason = "blank"
+    elif surplus:
+        wrong_reason = "over_selected"
+    else:
+        wrong_reason = "partial_set"
+    return [(True, None) if n < earned else (False, wrong_reason) for n in range(size)]
 
 
 def mark_attempt(
@@ -60,31 +163,60 @@ def mark_attempt(
     key: Mapping[str, KeyValue] | None,
     question_ids: Sequence[str],
     question_types: Mapping[str, str],
+    *,
+    word_limits: Mapping[str, str] | None = None,
+    groups: Sequence[Sequence[str]] = (),
 ) -> Marking:
-    """Mark every question in ``question_ids``; without a key every mark is ``None`` (unscored)."""
-    marks = []
+    """Mark every question in ``question_ids``; without a key every mark is None (unscored)."""
+    limits = word_limits or {}
+    set_of = {qid: tuple(group) for group in groups if len(group) > 1 for qid in group}
+    results: dict[str, tuple[tuple[str, ...], bool | None, str | None]] = {}
+    for qid in question_ids:
+        if qid in results:
+            continue
+        if key is None or qid not in key and qid not in set_of:
+            results[qid] = ((), None, None)
+            continue
+        group = set_of.get(qid)
+        if group:
+            values = [key[g] for g in group if g in key]
+            if not values:
+                results.update({g: ((), None, None) for g in group})
+                continue
+            try:
+                accepted = tuple(sorted(_set_letters(values)))
+            except ValueError:
+                results.update({g: ((), None, "bad_key") for g in group})
+                continue
+            marks = mark_set(group, values, [answers.get(g) for g in group])
+            for g, (correct, reason) in zip(group, marks):
+                results[g] = (accepted, correct, reason)
+            continue
+        try:
+            entry = parse_key_entry(
+                key[qid], question_type=question_types.get(qid, ""), word_limit=limits.get(qid)
+            )
+        except ValueError:
+            results[qid] = ((), None, "bad_key")
+            continue
+        correct, reason = mark_entry(entry, answers.get(qid))
+        results[qid] = (entry.accepted(), correct, reason)
+
+    marks: list[QuestionMark] = []
     per_type: dict[str, tuple[int, int]] = {}
     for qid in question_ids:
+        accepted, correct, reason = results[qid]
         qtype = question_types.get(qid, "unknown")
-        given = answers.get(qid)
-        if key is None or qid not in key:
-            marks.append(QuestionMark(qid, qtype, given, (), None, None))
-            continue
-        accepted = accepted_answers(key[qid])
-        text = " ".join(given) if isinstance(given, list) else given or ""
-        reason: str | None
-        if not normalize(text):
-            correct, reason = False, "blank"
-        else:
-            correct = normalize(text) in {normalize(a) for a in accepted}
-            reason = None if correct else "wrong"
-        marks.append(QuestionMark(qid, qtype, given, accepted, correct, reason))
-        earned, possible = per_type.get(qtype, (0, 0))
-        per_type[qtype] = (earned + int(correct), possible + 1)
+        marks.append(QuestionMark(qid, qtype, answers.get(qid), accepted, correct, reason))
+        if correct is not None:
+            earned, possible = per_type.get(qtype, (0, 0))
+            per_type[qtype] = (earned + int(correct), possible + 1)
     return Marking(tuple(marks), keyed=key is not None, per_type=per_type)
 
 
-def canonical_answer(key: KeyValue) -> str:
-    """The one form a scripted learner types for a key entry: its first alternative, plainest."""
-    first = accepted_answers(key)[0] if accepted_answers(key) else ""
-    return " ".join(re.sub(r"\([^)]*\)", " ", first).split()) or first
+def canonical_answer(key: KeyValue, question_type: str = "") -> str:
+    """One answer that earns the mark for ``key``: what a scripted learner types."""
+    try:
+        return parse_key_entry(key, question_type=question_type).canonical()
+    except ValueError:
+        return ""

@@ -78,6 +78,8 @@ class Session:
         self.answer_times: dict[str, float] = {}
         self.question_ids: list[str] = []
         self.question_types: dict[str, str] = {}
+        self.word_limits: dict[str, str] = {}
+        self.question_groups: list[list[str]] = []
         self.current_question: str | None = None
         self.marked_questions: list[str] = []
         self.key_found = False
@@ -122,6 +124,8 @@ class Session:
         # A popup or a second frame of the same test adds its questions to those already known.
         self.question_ids += [qid for qid in data.questionIds if qid not in self.question_ids]
         self.question_types.update(data.questionTypes)
+        self.word_limits.update(data.wordLimits)
+        self.question_groups += [g for g in data.questionGroups if g not in self.question_groups]
         self.key_found = self.key_found or data.keyFound
         if self.state == "started":
             self._enter("active")
@@ -201,6 +205,8 @@ class Session:
             answerTimes=dict(self.answer_times),
             questionIds=list(self.question_ids),
             questionTypes=dict(self.question_types),
+            wordLimits=dict(self.word_limits),
+            questionGroups=[list(g) for g in self.question_groups],
             currentQuestion=self.current_question,
             markedQuestions=list(self.marked_questions),
             elapsed=round(self.elapsed(), 3),
@@ -214,6 +220,8 @@ class Session:
         self.answer_times = dict(saved.answerTimes)
         self.question_ids = list(saved.questionIds)
         self.question_types = dict(saved.questionTypes)
+        self.word_limits = dict(saved.wordLimits)
+        self.question_groups = [list(g) for g in saved.questionGroups]
         self.current_question = saved.currentQuestion
         self.marked_questions = list(saved.markedQuestions)
         self._base_elapsed = saved.elapsed
