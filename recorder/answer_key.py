@@ -185,7 +185,8 @@ def read_judgement(value: str, family: Family | None) -> tuple[str, Family | Non
     return None
 
 
-def _is_letter(value: str) -> bool:
+def is_letter(value: str) -> bool:
+    """One letter (A-Z) or a roman numeral (i-xv), as matching tasks use."""
     return bool(_LETTER.match(value) or _ROMAN.match(value))
 
 
@@ -197,7 +198,11 @@ def parse_key_entry(
     in_set: bool = False,
 ) -> KeyEntry:
     """A page's key value for one question, as a :class:`KeyEntry`."""
-    limit = parse_word_limit(word_limit) if isinstance(word_limit, str) or word_limit is None else word_limit
+    limit = (
+        parse_word_limit(word_limit)
+        if isinstance(word_limit, str) or word_limit is None
+        else word_limit
+    )
     raw = [value] if isinstance(value, str) else list(value)
     literal = any(item.strip().startswith("=") for item in raw)
     items = [part for item in raw for part in _split_alternatives(item.strip().lstrip("="))]
@@ -213,8 +218,10 @@ def parse_key_entry(
             found = judged[0]
             assert found is not None
             return KeyEntry("judgement", question_type, family=found[1], judgement=found[0])
-        if all(_is_letter(item) for item in items):
-            letters = frozenset(item.upper() if _LETTER.match(item) else item.lower() for item in items)
+        if all(is_letter(item) for item in items):
+            letters = frozenset(
+                item.upper() if _LETTER.match(item) else item.lower() for item in items
+            )
             return KeyEntry("letter", question_type, letters=letters)
     return KeyEntry(
         "text",

@@ -57,7 +57,7 @@ def count_words(text: str) -> WordCount:
     """How many words and numbers an answer has, as IELTS counts them."""
     words = numbers = 0
     for token in tokens(text):
-        if _NUMBER_TOKEN.match(token):
+        if is_number_token(token):
             numbers += 1
         else:
             words += 1

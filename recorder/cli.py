@@ -11,8 +11,10 @@ from . import console
 from .autoplay import Strategy
 from .browser import find_browser, has_display, install_browser
 from .catalog import Catalog
-from .errors import RecorderError
+from .config import data_dir as resolve_data_dir
+from .errors import RecorderError, RecordNotFound
 from .practice import PracticeOptions, practice
+from .store import Store
 
 app = typer.Typer(
     name="ielts",
@@ -77,6 +79,18 @@ def practice_command(
     with console.LiveProgress() as live:
         result = practice(exam_info, options, observer=live)
     console.result_panel(result)
+
+
+@app.command("show")
+def show_command(
+    record_id: Annotated[str, typer.Argument(help="A record id (record_...) or session id.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Show one attempt question by question, with the reason for each wrong answer."""
+    record = Store(resolve_data_dir(data_dir)).get_record(record_id)
+    if record is None:
+        raise RecordNotFound(f"no record {record_id!r} in {resolve_data_dir(data_dir)}")
+    console.review_table(record)
 
 
 @app.command("exams")

@@ -13,6 +13,8 @@ from rich.text import Text
 
 from .catalog import Exam
 from .practice import PracticeResult
+from .record import PracticeRecord
+from .scoring import REASONS
 from .session import Session
 
 console = Console()
@@ -85,6 +87,39 @@ class LiveProgress:
         self._live.update(Text(line, style="bold"))
 
 
+def review_table(record: PracticeRecord, *, only_wrong: bool = False) -> None:
+    """Question by question: your answer, the accepted answer, and why a wrong one is wrong."""
+    table = Table(title=f"Review: {record.title}", title_justify="left")
+    for column in ("Q", "your answer", "accepted", "", "why", "type", "time"):
+        table.add_column(column, overflow="fold")
+    for answer in record.answers:
+        if only_wrong and answer.isCorrect is not False:
+            continue
+        mark = {True: ("✓", "green"), False: ("✗", "red"), None: ("·", "dim")}[answer.isCorrect]
+        given = answer.userAnswer
+        accepted = answer.correctAnswer
+        table.add_row(
+            answer.questionId,
+            Text(", ".join(given) if isinstance(given, list) else given or "—"),
+            Text(" / ".join(accepted) if isinstance(accepted, list) else accepted or "—"),
+            Text(mark[0], style=mark[1]),
+            Text(REASONS.get(answer.reason or "", answer.reason or "")),
+            answer.questionType.replace("_", " "),
+            "" if answer.timeSpent is None else f"{answer.timeSpent:.0f}s",
+        )
+    if table.row_count:
+        console.print(table)
+    per_type = Table(title="By question type", title_justify="left")
+    for column in ("type", "marks", "accuracy"):
+        per_type.add_column(column)
+    for qtype, perf in sorted(record.questionTypePerformance.items()):
+        per_type.add_row(
+            qtype.replace("_", " "), f"{perf.correct}/{perf.total}", f"{perf.accuracy:.0%}"
+        )
+    if per_type.row_count:
+        console.print(per_type)
+
+
 def result_panel(result: PracticeResult) -> None:
     record = result.record
     table = Table(show_header=False, box=None)
@@ -123,6 +158,7 @@ def result_panel(result: PracticeResult) -> None:
         if value:
             table.add_row(label, Text(value))
     console.print(table)
+    review_table(record, only_wrong=True)
     refused = result.stats.refused
     if refused:
         note(f"{refused} page message(s) refused: {dict(result.stats.rejected)}")

@@ -6,6 +6,7 @@ RecorderError
 ├── BrowserNotFound     no Chromium or Chrome could be found to drive
 ├── BrowserError        the browser failed to start or the page failed to load
 ├── ProtocolError       a message from the page broke the protocol
+├── RecordNotFound      no stored record has that id
 ├── SessionError        a session could not start or finish
 └── StoreError          the database could not be read or written
     └── CorruptDatabase a database file is not valid JSON
@@ -36,6 +37,10 @@ class BrowserError(RecorderError):
 
 class ProtocolError(RecorderError):
     """A message from the page broke the protocol."""
+
+
+class RecordNotFound(RecorderError):
+    """No stored record has that id."""
 
 
 class SessionError(RecorderError):

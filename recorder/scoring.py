@@ -20,14 +20,29 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .answer_key import FAMILIES, KeyEntry, WordLimit, read_judgement, parse_key_entry
-from .answers import comparable, edit_distance, normalize, tokens
+from .answer_key import (
+    FAMILIES,
+    KeyEntry,
+    WordLimit,
+    is_letter,
+    parse_key_entry,
+    read_judgement,
+)
+from .answers import comparable, edit_distance, normalize, number_value, tokens
 from .protocol import AnswerValue, KeyValue
 
-REASONS = (
-    "blank", "wrong", "spelling", "over_word_limit", "wrong_family", "not_a_letter",
-    "partial_set", "over_selected", "bad_key",
-)  # fmt: skip
+#: What each reason code means, in the words the review screen shows a learner.
+REASONS: dict[str, str] = {
+    "blank": "no answer was given",
+    "wrong": "a different answer",
+    "spelling": "misspelt: IELTS marks a misspelt answer wrong",
+    "over_word_limit": "more words than the instructions allow",
+    "wrong_family": "YES/NO and TRUE/FALSE are different answer sets",
+    "not_a_letter": "the question asks for one letter",
+    "partial_set": "not every letter of the set is right",
+    "over_selected": "more letters ticked than the question asks for",
+    "bad_key": "the page's answer key for this question could not be read",
+}
 
 
 @dataclass(frozen=True)
@@ -76,12 +91,10 @@ def mark_entry(entry: KeyEntry, answer: AnswerValue) -> tuple[bool, str | None]:
         return _mark_judgement(entry, text)
     if entry.kind == "letter":
         given = normalize(text)
-        if len(tokens(given)) != 1 or (len(given) > 1 and not given.isalpha()):
+        if not is_letter(given):
             return False, "not_a_letter"
         letter = given.upper() if len(given) == 1 else given.lower()
-        if letter in entry.letters:
-            return True, None
-        return False, "wrong" if len(given) == 1 or letter.isalpha() else "not_a_letter"
+        return (True, None) if letter in entry.letters else (False, "wrong")
     return _mark_text(entry, text)
 
 
@@ -107,12 +120,39 @@ def _mark_text(entry: KeyEntry, text: str) -> tuple[bool, str | None]:
     given = [comparable(token) for token in tokens(text)]
     if any(alt.matches(given, literal=entry.literal) for alt in entry.alternatives):
         return True, None
-    joined = " ".join(given)
+    if not entry.literal:
+        value = number_value(" ".join(given))
+        if value is not None and any(
+            number_value(a.plainest()) == value for a in entry.alternatives
+        ):
+            return True, None
     for alt in entry.alternatives:
         for form in {alt.plainest(), " ".join(t for t, _ in alt.parts)}:
-            if len(form) >= 4 and 0 < edit_distance(joined, form, limit=2) <= 2:
+            if misspelt(given, form.split()):
                 return False, "spelling"
     return False, "wrong"
+
+
+#: A misspelt word must be at least this long: shorter near misses are usually other words
+#: (skirt / shirt, tor / tour).
+SPELLING_MIN_LENGTH = 6
+
+
+def misspelt(given: Sequence[str], form: Sequence[str]) -> bool:
+    """Whether ``given`` is ``form`` with a spelling slip: spacing or hyphens, or at most two
+    letters wrong in total, each wrong word being a long one."""
+    if "".join(given).replace("-", "") == "".join(form).replace("-", "") and given != form:
+        return True
+    if len(given) != len(form):
+        return False
+    total = 0
+    for a, b in zip(given, form, strict=True):
+        if a == b:
+            continue
+        if min(len(a), len(b)) < SPELLING_MIN_LENGTH:
+            return False
+        total += edit_distance(a, b, limit=2)
+    return 0 < total <= 2
 
 
 def _set_letters(values: Sequence[KeyValue]) -> set[str]:
@@ -188,8 +228,8 @@ def mark_attempt(
             except ValueError:
                 results.update({g: ((), None, "bad_key") for g in group})
                 continue
-            marks = mark_set(group, values, [answers.get(g) for g in group])
-            for g, (correct, reason) in zip(group, marks):
+            set_marks = mark_set(group, values, [answers.get(g) for g in group])
+            for g, (correct, reason) in zip(group, set_marks, strict=True):
                 results[g] = (accepted, correct, reason)
             continue
         try:

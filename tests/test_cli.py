@@ -36,7 +36,7 @@ def test_a_missing_file_is_named(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_bad_autoplay_strategy_is_explained(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["practice", "academic-reef-soundscapes", "--autoplay", "clever"]) == 1
     assert capsys.readouterr().err.strip() == (
-        "SessionError: unknown autoplay strategy 'clever': use key, blank or random[:SEED]"
+        "SessionError: unknown autoplay strategy 'clever': use key, blank, random[:SEED] or answers:FILE"
     )
 
 
