@@ -239,18 +239,17 @@ def mark_attempt(
         except ValueError:
             results[qid] = ((), None, "bad_key")
             continue
-        correct, reason = mark_entry(entry, answers.get(qid))
-        results[qid] = (entry.accepted(), correct, reason)
+        results[qid] = (entry.accepted(), *mark_entry(entry, answers.get(qid)))
 
     marks: list[QuestionMark] = []
     per_type: dict[str, tuple[int, int]] = {}
     for qid in question_ids:
-        accepted, correct, reason = results[qid]
+        accepted, mark, why = results[qid]
         qtype = question_types.get(qid, "unknown")
-        marks.append(QuestionMark(qid, qtype, answers.get(qid), accepted, correct, reason))
-        if correct is not None:
+        marks.append(QuestionMark(qid, qtype, answers.get(qid), accepted, mark, why))
+        if mark is not None:
             earned, possible = per_type.get(qtype, (0, 0))
-            per_type[qtype] = (earned + int(correct), possible + 1)
+            per_type[qtype] = (earned + int(mark), possible + 1)
     return Marking(tuple(marks), keyed=key is not None, per_type=per_type)
 
 
