@@ -84,13 +84,17 @@ def practice_command(
 @app.command("show")
 def show_command(
     record_id: Annotated[str, typer.Argument(help="A record id (record_...) or session id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Show one attempt question by question, with the reason for each wrong answer."""
     record = Store(resolve_data_dir(data_dir)).get_record(record_id)
     if record is None:
         raise RecordNotFound(f"no record {record_id!r} in {resolve_data_dir(data_dir)}")
-    console.review_table(record)
+    if as_json:
+        console.print_json(record.model_dump_json())
+    else:
+        console.review_table(record)
 
 
 @app.command("exams")

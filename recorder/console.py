@@ -26,6 +26,11 @@ def error(exc: BaseException) -> None:
     err_console.print(Text(f"{type(exc).__name__}: {exc}", style="bold red"), soft_wrap=True)
 
 
+def print_json(text: str) -> None:
+    """JSON for scripts: plain, unstyled, one document."""
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
 def note(message: str) -> None:
     console.print(Text(message, style="dim"))
 

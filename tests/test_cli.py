@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from recorder.cli import app, run
+from recorder.store import Store
 
 runner = CliRunner()
 COMMANDS = sorted(c.name or "" for c in app.registered_commands)
@@ -64,3 +67,42 @@ def test_the_cli_records_a_session(tmp_path: object, capsys: pytest.CaptureFixtu
     assert code == 0
     out = capsys.readouterr().out
     assert "10/10" in out and "completed" in out and str(tmp_path) in out
+
+
+def test_show_explains_each_wrong_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"8": "the frequency bands", "10": "visual survey", "5": "B"}')
+    data = str(tmp_path / "data")
+    assert (
+        run(
+            [
+                "practice",
+                "academic-reef-soundscapes",
+                "--headless",
+                "--autoplay",
+                f"answers:{answers}",
+                "--data-dir",
+                data,
+            ]
+        )
+        == 0
+    )
+    session_id = Store(tmp_path / "data").records().__next__().sessionId
+    capsys.readouterr()
+    assert run(["show", f"record_{session_id}", "--data-dir", data, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    reasons = {a["questionId"]: a["reason"] for a in shown["answers"]}
+    assert reasons["8"] == "over_word_limit"  # the limit was read from the page itself
+    assert reasons["10"] == "spelling"
+    assert reasons["5"] is None and reasons["1"] == "blank"
+    assert run(["show", session_id, "--data-dir", data]) == 0
+    assert "misspelt" in capsys.readouterr().out
+
+
+def test_show_an_unknown_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["show", "record_nope", "--data-dir", str(tmp_path)]) == 1
+    assert (
+        capsys.readouterr().err.strip() == f"RecordNotFound: no record 'record_nope' in {tmp_path}"
+    )
