@@ -24,6 +24,9 @@
     current: null,
     completed: false,
     pendingTimer: null,
+    lastFlush: 0,
+    firstInputAt: null,
+    paused: false,
     activeSinceBeat: false,
   };
 
@@ -70,26 +73,40 @@
       }
     });
     if (!any && !force) return;
-    if (send('session_progress', {
+    var data = {
       answers: changed,
       currentQuestion: state.current,
       answeredQuestions: answered(answers),
       totalQuestions: Object.keys(answers).length,
       elapsed: elapsed(),
-    })) {
+    };
+    if (any && state.firstInputAt !== null) data.inputTs = state.firstInputAt;
+    state.lastFlush = NS.now();
+    if (send('session_progress', data)) {
       Object.keys(changed).forEach(function (id) { state.lastSent[id] = changed[id]; });
+      state.firstInputAt = null;
     }
   }
 
+  // The first change after a quiet spell goes out at once; a burst of typing is then sent at
+  // most every progressThrottleMs, and the last keystroke always goes out.
   function scheduleProgress(immediate) {
-    if (immediate) {
+    var wait = NS.config.progressThrottleMs - (NS.now() - state.lastFlush);
+    if (immediate || wait <= 0) {
       if (state.pendingTimer) clearTimeout(state.pendingTimer);
+      state.pendingTimer = null;
       flushProgress(false);
       return;
     }
     if (!state.pendingTimer) {
-      state.pendingTimer = setTimeout(function () { flushProgress(false); }, NS.config.progressThrottleMs);
+      state.pendingTimer = setTimeout(function () { flushProgress(false); }, wait);
     }
+  }
+
+  // When the input happened, in epoch milliseconds, from the event's own time stamp.
+  function eventTime(event) {
+    var origin = (window.performance && performance.timeOrigin) || 0;
+    return origin && event.timeStamp ? Math.round(origin + event.timeStamp) : NS.now();
   }
 
   function noteTarget(target) {
@@ -101,6 +118,7 @@
   function onAnswerEvent(event) {
     noteTarget(event.target);
     state.activeSinceBeat = true;
+    if (state.firstInputAt === null) state.firstInputAt = eventTime(event);
     scheduleProgress(event.type === 'change');
   }
 
@@ -139,9 +157,20 @@
     return SUBMIT_RE.test(label) ? button : null;
   }
 
+  function togglePause() {
+    state.paused = !state.paused;
+    send(state.paused ? 'session_paused' : 'session_resumed', { examId: state.examId, elapsed: elapsed() });
+    var control = document.querySelector('[data-ielts-pause]');
+    if (control) control.setAttribute('aria-pressed', state.paused ? 'true' : 'false');
+  }
+
   function onClick(event) {
     state.activeSinceBeat = true;
     noteTarget(event.target);
+    if (event.target.closest && event.target.closest('[data-ielts-pause]')) {
+      togglePause();
+      return;
+    }
     // Read the answers now, in the capture phase, before the page's handler can change them.
     if (isSubmitControl(event.target)) complete(NS.readAnswers());
   }

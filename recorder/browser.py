@@ -268,6 +268,22 @@ class ExamPage:
         await locator.click()
         await locator.press_sequentially(text)
 
+    async def focus_question(self, question_id: str) -> None:
+        """Put the cursor on a question, as the learner had it."""
+        for control in await self.describe():
+            if question_id in control.ids and control.options:
+                with contextlib.suppress(PlaywrightError):
+                    await self._frame(control.frame).locator(control.options[0][0]).focus()
+                return
+
+    async def close(self) -> None:
+        await self.page.close()
+
+    async def crash(self) -> None:
+        """Crash the renderer, as a fault would (tests)."""
+        with contextlib.suppress(PlaywrightError):
+            await self.page.goto("chrome://crash", timeout=5000)
+
     async def submit(self) -> None:
         """Click the page's submit control, in whichever frame has it."""
         for index, selector in await self.evaluate_in_frames(

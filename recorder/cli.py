@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +16,7 @@ from .catalog import Catalog
 from .config import data_dir as resolve_data_dir
 from .errors import RecorderError, RecordNotFound
 from .practice import PracticeOptions, practice
+from .sessions import clear_sessions, exam_of, find_resumable, list_sessions, recover_orphans
 from .store import Store
 
 app = typer.Typer(
@@ -23,6 +26,10 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     add_completion=False,
 )
+sessions_app = typer.Typer(
+    help="Sessions that did not end with a submit.", invoke_without_command=True
+)
+app.add_typer(sessions_app, name="sessions")
 
 DataDir = Annotated[
     Path | None,
@@ -31,6 +38,65 @@ DataDir = Annotated[
         help="Where records are kept (default: $IELTS_RECORDER_DATA, else the platform's).",
     ),
 ]
+Headless = Annotated[bool, typer.Option("--headless", help="Hide the browser window.")]
+Autoplay = Annotated[
+    str | None,
+    typer.Option(help="Play a scripted learner: key, blank, random[:SEED] or answers:FILE."),
+]
+NoSubmit = Annotated[
+    bool,
+    typer.Option("--no-submit", help="With --autoplay: answer, then wait instead of submitting."),
+]
+Slowmo = Annotated[
+    float,
+    typer.Option("--slowmo", help="Slow every browser action by MS milliseconds.", metavar="MS"),
+]
+BrowserPath = Annotated[
+    str | None, typer.Option("--browser", help="Chromium or Chrome executable to drive.")
+]
+Inactivity = Annotated[
+    float, typer.Option(help="Minutes without activity before the session times out.")
+]
+Autosave = Annotated[float, typer.Option(help="Seconds between periodic autosaves.")]
+
+
+def open_store(data_dir: Path | None) -> Store:
+    """The store, after turning sessions whose recorder died into resumable interrupted ones."""
+    store = Store(resolve_data_dir(data_dir))
+    for record in recover_orphans(store, Catalog()):
+        console.orphan_notice(record)
+    return store
+
+
+def _options(
+    *,
+    headless: bool,
+    autoplay: str | None,
+    no_submit: bool,
+    slowmo: float,
+    browser: str | None,
+    inactivity: float,
+    autosave: float,
+    data_dir: Path | None,
+) -> PracticeOptions:
+    strategy = Strategy.parse(autoplay) if autoplay else None
+    if not headless and not has_display():
+        console.note("No display found: running headless.")
+        headless = True
+    if not headless and strategy is None:
+        console.note("Answer in the browser and press the page's submit button when you finish.")
+        console.note("Press p here to pause and resume.")
+    return PracticeOptions(
+        headless=headless,
+        autoplay=strategy,
+        submit=not no_submit,
+        slowmo_ms=slowmo,
+        browser_path=browser,
+        data_dir=data_dir,
+        inactivity_minutes=inactivity,
+        autosave_seconds=autosave,
+        pause_key=sys.stdin.isatty(),
+    )
 
 
 @app.command("practice")
@@ -39,46 +105,93 @@ def practice_command(
         str,
         typer.Argument(help="An exam id from 'ielts exams', or a path or URL of a practice page."),
     ],
-    headless: Annotated[bool, typer.Option("--headless", help="Hide the browser window.")] = False,
-    autoplay: Annotated[
-        str | None,
-        typer.Option(help="Play a scripted learner: key, blank, random[:SEED] or answers:FILE."),
-    ] = None,
-    slowmo: Annotated[
-        float,
-        typer.Option(
-            "--slowmo", help="Slow every browser action by MS milliseconds.", metavar="MS"
-        ),
-    ] = 0,
-    browser: Annotated[
-        str | None, typer.Option("--browser", help="Chromium or Chrome executable to drive.")
-    ] = None,
-    inactivity: Annotated[
-        float, typer.Option(help="Minutes without activity before the session times out.")
-    ] = 30,
+    headless: Headless = False,
+    autoplay: Autoplay = None,
+    no_submit: NoSubmit = False,
+    slowmo: Slowmo = 0,
+    browser: BrowserPath = None,
+    inactivity: Inactivity = 30,
+    autosave: Autosave = 30,
     data_dir: DataDir = None,
 ) -> None:
     """Open an exam in Chromium, record the attempt, and print the score when you submit."""
     exam_info = Catalog().resolve(exam)
-    strategy = Strategy.parse(autoplay) if autoplay else None
-    if not headless and not has_display():
-        console.note("No display found: running headless.")
-        headless = True
-    if not headless and strategy is None:
-        console.note(
-            "Answer in the browser window and press the page's submit button when you finish."
-        )
-    options = PracticeOptions(
-        headless=headless,
-        autoplay=strategy,
-        slowmo_ms=slowmo,
-        browser_path=browser,
-        data_dir=data_dir,
-        inactivity_minutes=inactivity,
-    )
+    open_store(data_dir)
+    options = _options(
+        headless=headless, autoplay=autoplay, no_submit=no_submit, slowmo=slowmo, browser=browser,
+        inactivity=inactivity, autosave=autosave, data_dir=data_dir,
+    )  # fmt: skip
     with console.LiveProgress() as live:
         result = practice(exam_info, options, observer=live)
     console.result_panel(result)
+
+
+@app.command("resume")
+def resume_command(
+    session: Annotated[
+        str | None, typer.Argument(help="The session to resume (default: the newest).")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    headless: Headless = False,
+    autoplay: Autoplay = None,
+    no_submit: NoSubmit = False,
+    slowmo: Slowmo = 0,
+    browser: BrowserPath = None,
+    inactivity: Inactivity = 30,
+    autosave: Autosave = 30,
+    data_dir: DataDir = None,
+) -> None:
+    """Reopen an interrupted session with every answer put back, and go on recording it."""
+    store = open_store(data_dir)
+    saved = find_resumable(store, session)
+    exam = exam_of(saved, Catalog())
+    console.session_summary(saved)
+    if not yes and not typer.confirm("Resume this session?", default=True):
+        raise typer.Exit(1)
+    options = _options(
+        headless=headless, autoplay=autoplay, no_submit=no_submit, slowmo=slowmo, browser=browser,
+        inactivity=inactivity, autosave=autosave, data_dir=data_dir,
+    )  # fmt: skip
+    with console.LiveProgress() as live:
+        result = practice(exam, replace(options, resume=saved), observer=live)
+    console.result_panel(result)
+
+
+@sessions_app.callback()
+def sessions_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the sessions as JSON.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """List active and interrupted sessions."""
+    if ctx.invoked_subcommand is not None:
+        return
+    console.sessions_table(list_sessions(open_store(data_dir)), as_json=as_json)
+
+
+@sessions_app.command("clear")
+def sessions_clear_command(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Forget interrupted sessions (their records stay in your history)."""
+    store = open_store(data_dir)
+    found = [i for i in list_sessions(store) if i.kind != "active"]
+    if not found:
+        console.note("No interrupted sessions.")
+        return
+    if not yes and not typer.confirm(f"Forget {len(found)} interrupted session(s)?", default=False):
+        raise typer.Exit(1)
+    console.note(f"Cleared {clear_sessions(store)} session(s).")
+
+
+@app.command("doctor")
+def doctor_command(data_dir: DataDir = None) -> None:
+    """Check the database files and repair corrupt ones from their backups."""
+    findings = Store(resolve_data_dir(data_dir)).doctor()
+    console.doctor_table(findings)
+    if any(f.status == "corrupt" for f in findings):
+        raise typer.Exit(1)
 
 
 @app.command("show")
@@ -88,7 +201,7 @@ def show_command(
     data_dir: DataDir = None,
 ) -> None:
     """Show one attempt question by question, with the reason for each wrong answer."""
-    record = Store(resolve_data_dir(data_dir)).get_record(record_id)
+    record = open_store(data_dir).get_record(record_id)
     if record is None:
         raise RecordNotFound(f"no record {record_id!r} in {resolve_data_dir(data_dir)}")
     if as_json:

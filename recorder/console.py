@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable, Sequence
 from types import TracebackType
@@ -13,9 +14,11 @@ from rich.text import Text
 
 from .catalog import Exam
 from .practice import PracticeResult
-from .record import PracticeRecord
+from .record import ActiveSession, PracticeRecord
 from .scoring import REASONS
-from .session import Session
+from .session import Session, answered_count
+from .sessions import SessionInfo
+from .store import DoctorFinding
 
 console = Console()
 err_console = Console(stderr=True)
@@ -29,6 +32,70 @@ def error(exc: BaseException) -> None:
 def print_json(text: str) -> None:
     """JSON for scripts: plain, unstyled, one document."""
     console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def warn(message: str) -> None:
+    err_console.print(Text(message, style="yellow"), soft_wrap=True)
+
+
+def orphan_notice(record: PracticeRecord) -> None:
+    answered = answered_count({a.questionId: a.userAnswer for a in record.answers})
+    warn(
+        f"Session {record.sessionId} ({record.title}) was cut off with {answered} answers saved. "
+        f"Resume it with: ielts resume {record.sessionId}"
+    )
+
+
+def session_summary(saved: ActiveSession) -> None:
+    answered = answered_count(saved.answers)
+    console.print(
+        Text(
+            f"{saved.title}: session {saved.sessionId}, {answered}/{len(saved.questionIds)} "
+            f"answered, {_clock(saved.elapsed)} spent, last saved {saved.updatedAt:%Y-%m-%d %H:%M}"
+        )
+    )
+
+
+def sessions_table(found: Sequence[SessionInfo], *, as_json: bool = False) -> None:
+    if as_json:
+        payload = [{"kind": i.kind, **i.session.model_dump(mode="json")} for i in found]
+        print_json(json.dumps(payload))
+        return
+    if not found:
+        note("No active or interrupted sessions.")
+        return
+    table = Table(title="Sessions")
+    for column in ("session", "exam", "state", "answered", "time", "last saved", "why it stopped"):
+        table.add_column(column, no_wrap=column == "session")
+    for info in found:
+        saved = info.session
+        reason = next((t.reason for t in reversed(saved.transitions) if t.reason), "") or ""
+        table.add_row(
+            saved.sessionId,
+            Text(saved.title),
+            info.kind,
+            f"{info.answered}/{len(saved.questionIds)}",
+            _clock(saved.elapsed),
+            f"{saved.updatedAt:%Y-%m-%d %H:%M}",
+            Text(reason),
+        )
+    console.print(table)
+    if any(i.kind != "active" for i in found):
+        note("Resume one with: ielts resume SESSION")
+
+
+def doctor_table(findings: Sequence[DoctorFinding]) -> None:
+    table = Table(title="Database check")
+    for column in ("file", "status", "detail"):
+        table.add_column(column)
+    styles = {"ok": "green", "repaired": "yellow", "corrupt": "bold red"}
+    for finding in findings:
+        table.add_row(
+            str(finding.path),
+            Text(finding.status, style=styles[finding.status]),
+            Text(finding.detail),
+        )
+    console.print(table)
 
 
 def note(message: str) -> None:

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import secrets
 import signal
+import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from . import __version__
 from .attempt import build_record
 from .autoplay import Strategy, plan, planned_answers, play
 from .bridge import Bridge, BridgeStats
-from .browser import LaunchOptions, launch
+from .browser import ExamPage, LaunchOptions, launch
 from .catalog import Exam
 from .config import data_dir as resolve_data_dir
 from .errors import SessionError
@@ -30,22 +30,28 @@ from .protocol import (
     AnswerValue,
     KeyValue,
     PageMessage,
+    ResumeState,
     SessionCompleted,
+    SessionProgress,
     SessionReady,
     init_session,
 )
-from .record import PracticeRecord
-from .session import Session
+from .record import ActiveSession, PracticeRecord
+from .session import Session, answered_count
 from .store import Store
 
 DEFAULT_INACTIVITY_MINUTES = 30.0
 DEFAULT_AUTOSAVE_SECONDS = 30.0
+
+PageHook = Callable[[ExamPage], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class PracticeOptions:
     headless: bool = True
     autoplay: Strategy | None = None
+    #: With autoplay: press the page's submit button after answering (else wait, like a learner).
+    submit: bool = True
     slowmo_ms: float = 0
     browser_path: str | None = None
     connect: str | None = None
@@ -55,6 +61,12 @@ class PracticeOptions:
     ready_timeout_s: float = 30.0
     #: With autoplay, how long to wait for the page to report completion after submitting.
     completion_timeout_s: float = 30.0
+    #: Let "p" in the terminal pause and resume the session (only when stdin is a terminal).
+    pause_key: bool = False
+    #: A session to continue: its answers are put back into the page through real input events.
+    resume: ActiveSession | None = None
+    #: Called with the page once the scripted learner has answered (tests inject faults here).
+    after_answers: PageHook | None = None
 
 
 @dataclass
@@ -64,6 +76,9 @@ class PracticeResult:
     stats: BridgeStats
     planned: dict[str, AnswerValue] | None = None
     saved_at: float | None = None
+    #: Milliseconds from each batch's first input event to its answers being fsynced.
+    save_latencies_ms: list[float] = field(default_factory=list)
+    restored: int = 0
 
 
 class Observer(Protocol):
@@ -97,9 +112,8 @@ class _Run:
     done: asyncio.Event = field(default_factory=asyncio.Event)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     reason: str | None = None
-    key: Mapping[str, KeyValue] | None = None
-    key_source: str | None = None
     last_saved: float | None = None
+    latencies: list[float] = field(default_factory=list)
     bridge: Bridge | None = None
 
     def finish(self, reason: str) -> None:
@@ -120,6 +134,8 @@ class _Run:
     def on_message(self, message: PageMessage) -> None:
         if isinstance(message, SessionReady) and self.session.question_ids:
             self.ready.set()
+        elif isinstance(message, SessionProgress) and message.data.inputTs:
+            self.latencies.append(time.time() * 1000 - message.data.inputTs)
         elif isinstance(message, SessionCompleted):
             self.finish("completed")
 
@@ -131,16 +147,31 @@ class _Run:
         }
         self.finish(reasons.get(event, event))
 
+    def toggle_pause(self) -> None:
+        if self.session.state == "paused":
+            self.session.resume("terminal")
+        else:
+            self.session.pause("terminal")
+
 
 async def practice_async(
     exam: Exam, options: PracticeOptions, observer: Observer | None = None
 ) -> PracticeResult:
-    """Run one session on ``exam`` and return its stored record."""
-    root = resolve_data_dir(options.data_dir)
-    store = Store(root)
+    """Run one session on ``exam`` (or resume ``options.resume``) and return its stored record."""
+    store = Store(resolve_data_dir(options.data_dir))
     store.replay_pending()
+    store.backup()
     url = exam.location()
-    session = Session(new_session_id(), exam_id=exam.id, title=exam.title, url=url)
+    saved = options.resume
+    session = Session(
+        saved.sessionId if saved else new_session_id(),
+        exam_id=exam.id,
+        title=exam.title,
+        url=url,
+        resume_from=saved,
+    )
+    if saved is not None:
+        store.reopen(saved.sessionId)
     run = _Run(exam, options, store, session, observer or _Quiet())
     session.subscribe(run.on_change)
     bridge = Bridge(session, url, on_message=run.on_message)
@@ -148,7 +179,33 @@ async def practice_async(
     loop = asyncio.get_running_loop()
     installed = _install_signal_handlers(loop, run)
     planned: dict[str, AnswerValue] | None = None
+    restored = 0
     browser_name = ""
+    exam_page: ExamPage | None = None
+    init_seq = 0
+
+    async def send_init() -> None:
+        nonlocal init_seq
+        init_seq += 1
+        resume_state = None
+        if saved is not None:
+            resume_state = ResumeState(
+                answers=session.answers,
+                elapsedSeconds=session.elapsed(),
+                markedQuestions=session.marked_questions,
+                currentQuestion=session.current_question,
+            )
+        message = init_session(
+            session_id=session.session_id,
+            exam_id=exam.id,
+            parent_origin="recorder",
+            timestamp_ms=int(time.time() * 1000),
+            seq=init_seq,
+            resume=resume_state,
+        )
+        if exam_page is not None:
+            await exam_page.send(message.model_dump_json())
+
     try:
         launch_options = LaunchOptions(
             headless=options.headless,
@@ -156,22 +213,6 @@ async def practice_async(
             slowmo_ms=options.slowmo_ms,
             connect=options.connect,
         )
-        init_seq = 0
-
-        async def send_init(page: Any = None) -> None:
-            nonlocal init_seq
-            init_seq += 1
-            message = init_session(
-                session_id=session.session_id,
-                exam_id=exam.id,
-                parent_origin="recorder",
-                timestamp_ms=int(time.time() * 1000),
-                seq=init_seq,
-            )
-            if exam_page is not None:
-                await exam_page.send(message.model_dump_json())
-
-        exam_page = None
         async with launch(
             launch_options,
             on_binding=bridge.deliver,
@@ -185,33 +226,28 @@ async def practice_async(
             await exam_page.goto(url)
             await send_init()
             await _wait_ready(run, options.ready_timeout_s)
-            run.key, run.key_source = await exam_page.answer_key()
+            key, key_source = await exam_page.answer_key()
+            if key:
+                session.answer_key, session.key_source = key, key_source
             run.save_active()
-            watchers = [
-                asyncio.ensure_future(_watch_inactivity(run)),
-                asyncio.ensure_future(_autosave(run)),
-            ]
-            try:
-                if options.autoplay is not None and not run.done.is_set():
-                    controls = await exam_page.describe()
-                    steps = plan(controls, options.autoplay, run.key)
-                    planned = planned_answers(steps, controls)
-                    run.observer.status(
-                        f"Autoplay '{options.autoplay}': {len(steps)} input actions"
-                    )
-                    await play(exam_page, steps)
-                    with contextlib.suppress(asyncio.TimeoutError):
-                        await asyncio.wait_for(run.done.wait(), options.completion_timeout_s)
+            with _pause_key(loop, run, options.pause_key):
+                watchers = [
+                    asyncio.ensure_future(_watch_inactivity(run)),
+                    asyncio.ensure_future(_autosave(run)),
+                ]
+                try:
+                    if saved is not None and not run.done.is_set():
+                        restored = await _restore(exam_page, session)
+                        run.observer.status(f"Restored {restored} answers into the page")
+                    if options.autoplay is not None and not run.done.is_set():
+                        planned = await _autoplay(run, exam_page)
                     if not run.done.is_set():
-                        run.finish("the page did not report completion after submit")
-                else:
-                    run.observer.status(
-                        "Recording: answer in the browser window and submit when done"
-                    )
-                    await run.done.wait()
-            finally:
-                for task in watchers:
-                    task.cancel()
+                        if options.autoplay is None or not options.submit:
+                            run.observer.status("Recording: answer in the browser and submit")
+                        await run.done.wait()
+                finally:
+                    for task in watchers:
+                        task.cancel()
     except (KeyboardInterrupt, asyncio.CancelledError):
         run.finish("interrupted by Ctrl-C")
     except Exception as exc:
@@ -221,7 +257,43 @@ async def practice_async(
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
-    return _finish(run, browser_name, planned)
+    result = _finish(run, browser_name, planned)
+    result.restored = restored
+    return result
+
+
+async def _autoplay(run: _Run, exam_page: ExamPage) -> dict[str, AnswerValue]:
+    strategy = run.options.autoplay
+    assert strategy is not None
+    controls = await exam_page.describe()
+    steps = plan(controls, strategy, run.session.answer_key)
+    planned = planned_answers(steps, controls)
+    run.observer.status(f"Autoplay '{strategy}': {len(steps)} input actions")
+    await play(exam_page, steps, submit=False)
+    if run.options.after_answers is not None:
+        await run.options.after_answers(exam_page)
+    if run.options.submit and not run.done.is_set():
+        await exam_page.submit()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(run.done.wait(), run.options.completion_timeout_s)
+        if not run.done.is_set():
+            run.finish("the page did not report completion after submit")
+    return planned
+
+
+async def _restore(exam_page: ExamPage, session: Session) -> int:
+    """Put saved answers back through real input events, so the page's own UI shows them."""
+    given: dict[str, KeyValue] = {
+        qid: value
+        for qid, value in session.answers.items()
+        if value and answered_count({qid: value})
+    }
+    controls = await exam_page.describe()
+    steps = plan(controls, Strategy("answers", answers=given), None)
+    await play(exam_page, steps, submit=False)
+    if session.current_question:
+        await exam_page.focus_question(session.current_question)
+    return len(given)
 
 
 async def _wait_ready(run: _Run, timeout_s: float) -> None:
@@ -253,6 +325,31 @@ async def _autosave(run: _Run) -> None:
             run.save_active()
 
 
+@contextlib.contextmanager
+def _pause_key(loop: asyncio.AbstractEventLoop, run: _Run, enabled: bool) -> Iterator[None]:
+    """'p' in the terminal pauses and resumes; the terminal is restored on the way out."""
+    if not enabled or not sys.stdin.isatty():
+        yield
+        return
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+
+    def on_key() -> None:
+        if sys.stdin.read(1).lower() == "p":
+            run.toggle_pause()
+
+    try:
+        tty.setcbreak(fd)
+        loop.add_reader(fd, on_key)
+        yield
+    finally:
+        loop.remove_reader(fd)
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
 def _install_signal_handlers(loop: asyncio.AbstractEventLoop, run: _Run) -> list[int]:
     installed = []
     names = {
@@ -274,14 +371,15 @@ def _install_signal_handlers(loop: asyncio.AbstractEventLoop, run: _Run) -> list
 
 def _finish(run: _Run, browser_name: str, planned: dict[str, AnswerValue] | None) -> PracticeResult:
     session = run.session
-    completion = session.completion
     if session.state != "completed":
         session.interrupt(run.reason or "the session ended without a submit")
-    key: Mapping[str, KeyValue] | None = run.key
-    key_source = run.key_source
-    if completion is not None and completion.answerKey:
-        key, key_source = completion.answerKey, completion.keySource
-    record = build_record(session, run.exam, key=key, key_source=key_source, browser=browser_name)
+    record = build_record(
+        session,
+        run.exam,
+        key=session.answer_key,
+        key_source=session.key_source,
+        browser=browser_name,
+    )
     run.store.save_record(record)
     if session.state == "completed":
         run.store.remove_active(session.session_id)
@@ -293,6 +391,7 @@ def _finish(run: _Run, browser_name: str, planned: dict[str, AnswerValue] | None
         stats=run.bridge.stats if run.bridge else BridgeStats(),
         planned=planned,
         saved_at=run.last_saved,
+        save_latencies_ms=run.latencies,
     )
 
 
@@ -301,15 +400,3 @@ def practice(
 ) -> PracticeResult:
     """Blocking form of :func:`practice_async` for the CLI and for tests."""
     return asyncio.run(practice_async(exam, options, observer))
-
-
-def running_pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -104,6 +104,8 @@ class ProgressData(_Strict):
     answeredQuestions: int = Field(ge=0, le=500)
     totalQuestions: int = Field(ge=0, le=500)
     elapsed: Seconds
+    #: When the first input event behind these changes happened (epoch ms): how fresh they are.
+    inputTs: int | None = Field(default=None, ge=0)
 
 
 class SessionProgress(_Envelope):

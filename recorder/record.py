@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .protocol import AnswerValue
+from .protocol import AnswerValue, KeyValue
 
 RecordStatus = Literal["completed", "interrupted", "timeout", "error"]
 SessionState = Literal[
@@ -97,6 +97,8 @@ class ActiveSession(_Model):
     questionGroups: list[list[str]] = []
     currentQuestion: str | None = None
     markedQuestions: list[str] = []
+    answerKey: dict[str, KeyValue] | None = None
+    keySource: str | None = None
     elapsed: float = Field(ge=0)
     startTime: datetime
     updatedAt: datetime

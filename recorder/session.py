@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Protocol
 
 from .errors import SessionError
-from .protocol import AnswerValue, CompletedData, ProgressData, ReadyData
+from .protocol import AnswerValue, CompletedData, KeyValue, ProgressData, ReadyData
 from .record import ActiveSession, SessionState, Transition
 
 
@@ -83,6 +83,8 @@ class Session:
         self.current_question: str | None = None
         self.marked_questions: list[str] = []
         self.key_found = False
+        self.answer_key: dict[str, KeyValue] | None = None
+        self.key_source: str | None = None
         self.completion: CompletedData | None = None
         self.interruption_reason: str | None = None
         self._base_elapsed = 0.0
@@ -167,6 +169,8 @@ class Session:
         self._check("completed")
         self.completion = data
         self.answers.update(data.answers)
+        if data.answerKey:
+            self.answer_key, self.key_source = dict(data.answerKey), data.keySource
         self._enter("completed")
         self._changed(True)
 
@@ -209,6 +213,8 @@ class Session:
             questionGroups=[list(g) for g in self.question_groups],
             currentQuestion=self.current_question,
             markedQuestions=list(self.marked_questions),
+            answerKey=self.answer_key,
+            keySource=self.key_source,
             elapsed=round(self.elapsed(), 3),
             startTime=self.start_time,
             updatedAt=self.clock.now(),
@@ -224,6 +230,8 @@ class Session:
         self.question_groups = [list(g) for g in saved.questionGroups]
         self.current_question = saved.currentQuestion
         self.marked_questions = list(saved.markedQuestions)
+        self.answer_key = dict(saved.answerKey) if saved.answerKey else None
+        self.key_source = saved.keySource
         self._base_elapsed = saved.elapsed
         self._last_answer_at = saved.elapsed
         self.start_time = saved.startTime

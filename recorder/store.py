@@ -25,6 +25,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -106,6 +107,26 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+@dataclass(frozen=True)
+class DoctorFinding:
+    path: Path
+    status: str  # ok, repaired, corrupt
+    detail: str
+
+
+def _check_file(path: Path) -> str | None:
+    """What is wrong with a database file, or None when it is a valid TinyDB JSON document."""
+    try:
+        data = orjson.loads(path.read_bytes() or b"{}")
+    except orjson.JSONDecodeError as exc:
+        return f"not valid JSON ({exc})"
+    except OSError as exc:
+        return f"unreadable ({exc})"
+    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        return "not a TinyDB document"
+    return None
+
+
 def newest_backup(path: Path, backups: Path | None) -> Path | None:
     if backups is None or not backups.is_dir():
         return None
@@ -160,6 +181,32 @@ class Store:
             db.table("active_sessions").remove(_by(session.sessionId))
 
         self._with_db(self.active_path, move)
+
+    def reopen(self, session_id: str) -> None:
+        """Move an interrupted session back to the active table: it is being resumed."""
+
+        def move(db: TinyDB) -> None:
+            found = db.table("interrupted").search(_by(session_id))
+            if found:
+                db.table("active_sessions").upsert(dict(found[0]), _by(session_id))
+                db.table("interrupted").remove(_by(session_id))
+
+        self._with_db(self.active_path, move)
+
+    def clear_sessions(self, *, keep_pids_alive: bool = True) -> int:
+        """Remove interrupted sessions and active ones whose recorder is gone; returns how many."""
+
+        def clear(db: TinyDB) -> int:
+            gone = len(db.table("interrupted"))
+            db.table("interrupted").truncate()
+            active = db.table("active_sessions")
+            for doc in active.all():
+                if not (keep_pids_alive and pid_alive(doc.get("pid"))):
+                    active.remove(_by(doc["sessionId"]))
+                    gone += 1
+            return gone
+
+        return self._with_db(self.active_path, clear)
 
     def interrupted_sessions(self) -> list[ActiveSession]:
         docs = self._with_db(self.active_path, lambda db: db.table("interrupted").all())
@@ -301,6 +348,65 @@ class Store:
         docs = self._open(self._segment_path(number)).table("records").search(_by(session_id))
         return dict(docs[0]) if docs else None
 
+    def doctor(self) -> list[DoctorFinding]:
+        """Check every database file; restore a corrupt one from its newest valid backup.
+
+        A corrupt file is never overwritten in place: it is kept beside the others as
+        ``NAME.corrupt-TIMESTAMP`` before the backup takes its place. The record index is
+        rebuilt from the segments when it disagrees with them.
+        """
+        findings: list[DoctorFinding] = []
+        with self._locked():
+            for path in [self.active_path, *sorted(self.records_dir.glob("seg-*.json"))]:
+                if not path.is_file():
+                    continue
+                problem = _check_file(path)
+                if problem is None:
+                    findings.append(DoctorFinding(path, "ok", ""))
+                    continue
+                backup = next(
+                    (b for b in reversed(sorted(self.backups_dir.glob(f"{path.name}.*.bak")))
+                     if _check_file(b) is None),
+                    None,
+                )  # fmt: skip
+                if backup is None:
+                    findings.append(
+                        DoctorFinding(path, "corrupt", f"{problem}; no valid backup, left as it is")
+                    )
+                    continue
+                aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+                os.replace(path, aside)
+                atomic_write(path, backup.read_bytes())
+                findings.append(
+                    DoctorFinding(
+                        path, "repaired", f"{problem}; restored {backup.name}, kept {aside.name}"
+                    )
+                )
+            findings.extend(self._check_index())
+        return findings
+
+    def _check_index(self) -> list[DoctorFinding]:
+        where: dict[str, int] = {}
+        for segment in sorted(self.records_dir.glob("seg-*.json")):
+            if _check_file(segment) is not None:
+                continue
+            number = int(segment.stem.split("-")[1])
+            for doc in self._open(segment).table("records").all():
+                where.setdefault(doc["sessionId"], number)
+        self._index, self._index_offset, self._segment_counts = {}, 0, {}
+        self._refresh_index()
+        if self._index == where:
+            return [DoctorFinding(self.index_path, "ok", f"{len(where)} records")]
+        lines = "".join(f"{sid}\t{number}\n" for sid, number in where.items())
+        atomic_write(self.index_path, lines.encode())
+        self._index, self._index_offset, self._segment_counts = {}, 0, {}
+        self._refresh_index()
+        return [
+            DoctorFinding(
+                self.index_path, "repaired", f"rebuilt from segments: {len(where)} records"
+            )
+        ]
+
     def backup(self) -> list[Path]:
         """Copy each database file that changed since its newest backup; keep BACKUPS_KEPT each."""
         made = []
@@ -326,6 +432,21 @@ def _remover(table: str, session_id: str) -> Callable[[TinyDB], list[int]]:
         return list(db.table(table).remove(_by(session_id)))
 
     return remove
+
+
+def pid_alive(pid: object) -> bool:
+    """Whether a process with this pid is running (a recorder that still owns its session)."""
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _by(session_id: str) -> Any:

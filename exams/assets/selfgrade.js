@@ -27,13 +27,26 @@ window.IELTSPage = (function () {
     document.getElementById('score').textContent = 'Score: ' + right + ' / ' + ids.length;
     return right;
   }
+  var paused = false;
   function startTimer(minutes) {
     var el = document.getElementById('timer');
     if (!el) return;
-    var end = Date.now() + minutes * 60000;
+    var left = minutes * 60;
+    var pause = document.querySelector('[data-ielts-pause]');
+    if (pause) {
+      pause.addEventListener('click', function () {
+        paused = !paused;
+        pause.textContent = paused ? 'Resume' : 'Pause';
+      });
+    }
+    function show() {
+      el.firstChild.textContent = Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0') + ' left ';
+    }
+    el.insertBefore(document.createTextNode(''), el.firstChild);
+    show();
     setInterval(function () {
-      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
-      el.textContent = Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0') + ' left';
+      if (!paused && left > 0) left--;
+      show();
     }, 1000);
   }
   return { grade: grade, startTimer: startTimer };

@@ -1,0 +1,92 @@
+"""Sessions that did not end with a submit: listing, recovering orphans, preparing a resume.
+
+An *active* session belongs to a running recorder (its pid is alive). An *orphan* is an active
+session whose recorder died without cleaning up (SIGKILL, power loss): the next ``ielts`` command
+turns it into an interrupted record, answers included, and says how to resume it. *Interrupted*
+sessions are kept until they are resumed or cleared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .attempt import build_record
+from .catalog import Catalog, Exam
+from .errors import ExamNotFound, SessionError
+from .record import ActiveSession, PracticeRecord
+from .session import Session, answered_count
+from .store import Store, pid_alive
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    session: ActiveSession
+    kind: str  # "active", "orphan" or "interrupted"
+
+    @property
+    def answered(self) -> int:
+        return answered_count(self.session.answers)
+
+
+def list_sessions(store: Store) -> list[SessionInfo]:
+    """Active, orphaned and interrupted sessions, newest first within each kind."""
+    found = [
+        SessionInfo(s, "active" if pid_alive(s.pid) else "orphan") for s in store.active_sessions()
+    ]
+    found += [SessionInfo(s, "interrupted") for s in store.interrupted_sessions()]
+    order = {"active": 0, "orphan": 1, "interrupted": 2}
+    return sorted(found, key=lambda i: (order[i.kind], -i.session.updatedAt.timestamp()))
+
+
+def exam_of(saved: ActiveSession, catalog: Catalog) -> Exam:
+    """The exam a saved session was on: from the library, else from its URL."""
+    try:
+        return catalog.get(saved.examId)
+    except ExamNotFound:
+        return catalog.resolve(saved.url)
+
+
+def recover_orphans(store: Store, catalog: Catalog) -> list[PracticeRecord]:
+    """Turn every orphaned session into an interrupted record and a resumable session."""
+    records = []
+    for info in list_sessions(store):
+        if info.kind != "orphan":
+            continue
+        saved = info.session
+        session = Session(
+            saved.sessionId,
+            exam_id=saved.examId,
+            title=saved.title,
+            url=saved.url,
+            resume_from=saved,
+        )
+        session.interrupt("the recorder stopped without saving (killed or crashed)")
+        try:
+            exam = exam_of(saved, catalog)
+        except ExamNotFound:
+            exam = None
+        if exam is not None:
+            record = build_record(session, exam, key=saved.answerKey, key_source=saved.keySource)
+            store.save_record(record)
+            records.append(record)
+        store.mark_interrupted(saved.model_copy(update={"state": "interrupted"}))
+    return records
+
+
+def find_resumable(store: Store, session_id: str | None) -> ActiveSession:
+    """The interrupted session to resume: the one named, or the newest."""
+    interrupted = [i.session for i in list_sessions(store) if i.kind in ("interrupted", "orphan")]
+    if session_id is None:
+        if not interrupted:
+            raise SessionError("there is no interrupted session to resume")
+        return interrupted[0]
+    for saved in interrupted:
+        if saved.sessionId == session_id or saved.sessionId.startswith(session_id):
+            return saved
+    known = ", ".join(s.sessionId for s in interrupted) or "none"
+    raise SessionError(f"no interrupted session {session_id!r}; interrupted sessions: {known}")
+
+
+def clear_sessions(store: Store) -> int:
+    """Forget every interrupted and orphaned session (records already saved stay)."""
+    return store.clear_sessions(keep_pids_alive=True)
