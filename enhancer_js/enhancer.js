@@ -21,6 +21,8 @@
     seq: 0,
     startedAt: NS.now(),
     lastSent: {},
+    resumeAnswers: null,
+    touched: null, // after a resume: the questions given an input since; null = all
     current: null,
     completed: false,
     pendingTimer: null,
@@ -67,6 +69,7 @@
     var changed = {};
     var any = false;
     Object.keys(answers).forEach(function (id) {
+      if (state.touched && !state.touched[id]) return; // still the saved answer, not yet typed back
       if (JSON.stringify(answers[id]) !== JSON.stringify(state.lastSent[id])) {
         changed[id] = answers[id];
         any = true;
@@ -117,6 +120,9 @@
 
   function onAnswerEvent(event) {
     noteTarget(event.target);
+    if (state.touched && event.target && event.target.closest) {
+      (NS.questionIdsOf(event.target) || []).forEach(function (id) { state.touched[id] = true; });
+    }
     state.activeSinceBeat = true;
     if (state.firstInputAt === null) state.firstInputAt = eventTime(event);
     scheduleProgress(event.type === 'change');
@@ -207,7 +213,10 @@
       sessionId: state.sessionId,
       metadata: { keySource: found.source, recorderVersion: NS.config.version },
     });
-    state.lastSent = {};
+    // A resumed session's answers are already the recorder's: the blank page must not report
+    // them as cleared while the recorder types them back in, so only touched questions count.
+    state.lastSent = state.resumeAnswers ? JSON.parse(JSON.stringify(state.resumeAnswers)) : {};
+    state.touched = state.resumeAnswers ? {} : null;
     flushProgress(false); // anything typed before the recorder said hello
   }
 
@@ -230,6 +239,7 @@
     }
     state.sessionId = msg.data.sessionId;
     state.examId = msg.data.examId;
+    state.resumeAnswers = (msg.data.resume && msg.data.resume.answers) || null;
     state.startedAt = NS.now() - ((msg.data.resume && msg.data.resume.elapsedSeconds) || 0) * 1000;
     whenDomReady(ready);
     return true;

@@ -65,18 +65,18 @@ def sessions_table(found: Sequence[SessionInfo], *, as_json: bool = False) -> No
         note("No active or interrupted sessions.")
         return
     table = Table(title="Sessions")
-    for column in ("session", "exam", "state", "answered", "time", "last saved", "why it stopped"):
-        table.add_column(column, no_wrap=column == "session")
+    for column in ("session", "exam", "state", "answered", "time", "saved", "why it stopped"):
+        table.add_column(column, no_wrap=column in ("session", "exam", "saved"))
     for info in found:
         saved = info.session
         reason = next((t.reason for t in reversed(saved.transitions) if t.reason), "") or ""
         table.add_row(
             saved.sessionId,
-            Text(saved.title),
+            saved.examId,
             info.kind,
             f"{info.answered}/{len(saved.questionIds)}",
             _clock(saved.elapsed),
-            f"{saved.updatedAt:%Y-%m-%d %H:%M}",
+            f"{saved.updatedAt:%m-%d %H:%M}",
             Text(reason),
         )
     console.print(table)

@@ -60,7 +60,7 @@ def recover_orphans(store: Store, catalog: Catalog) -> list[PracticeRecord]:
             url=saved.url,
             resume_from=saved,
         )
-        session.interrupt("the recorder stopped without saving (killed or crashed)")
+        session.interrupt("the recorder was killed or crashed")
         try:
             exam = exam_of(saved, catalog)
         except ExamNotFound:
@@ -69,7 +69,7 @@ def recover_orphans(store: Store, catalog: Catalog) -> list[PracticeRecord]:
             record = build_record(session, exam, key=saved.answerKey, key_source=saved.keySource)
             store.save_record(record)
             records.append(record)
-        store.mark_interrupted(saved.model_copy(update={"state": "interrupted"}))
+        store.mark_interrupted(session.snapshot().model_copy(update={"pid": None}))
     return records
 
 

@@ -446,6 +446,10 @@ def pid_alive(pid: object) -> bool:
         return False
     except PermissionError:
         return True
+    # A killed process whose parent has not reaped it yet is a zombie: it still answers kill(0).
+    with contextlib.suppress(OSError, IndexError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
     return True
 
 
