@@ -195,6 +195,10 @@ class ExamPage:
     def url(self) -> str:
         return self.page.url
 
+    @property
+    def closed(self) -> bool:
+        return self.page.is_closed()
+
     async def goto(self, url: str, timeout_ms: float = 30_000) -> None:
         try:
             await self.page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)

@@ -234,7 +234,8 @@ def browser_command(
 def run(args: list[str] | None = None) -> int:
     """Run the CLI and return its exit code: 1 with a red one-line message for a RecorderError."""
     try:
-        app(args=args, standalone_mode=False)
+        # Without standalone mode typer returns the code of a typer.Exit instead of raising it.
+        code = app(args=args, standalone_mode=False)
     except RecorderError as exc:
         console.error(exc)
         return 1
@@ -250,7 +251,7 @@ def run(args: list[str] | None = None) -> int:
         else:
             console.error(exc)
         return exc.exit_code
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def main() -> None:

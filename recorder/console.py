@@ -88,7 +88,7 @@ def doctor_table(findings: Sequence[DoctorFinding]) -> None:
     table = Table(title="Database check")
     for column in ("file", "status", "detail"):
         table.add_column(column)
-    styles = {"ok": "green", "repaired": "yellow", "corrupt": "bold red"}
+    styles = {"ok": "green", "repaired": "yellow", "corrupt": "bold red", "skipped": "yellow"}
     for finding in findings:
         table.add_row(
             str(finding.path),

@@ -42,6 +42,7 @@ from .store import Store
 
 DEFAULT_INACTIVITY_MINUTES = 30.0
 DEFAULT_AUTOSAVE_SECONDS = 30.0
+CLOSE_GRACE_S = 0.5
 
 PageHook = Callable[[ExamPage], Awaitable[None]]
 
@@ -115,6 +116,7 @@ class _Run:
     last_saved: float | None = None
     latencies: list[float] = field(default_factory=list)
     bridge: Bridge | None = None
+    planned: dict[str, AnswerValue] | None = None
 
     def finish(self, reason: str) -> None:
         if self.reason is None:
@@ -145,6 +147,11 @@ class _Run:
             "crashed": "the page crashed",
             "disconnected": "the browser closed or crashed",
         }
+        if event == "page_closed":
+            # A killed browser closes its pages ~80 ms before it reports the disconnect
+            # (DESIGN.md, "Faults"): give the more telling event a moment to arrive.
+            asyncio.get_running_loop().call_later(CLOSE_GRACE_S, self.finish, reasons[event])
+            return
         self.finish(reasons.get(event, event))
 
     def toggle_pause(self) -> None:
@@ -178,7 +185,6 @@ async def practice_async(
     run.bridge = bridge
     loop = asyncio.get_running_loop()
     installed = _install_signal_handlers(loop, run)
-    planned: dict[str, AnswerValue] | None = None
     restored = 0
     browser_name = ""
     exam_page: ExamPage | None = None
@@ -240,7 +246,7 @@ async def practice_async(
                         restored = await _restore(exam_page, session)
                         run.observer.status(f"Restored {restored} answers into the page")
                     if options.autoplay is not None and not run.done.is_set():
-                        planned = await _autoplay(run, exam_page)
+                        await _autoplay(run, exam_page)
                     if not run.done.is_set():
                         if options.autoplay is None or not options.submit:
                             run.observer.status("Recording: answer in the browser and submit")
@@ -257,28 +263,27 @@ async def practice_async(
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
-    result = _finish(run, browser_name, planned)
+    result = _finish(run, browser_name)
     result.restored = restored
     return result
 
 
-async def _autoplay(run: _Run, exam_page: ExamPage) -> dict[str, AnswerValue]:
+async def _autoplay(run: _Run, exam_page: ExamPage) -> None:
     strategy = run.options.autoplay
     assert strategy is not None
     controls = await exam_page.describe()
     steps = plan(controls, strategy, run.session.answer_key)
-    planned = planned_answers(steps, controls)
+    run.planned = planned_answers(steps, controls)
     run.observer.status(f"Autoplay '{strategy}': {len(steps)} input actions")
     await play(exam_page, steps, submit=False)
     if run.options.after_answers is not None:
         await run.options.after_answers(exam_page)
-    if run.options.submit and not run.done.is_set():
+    if run.options.submit and not run.done.is_set() and not exam_page.closed:
         await exam_page.submit()
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(run.done.wait(), run.options.completion_timeout_s)
         if not run.done.is_set():
             run.finish("the page did not report completion after submit")
-    return planned
 
 
 async def _restore(exam_page: ExamPage, session: Session) -> int:
@@ -369,7 +374,7 @@ def _install_signal_handlers(loop: asyncio.AbstractEventLoop, run: _Run) -> list
     return installed
 
 
-def _finish(run: _Run, browser_name: str, planned: dict[str, AnswerValue] | None) -> PracticeResult:
+def _finish(run: _Run, browser_name: str) -> PracticeResult:
     session = run.session
     if session.state != "completed":
         session.interrupt(run.reason or "the session ended without a submit")
@@ -389,7 +394,7 @@ def _finish(run: _Run, browser_name: str, planned: dict[str, AnswerValue] | None
         record=record,
         data_dir=run.store.root,
         stats=run.bridge.stats if run.bridge else BridgeStats(),
-        planned=planned,
+        planned=run.planned,
         saved_at=run.last_saved,
         save_latencies_ms=run.latencies,
     )

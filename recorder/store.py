@@ -110,7 +110,7 @@ def _fsync_dir(directory: Path) -> None:
 @dataclass(frozen=True)
 class DoctorFinding:
     path: Path
-    status: str  # ok, repaired, corrupt
+    status: str  # ok, repaired, corrupt, skipped
     detail: str
 
 
@@ -382,7 +382,11 @@ class Store:
                         path, "repaired", f"{problem}; restored {backup.name}, kept {aside.name}"
                     )
                 )
-            findings.extend(self._check_index())
+            if any(f.status == "corrupt" for f in findings):
+                # Rebuilding the index now would drop the records of the unreadable segment.
+                findings.append(DoctorFinding(self.index_path, "skipped", "a segment is corrupt"))
+            else:
+                findings.extend(self._check_index())
         return findings
 
     def _check_index(self) -> list[DoctorFinding]:
