@@ -15,6 +15,7 @@ from .browser import find_browser, has_display, install_browser
 from .catalog import Catalog
 from .config import data_dir as resolve_data_dir
 from .errors import RecorderError, RecordNotFound
+from .history import HistoryFilter, history, parse_day
 from .practice import PracticeOptions, practice
 from .sessions import clear_sessions, exam_of, find_resumable, list_sessions, recover_orphans
 from .store import Store
@@ -192,6 +193,31 @@ def doctor_command(data_dir: DataDir = None) -> None:
     console.doctor_table(findings)
     if any(f.status == "corrupt" for f in findings):
         raise typer.Exit(1)
+
+
+@app.command("history")
+def history_command(
+    type: Annotated[str | None, typer.Option("--type", help="reading or listening.")] = None,
+    exam: Annotated[str | None, typer.Option(help="Only exams whose id contains this.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="completed, interrupted, timeout or error.")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="From this day (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this day (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many attempts of each kind.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the attempts as JSON.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Your recent attempts, newest first; interrupted attempts are listed apart."""
+    try:
+        wanted = HistoryFilter(
+            type=type, exam=exam, status=status, since=parse_day(since), until=parse_day(until),
+            limit=limit,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    found = history(open_store(data_dir).records(), wanted)
+    console.history_tables(found, as_json=as_json)
 
 
 @app.command("show")

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .catalog import Exam
+from .history import History
 from .practice import PracticeResult
 from .record import ActiveSession, PracticeRecord
 from .scoring import REASONS
@@ -190,6 +191,45 @@ def review_table(record: PracticeRecord, *, only_wrong: bool = False) -> None:
         )
     if per_type.row_count:
         console.print(per_type)
+
+
+def history_tables(found: History, *, as_json: bool = False) -> None:
+    if as_json:
+        payload = {
+            "completed": [r.model_dump(mode="json") for r in found.completed],
+            "interrupted": [r.model_dump(mode="json") for r in found.interrupted],
+        }
+        print_json(json.dumps(payload))
+        return
+    if not found.completed and not found.interrupted:
+        note("No attempts yet: start one with 'ielts practice EXAM'.")
+        return
+    for title, records in (
+        ("Attempts", found.completed),
+        ("Interrupted (not counted)", found.interrupted),
+    ):
+        if not records:
+            continue
+        table = Table(title=title, title_justify="left")
+        for column in ("when", "exam", "score", "band", "time", "record"):
+            table.add_column(column, no_wrap=column in ("when", "record"))
+        for record in records:
+            score = "—" if record.score is None else f"{record.score}/{record.totalQuestions}"
+            band = (
+                ""
+                if record.band is None
+                else f"{record.band:.1f}" + ("*" if record.metadata.bandEstimated else "")
+            )
+            table.add_row(
+                f"{record.startTime.astimezone():%Y-%m-%d %H:%M}",
+                Text(record.title),
+                score if record.status == "completed" else f"{score} ({record.status})",
+                band,
+                _clock(record.duration),
+                record.id,
+            )
+        console.print(table)
+    note("* band estimated from a part test")
 
 
 def result_panel(result: PracticeResult) -> None:
