@@ -216,7 +216,7 @@ def history_command(
         )  # fmt: skip
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    found = history(open_store(data_dir).records(), wanted)
+    found = history(open_store(data_dir).summaries(), wanted)
     console.history_tables(found, as_json=as_json)
 
 

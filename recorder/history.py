@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
-from .record import PracticeRecord
+from .record import RecordSummary
 
 
 @dataclass(frozen=True)
@@ -18,14 +18,18 @@ class HistoryFilter:
     until: date | None = None
     limit: int | None = 20
 
-    def keeps(self, record: PracticeRecord) -> bool:
-        day = record.startTime.astimezone().date()
-        return (
-            (self.type is None or record.type == self.type)
-            and (self.exam is None or self.exam in record.examId)
-            and (self.status is None or record.status == self.status)
-            and (self.since is None or day >= self.since)
-            and (self.until is None or day <= self.until)
+    def keeps(self, record: RecordSummary) -> bool:
+        if (
+            (self.type is not None and record.type != self.type)
+            or (self.exam is not None and self.exam not in record.examId)
+            or (self.status is not None and record.status != self.status)
+        ):
+            return False
+        if self.since is None and self.until is None:
+            return True
+        day = record.startTime.astimezone().date()  # the learner's local day
+        return (self.since is None or day >= self.since) and (
+            self.until is None or day <= self.until
         )
 
 
@@ -33,17 +37,13 @@ class HistoryFilter:
 class History:
     """Completed attempts (which count in scores) and interrupted ones (which never do)."""
 
-    completed: list[PracticeRecord]
-    interrupted: list[PracticeRecord]
+    completed: list[RecordSummary]
+    interrupted: list[RecordSummary]
 
 
-def history(records: Iterable[PracticeRecord], wanted: HistoryFilter) -> History:
+def history(records: Iterable[RecordSummary], wanted: HistoryFilter) -> History:
     """Newest first; ``limit`` applies to each list."""
-    kept = sorted(
-        (r for r in records if wanted.keeps(r)),
-        key=lambda r: r.startTime.astimezone(timezone.utc),
-        reverse=True,
-    )
+    kept = sorted((r for r in records if wanted.keeps(r)), key=lambda r: r.startTime, reverse=True)
     completed = [r for r in kept if r.status == "completed"]
     interrupted = [r for r in kept if r.status != "completed"]
     if wanted.limit is not None:

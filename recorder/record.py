@@ -74,6 +74,37 @@ class PracticeRecord(_Model):
     createdAt: datetime
 
 
+class SummaryMetadata(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    examTitle: str = ""
+    category: str = ""
+    bandEstimated: bool = False
+    interruptionReason: str | None = None
+
+
+class RecordSummary(BaseModel):
+    """A record's header without its answers: what listings need, several times cheaper to read."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    examId: str
+    sessionId: str
+    title: str
+    type: Literal["reading", "listening"]
+    startTime: datetime
+    endTime: datetime
+    duration: float
+    status: RecordStatus
+    score: int | None
+    totalQuestions: int
+    correctAnswers: int | None
+    accuracy: float | None
+    band: float | None
+    metadata: SummaryMetadata
+
+
 class Transition(_Model):
     state: SessionState
     at: datetime
