@@ -280,6 +280,9 @@ class ExamPage:
                     await self._frame(control.frame).locator(control.options[0][0]).focus()
                 return
 
+    async def click(self, frame: int, selector: str) -> None:
+        await self._frame(frame).locator(selector).click()
+
     async def close(self) -> None:
         await self.page.close()
 

@@ -61,6 +61,10 @@ Inactivity = Annotated[
 Autosave = Annotated[float, typer.Option(help="Seconds between periodic autosaves.")]
 
 
+def _seconds(minutes: int | None) -> float | None:
+    return minutes * 60.0 if minutes else None
+
+
 def open_store(data_dir: Path | None) -> Store:
     """The store, after turning sessions whose recorder died into resumable interrupted ones."""
     store = Store(resolve_data_dir(data_dir))
@@ -122,7 +126,7 @@ def practice_command(
         headless=headless, autoplay=autoplay, no_submit=no_submit, slowmo=slowmo, browser=browser,
         inactivity=inactivity, autosave=autosave, data_dir=data_dir,
     )  # fmt: skip
-    with console.LiveProgress() as live:
+    with console.LiveProgress(time_limit_s=_seconds(exam_info.timeLimit)) as live:
         result = practice(exam_info, options, observer=live)
     console.result_panel(result)
 
@@ -153,7 +157,7 @@ def resume_command(
         headless=headless, autoplay=autoplay, no_submit=no_submit, slowmo=slowmo, browser=browser,
         inactivity=inactivity, autosave=autosave, data_dir=data_dir,
     )  # fmt: skip
-    with console.LiveProgress() as live:
+    with console.LiveProgress(time_limit_s=_seconds(exam.timeLimit)) as live:
         result = practice(exam, replace(options, resume=saved), observer=live)
     console.result_panel(result)
 

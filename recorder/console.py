@@ -131,8 +131,9 @@ def _clock(seconds: float) -> str:
 class LiveProgress:
     """A one-line live view of the running session: answered, elapsed, last save."""
 
-    def __init__(self, target: Console | None = None) -> None:
+    def __init__(self, target: Console | None = None, time_limit_s: float | None = None) -> None:
         self.console = target or console
+        self.time_limit_s = time_limit_s
         self._live = Live(Text(""), console=self.console, refresh_per_second=4, transient=True)
 
     def __enter__(self) -> LiveProgress:
@@ -153,10 +154,10 @@ class LiveProgress:
     def progress(self, session: Session, last_saved: float | None) -> None:
         total = len(session.question_ids)
         saved = f"saved {time.time() - last_saved:.1f} s ago" if last_saved else "not saved yet"
-        line = (
-            f"{session.state} · answered {session.answered()}/{total} · "
-            f"elapsed {_clock(session.elapsed())} · {saved}"
-        )
+        clock = f"elapsed {_clock(session.elapsed())}"
+        if self.time_limit_s:
+            clock = f"{_clock(max(0.0, self.time_limit_s - session.elapsed()))} left"
+        line = f"{session.state} · answered {session.answered()}/{total} · {clock} · {saved}"
         self._live.update(Text(line, style="bold"))
 
 

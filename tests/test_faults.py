@@ -324,3 +324,83 @@ def test_the_same_completion_delivered_twice_gives_one_record(tmp_path: Path) ->
     store.save_record(record("s1", 1))
     store.save_record(record("s1", 1))
     assert store.count_records() == 1 and len(list(store.records())) == 1
+
+
+# ------------------------------------------------------------------------------------- pausing
+
+
+def test_the_pages_pause_control_pauses_the_clock(play: Play) -> None:
+    async def pause_then_resume(page: ExamPage) -> None:
+        await page.click(0, "[data-ielts-pause]")
+        await asyncio.sleep(2.0)
+        await page.click(0, "[data-ielts-pause]")
+
+    started = time.monotonic()
+    result = play(EXAM, "key", after_answers=pause_then_resume)
+    wall = time.monotonic() - started
+    assert result.record.status == "completed" and result.record.score == 13
+    assert result.record.duration < wall - 1.8  # the two paused seconds are not counted
+
+
+def test_the_terminal_pause_key(tmp_path: Path) -> None:
+    import pty
+
+    data = tmp_path / "data"
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recorder", "practice", EXAM, "--headless",
+         "--autoplay", "random:4", "--no-submit", "--data-dir", str(data)],
+        cwd=REPO, stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_for_answers(data, 13)
+        os.write(leader, b"p")
+        time.sleep(1.0)
+        os.write(leader, b"p")
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    saved = Store(data).interrupted_sessions()[0]
+    moves = [(t.state, t.reason) for t in saved.transitions]
+    assert ("paused", "terminal") in moves and ("active", "terminal") in moves
+
+
+# ------------------------------------------------------------------------------ pending records
+
+
+def test_a_record_that_cannot_be_saved_waits_in_pending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recorder.errors import StoreError
+
+    store = Store(tmp_path)
+
+    def disk_full(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Store, "_save_record_locked", disk_full)
+    with pytest.raises(StoreError) as exc:
+        store.save_record(record("p1", 9))
+    assert "will be saved at the next start" in str(exc.value)
+    monkeypatch.undo()
+    assert Store(tmp_path).count_records() == 0
+    assert Store(tmp_path).replay_pending() == ["record_p1"]
+    assert [(r.sessionId, r.score) for r in Store(tmp_path).records()] == [("p1", 9)]
+    assert Store(tmp_path).replay_pending() == []
+
+
+def test_sessions_clear_forgets_interrupted_sessions(tmp_path: Path) -> None:
+    from recorder.cli import run
+    from recorder.record import ActiveSession
+
+    store = Store(tmp_path)
+    snapshot = Session(
+        "gone", exam_id=EXAM, title="t", url="file:///x.html", clock=FakeClock()
+    ).snapshot()
+    store.mark_interrupted(ActiveSession.model_validate(snapshot.model_dump() | {"pid": None}))
+    assert len(store.interrupted_sessions()) == 1
+    assert run(["sessions", "clear", "--yes", "--data-dir", str(tmp_path)]) == 0
+    assert store.interrupted_sessions() == []
