@@ -37,7 +37,7 @@ from .protocol import (
     init_session,
 )
 from .record import ActiveSession, PracticeRecord
-from .session import Session, answered_count
+from .session import TERMINAL, Session, answered_count
 from .store import Store
 
 DEFAULT_INACTIVITY_MINUTES = 30.0
@@ -68,6 +68,9 @@ class PracticeOptions:
     resume: ActiveSession | None = None
     #: Called with the page once the scripted learner has answered (tests inject faults here).
     after_answers: PageHook | None = None
+    #: End the session at the inactivity timeout. When False (a visible window), the timeout
+    #: record is saved and the page stays open: a later submit still becomes the record.
+    end_on_timeout: bool | None = None  # None: end when headless
 
 
 @dataclass
@@ -117,6 +120,7 @@ class _Run:
     latencies: list[float] = field(default_factory=list)
     bridge: Bridge | None = None
     planned: dict[str, AnswerValue] | None = None
+    browser_name: str = ""
 
     def finish(self, reason: str) -> None:
         if self.reason is None:
@@ -186,7 +190,6 @@ async def practice_async(
     loop = asyncio.get_running_loop()
     installed = _install_signal_handlers(loop, run)
     restored = 0
-    browser_name = ""
     exam_page: ExamPage | None = None
     init_seq = 0
 
@@ -226,7 +229,7 @@ async def practice_async(
             enhancer_config={"version": __version__},
             on_navigated=send_init,
         ) as browser:
-            browser_name = f"chromium {browser.version}"
+            run.browser_name = f"chromium {browser.version}"
             exam_page = await browser.open()
             run.observer.status(f"Opening {exam.title}")
             await exam_page.goto(url)
@@ -263,7 +266,7 @@ async def practice_async(
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
-    result = _finish(run, browser_name)
+    result = _finish(run)
     result.restored = restored
     return result
 
@@ -316,11 +319,20 @@ async def _wait_ready(run: _Run, timeout_s: float) -> None:
 
 async def _watch_inactivity(run: _Run) -> None:
     limit = run.options.inactivity_minutes * 60
+    end = run.options.end_on_timeout
+    if end is None:
+        end = run.options.headless
     while not run.done.is_set():
         await asyncio.sleep(min(5.0, limit / 4))
         if run.session.state == "active" and run.session.idle_for() >= limit:
             run.session.time_out()
-            run.finish(run.session.interruption_reason or "timeout")
+            if end:
+                run.finish(run.session.interruption_reason or "timeout")
+                return
+            # Keep what was given as a timeout record now; a submit later replaces it.
+            run.store.save_record(_record(run))
+            run.store.save_active(run.session.snapshot())
+            run.observer.status("No activity: saved as timed out. Submitting still records it.")
 
 
 async def _autosave(run: _Run) -> None:
@@ -374,17 +386,19 @@ def _install_signal_handlers(loop: asyncio.AbstractEventLoop, run: _Run) -> list
     return installed
 
 
-def _finish(run: _Run, browser_name: str) -> PracticeResult:
+def _record(run: _Run) -> PracticeRecord:
     session = run.session
-    if session.state != "completed":
+    return build_record(
+        session, run.exam, key=session.answer_key, key_source=session.key_source,
+        browser=run.browser_name,
+    )  # fmt: skip
+
+
+def _finish(run: _Run) -> PracticeResult:
+    session = run.session
+    if session.state not in TERMINAL:  # a timed-out session ends as timed out
         session.interrupt(run.reason or "the session ended without a submit")
-    record = build_record(
-        session,
-        run.exam,
-        key=session.answer_key,
-        key_source=session.key_source,
-        browser=browser_name,
-    )
+    record = _record(run)
     run.store.save_record(record)
     if session.state == "completed":
         run.store.remove_active(session.session_id)

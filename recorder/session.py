@@ -27,8 +27,9 @@ _ALLOWED: dict[SessionState, frozenset[SessionState]] = {
     "started": _states("active", "paused") | TERMINAL,
     "active": _states("paused") | TERMINAL,
     "paused": _states("active") | TERMINAL,
-    # A completion that arrives after the inactivity timeout is still a completion: never drop it.
-    "timeout": _states("completed"),
+    # A learner who comes back after the inactivity timeout goes on, and a completion that
+    # arrives after it is still a completion: never drop it.
+    "timeout": _states("active", "completed", "interrupted", "error"),
     "interrupted": _states(),
     "completed": _states(),
     "error": _states(),
@@ -101,6 +102,7 @@ class Session:
 
     @property
     def finished(self) -> bool:
+        """Over for good: a timed-out session can still come back to life."""
         return self.state in TERMINAL and self.state != "timeout"
 
     def elapsed(self) -> float:
@@ -138,8 +140,8 @@ class Session:
         changed = {
             qid: value for qid, value in data.answers.items() if self.answers.get(qid) != value
         }
-        if self.state == "paused" and changed:
-            self._enter("active", "answer given while paused")
+        if self.state in ("paused", "timeout") and changed:
+            self._enter("active", f"answer given while {self.state}")
         if changed:
             now = self.elapsed()
             share = max(0.0, now - self._last_answer_at) / len(changed)
@@ -175,7 +177,7 @@ class Session:
         self._changed(True)
 
     def interrupt(self, reason: str) -> None:
-        if self.state in TERMINAL:
+        if self.finished:
             return
         self.interruption_reason = reason
         self._enter("interrupted", reason)

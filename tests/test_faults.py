@@ -404,3 +404,19 @@ def test_sessions_clear_forgets_interrupted_sessions(tmp_path: Path) -> None:
     assert len(store.interrupted_sessions()) == 1
     assert run(["sessions", "clear", "--yes", "--data-dir", str(tmp_path)]) == 0
     assert store.interrupted_sessions() == []
+
+
+def test_a_completion_after_the_timeout_is_still_recorded(play: Play, data_dir: Path) -> None:
+    seen: list[str | None] = []
+
+    async def walk_away_then_submit(page: ExamPage) -> None:
+        await asyncio.sleep(1.5)  # past the 0.6 s inactivity limit: a timeout record is saved
+        stored = Store(data_dir).records().__next__()
+        seen.append(stored.status)
+        await page.submit()
+
+    result = play(EXAM, "key", submit=False, inactivity_minutes=0.01, end_on_timeout=False,
+                  after_answers=walk_away_then_submit)  # fmt: skip
+    assert seen == ["timeout"]
+    assert result.record.status == "completed" and result.record.score == 13
+    assert [r.status for r in Store(data_dir).records()] == ["completed"]  # replaced, not added

@@ -97,3 +97,16 @@ def test_snapshot_restores_into_a_resumed_session() -> None:
     assert again.answers == {"1": "A"}
     assert again.elapsed() == pytest.approx(100)
     assert again.transitions[-1].reason == "resumed"
+
+
+def test_a_learner_back_after_the_timeout_goes_on() -> None:
+    session, clock, calls = make()
+    ready(session, ["1", "2"])
+    clock.advance(31 * 60)
+    session.time_out()
+    progress(session, {"2": "B"})
+    assert session.state == "active"
+    assert session.transitions[-1].reason == "answer given while timeout"
+    assert calls[-1] is True  # the new answer is saved
+    session.interrupt("the exam tab was closed")
+    assert session.state == "interrupted"
