@@ -12,7 +12,7 @@ import typer
 from . import console
 from .autoplay import Strategy
 from .browser import find_browser, has_display, install_browser
-from .catalog import Catalog
+from .catalog import Catalog, Exam
 from .config import data_dir as resolve_data_dir
 from .errors import RecorderError, RecordNotFound
 from .history import HistoryFilter, history, parse_day
@@ -61,8 +61,11 @@ Inactivity = Annotated[
 Autosave = Annotated[float, typer.Option(help="Seconds between periodic autosaves.")]
 
 
-def _seconds(minutes: int | None) -> float | None:
-    return minutes * 60.0 if minutes else None
+def _record_session(exam: Exam, options: PracticeOptions) -> None:
+    limit = exam.timeLimit * 60.0 if exam.timeLimit else None
+    with console.LiveProgress(time_limit_s=limit) as live:
+        result = practice(exam, options, observer=live)
+    console.result_panel(result)
 
 
 def open_store(data_dir: Path | None) -> Store:
@@ -126,9 +129,7 @@ def practice_command(
         headless=headless, autoplay=autoplay, no_submit=no_submit, slowmo=slowmo, browser=browser,
         inactivity=inactivity, autosave=autosave, data_dir=data_dir,
     )  # fmt: skip
-    with console.LiveProgress(time_limit_s=_seconds(exam_info.timeLimit)) as live:
-        result = practice(exam_info, options, observer=live)
-    console.result_panel(result)
+    _record_session(exam_info, options)
 
 
 @app.command("resume")
@@ -157,9 +158,7 @@ def resume_command(
         headless=headless, autoplay=autoplay, no_submit=no_submit, slowmo=slowmo, browser=browser,
         inactivity=inactivity, autosave=autosave, data_dir=data_dir,
     )  # fmt: skip
-    with console.LiveProgress(time_limit_s=_seconds(exam.timeLimit)) as live:
-        result = practice(exam, replace(options, resume=saved), observer=live)
-    console.result_panel(result)
+    _record_session(exam, replace(options, resume=saved))
 
 
 @sessions_app.callback()

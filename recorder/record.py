@@ -39,21 +39,37 @@ class TypePerformance(_Model):
     accuracy: float = Field(ge=0, le=1)
 
 
-class RecordMetadata(_Model):
+class SummaryMetadata(BaseModel):
+    """The metadata a listing needs; unknown fields are ignored when reading a summary."""
+
+    model_config = ConfigDict(extra="ignore")
+
     examTitle: str
     category: str = ""
+    bandEstimated: bool = False
+    interruptionReason: str | None = None
+
+
+class RecordMetadata(SummaryMetadata):
+    model_config = ConfigDict(extra="forbid")
+
     frequency: str = ""
     url: str = ""
     keySource: str | None = None
     browser: str = ""
     recorderVersion: str = ""
-    interruptionReason: str | None = None
-    bandEstimated: bool = False
     pageScore: float | None = None
     pageTotal: float | None = None
 
 
-class PracticeRecord(_Model):
+class RecordSummary(BaseModel):
+    """A record without its per-question answers: what listings read, several times faster.
+
+    :class:`PracticeRecord` extends it, so the record's fields are defined once.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
     id: str
     examId: str
     sessionId: str
@@ -68,41 +84,18 @@ class PracticeRecord(_Model):
     correctAnswers: int | None = Field(ge=0)
     accuracy: float | None = Field(ge=0, le=1)
     band: float | None = Field(ge=0, le=9)
+    metadata: SummaryMetadata
+
+
+class PracticeRecord(RecordSummary):
+    """One attempt, question by question: what the store keeps."""
+
+    model_config = ConfigDict(extra="forbid")
+
     answers: list[AnswerDetail]
     questionTypePerformance: dict[str, TypePerformance]
     metadata: RecordMetadata
     createdAt: datetime
-
-
-class SummaryMetadata(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    examTitle: str = ""
-    category: str = ""
-    bandEstimated: bool = False
-    interruptionReason: str | None = None
-
-
-class RecordSummary(BaseModel):
-    """A record's header without its answers: what listings need, several times cheaper to read."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    id: str
-    examId: str
-    sessionId: str
-    title: str
-    type: Literal["reading", "listening"]
-    startTime: datetime
-    endTime: datetime
-    duration: float
-    status: RecordStatus
-    score: int | None
-    totalQuestions: int
-    correctAnswers: int | None
-    accuracy: float | None
-    band: float | None
-    metadata: SummaryMetadata
 
 
 class Transition(_Model):
