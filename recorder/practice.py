@@ -262,7 +262,8 @@ async def practice_async(
     except Exception as exc:
         if not session.question_ids and not session.answers:
             raise
-        run.finish(f"recorder error: {exc}")  # answers were given: keep them in a record
+        session.fail(f"recorder error: {type(exc).__name__}: {exc}")
+        run.finish(session.interruption_reason or "recorder error")  # answers kept in a record
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)

@@ -222,12 +222,6 @@ class Store:
         docs = self._with_db(self.active_path, lambda db: db.table("active_sessions").all())
         return [ActiveSession.model_validate(doc) for doc in docs]
 
-    def get_active(self, session_id: str) -> ActiveSession | None:
-        docs = self._with_db(
-            self.active_path, lambda db: db.table("active_sessions").search(_by(session_id))
-        )
-        return ActiveSession.model_validate(docs[0]) if docs else None
-
     # ---------------------------------------------------------------------------------- records
 
     def save_record(self, record: PracticeRecord) -> PracticeRecord:

@@ -420,3 +420,13 @@ def test_a_completion_after_the_timeout_is_still_recorded(play: Play, data_dir: 
     assert seen == ["timeout"]
     assert result.record.status == "completed" and result.record.score == 13
     assert [r.status for r in Store(data_dir).records()] == ["completed"]  # replaced, not added
+
+
+def test_a_recorder_failure_mid_session_keeps_the_answers_as_an_error_record(play: Play) -> None:
+    async def fail(_page: ExamPage) -> None:
+        raise RuntimeError("boom")
+
+    result = play(EXAM, "random:8", after_answers=fail)
+    assert result.record.status == "error"
+    assert result.record.metadata.interruptionReason == "recorder error: RuntimeError: boom"
+    assert {a.questionId: a.userAnswer for a in result.record.answers} == result.planned
