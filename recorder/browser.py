@@ -287,9 +287,10 @@ class ExamPage:
         await self.page.close()
 
     async def crash(self) -> None:
-        """Crash the renderer, as a fault would (tests)."""
-        with contextlib.suppress(PlaywrightError):
-            await self.page.goto("chrome://crash", timeout=5000)
+        """Crash the renderer, as a fault would (tests); returns once the crash is reported."""
+        async with self.page.expect_event("crash", timeout=10_000):
+            with contextlib.suppress(PlaywrightError):
+                await self.page.goto("chrome://crash", timeout=5000)
 
     async def submit(self) -> None:
         """Click the page's submit control, in whichever frame has it."""

@@ -158,6 +158,12 @@ class _Run:
             return
         self.finish(reasons.get(event, event))
 
+    def fail(self, exc: BaseException) -> None:
+        """The recorder itself failed; unless the page or browser went first and this followed."""
+        if not self.done.is_set():
+            self.session.fail(f"recorder error: {type(exc).__name__}: {exc}")
+            self.finish(self.session.interruption_reason or "recorder error")
+
     def toggle_pause(self) -> None:
         if self.session.state == "paused":
             self.session.resume("terminal")
@@ -254,6 +260,9 @@ async def practice_async(
                         if options.autoplay is None or not options.submit:
                             run.observer.status("Recording: answer in the browser and submit")
                         await run.done.wait()
+                except Exception as exc:
+                    run.fail(exc)  # now, before closing the browser reports a disconnect
+                    raise
                 finally:
                     for task in watchers:
                         task.cancel()
@@ -262,8 +271,7 @@ async def practice_async(
     except Exception as exc:
         if not session.question_ids and not session.answers:
             raise
-        session.fail(f"recorder error: {type(exc).__name__}: {exc}")
-        run.finish(session.interruption_reason or "recorder error")  # answers kept in a record
+        run.fail(exc)  # answers were given: keep them in a record
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
