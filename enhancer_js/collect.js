@@ -175,6 +175,13 @@
     return null;
   };
 
+  // The question as printed: the text of its nearest container, without option labels' noise.
+  NS.questionTextOf = function (el) {
+    var holder = el.closest('[data-question], .question, li, tr, p') || el.parentElement;
+    var text = holder ? (holder.innerText || holder.textContent || '') : '';
+    return text.replace(/\s+/g, ' ').trim().replace(/^\d{1,3}\s*(?=\D)/, '').slice(0, 300);
+  };
+
   // {questionId: answer} for every question on the page.
   NS.readAnswers = function (questions) {
     var out = {};

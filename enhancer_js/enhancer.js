@@ -192,7 +192,10 @@
     var found = NS.extractKey();
     var limits = {};
     var groups = [];
+    var texts = {};
     questions.forEach(function (q) {
+      var text = NS.questionTextOf(q.controls[0]);
+      if (text) q.ids.forEach(function (id) { texts[id] = text; });
       var limit = q.kind === 'text' || q.kind === 'editable' ? NS.wordLimitOf(q.controls[0]) : null;
       if (limit) q.ids.forEach(function (id) { limits[id] = limit.slice(0, 120); });
       if (q.ids.length > 1) groups.push(q.ids);
@@ -206,6 +209,7 @@
       questionTypes: questionTypes(questions),
       wordLimits: limits,
       questionGroups: groups,
+      questionTexts: texts,
       keyFound: !!found.key,
     });
     send('session_started', {

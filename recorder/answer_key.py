@@ -92,6 +92,7 @@ class Alternative:
     """One accepted written answer: its tokens, each required or optional."""
 
     parts: tuple[tuple[str, bool], ...]  # (comparable token, optional)
+    text: str = ""  # as the key wrote it, for showing
 
     @classmethod
     def parse(cls, text: str) -> Alternative:
@@ -99,13 +100,13 @@ class Alternative:
         for optional, plain in re.findall(r"\(([^)]*)\)|([^\s()]+)", text):
             for token in tokens(optional or plain):
                 parts.append((comparable(token), bool(optional)))
-        return cls(tuple(parts))
+        return cls(tuple(parts), " ".join(text.split()))
 
     def plainest(self) -> str:
         return " ".join(token for token, optional in self.parts if not optional)
 
     def shown(self) -> str:
-        return " ".join(f"({t})" if optional else t for t, optional in self.parts)
+        return self.text or " ".join(f"({t})" if optional else t for t, optional in self.parts)
 
     def matches(self, answer: Sequence[str], *, literal: bool) -> bool:
         """Whether the answer's comparable tokens fit, skipping optional words as needed."""

@@ -50,6 +50,7 @@ def build_record(
             questionType=mark.questionType,
             reason=mark.reason,
             timeSpent=session.answer_times.get(mark.questionId),
+            questionText=session.question_texts.get(mark.questionId),
         )
         for mark in marking.marks
     ]

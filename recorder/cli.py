@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+import webbrowser
 from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -15,9 +17,14 @@ from .browser import find_browser, has_display, install_browser
 from .catalog import Catalog, Exam
 from .config import data_dir as resolve_data_dir
 from .errors import RecorderError, RecordNotFound
+from .exports import export, import_records
 from .history import HistoryFilter, history, parse_day
+from .mistakes import mistakes, to_anki
+from .mistakes import to_csv as mistakes_csv
 from .practice import PracticeOptions, practice
+from .report import write_report
 from .sessions import clear_sessions, exam_of, find_resumable, list_sessions, recover_orphans
+from .stats import compute_stats
 from .store import Store
 
 app = typer.Typer(
@@ -221,6 +228,98 @@ def history_command(
         raise typer.BadParameter(str(exc)) from None
     found = history(open_store(data_dir).summaries(), wanted)
     console.history_tables(found, as_json=as_json)
+
+
+@app.command("stats")
+def stats_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the statistics as JSON.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Attempts, time, accuracy and band per type, marks per question type, best, streaks."""
+    stats = compute_stats(open_store(data_dir).records(), today=date.today())
+    console.stats_tables(stats, as_json=as_json)
+
+
+@app.command("mistakes")
+def mistakes_command(
+    csv_file: Annotated[
+        Path | None, typer.Option("--csv", help="Also write them to a CSV file.")
+    ] = None,
+    anki_file: Annotated[
+        Path | None, typer.Option("--anki", help="Also write an Anki import file (tab-separated).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many per group.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the mistakes as JSON.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Your wrong-answer book across all attempts, grouped by question type and reason."""
+    found = mistakes(open_store(data_dir).records())
+    if csv_file is not None:
+        csv_file.write_text(mistakes_csv(found), encoding="utf-8")
+        console.note(f"Wrote {len(found)} mistakes to {csv_file}")
+    if anki_file is not None:
+        anki_file.write_text(to_anki(found), encoding="utf-8")
+        console.note(f"Wrote {len(found)} cards to {anki_file} (Anki: File > Import)")
+    console.mistakes_tables(found, limit=limit, as_json=as_json)
+
+
+@app.command("report")
+def report_command(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write the HTML file.")
+    ] = None,
+    open_it: Annotated[bool, typer.Option("--open", help="Open it in your web browser.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Write one self-contained HTML report with charts; it works offline."""
+    store = open_store(data_dir)
+    records = console.with_progress(store.records(), store.count_records(), "Reading attempts")
+    target = output or store.root / "reports" / f"report-{datetime.now():%Y%m%d-%H%M%S}.html"
+    written = write_report(records, target, today=date.today())
+    console.note(f"Report written to {written}")
+    if open_it:
+        webbrowser.open(written.resolve().as_uri())
+
+
+@app.command("export")
+def export_command(
+    format: Annotated[str, typer.Option("--format", "-f", help="json, csv or xapi.")] = "json",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: standard output)."),
+    ] = None,
+    name: Annotated[str, typer.Option(help="The learner's name in xAPI statements.")] = "learner",
+    home_page: Annotated[
+        str, typer.Option(help="The account home page in xAPI statements.")
+    ] = "http://localhost/ielts-practice-recorder",
+    data_dir: DataDir = None,
+) -> None:
+    """Export every record: json (a checksummed backup), csv (a row per question) or xapi."""
+    store = open_store(data_dir)
+    records = console.with_progress(
+        store.records(), store.count_records(), "Exporting", quiet=output is None
+    )
+    data = export(records, format, name=name, home_page=home_page)
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+        console.note(f"Wrote {output}")
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A JSON export (or a JSON list of records).")],
+    data_dir: DataDir = None,
+) -> None:
+    """Import records: each is validated, merged by id without duplicates, and reported."""
+    store = open_store(data_dir)
+    report = console.run_with_progress(
+        lambda advance: import_records(file, store, progress=advance), "Importing"
+    )
+    console.import_summary(report)
+    if report.rejected:
+        raise typer.Exit(1)
 
 
 @app.command("show")

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
+from typing import TypeVar
 
 from rich.console import Console
 from rich.live import Live
+from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
 from .catalog import Exam
+from .exports import ImportReport
 from .history import History
+from .mistakes import Mistake, grouped
 from .practice import PracticeResult
 from .record import ActiveSession, PracticeRecord
 from .scoring import REASONS
 from .session import Session, answered_count
 from .sessions import SessionInfo
+from .stats import Stats
 from .store import DoctorFinding
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -100,7 +108,8 @@ def doctor_table(findings: Sequence[DoctorFinding]) -> None:
 
 
 def note(message: str) -> None:
-    console.print(Text(message, style="dim"))
+    """Information for the person, on stderr: stdout stays clean for --json and exports."""
+    err_console.print(Text(message, style="dim"), soft_wrap=True)
 
 
 def exams_table(exams: Sequence[Exam]) -> None:
@@ -125,7 +134,8 @@ def exams_table(exams: Sequence[Exam]) -> None:
 
 def _clock(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes:02d}:{secs:02d}"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 class LiveProgress:
@@ -231,6 +241,140 @@ def history_tables(found: History, *, as_json: bool = False) -> None:
             )
         console.print(table)
     note("* band estimated from a part test")
+
+
+def with_progress(
+    items: Iterable[T], total: int, description: str, *, quiet: bool = False
+) -> list[T]:
+    """Collect ``items`` behind a progress bar (on stderr, so exports to stdout stay clean)."""
+    if quiet or total < 200:
+        return list(items)
+    out = []
+    with Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        for item in items:
+            out.append(item)
+            bar.advance(task)
+    return out
+
+
+def run_with_progress(work: Callable[[Callable[[int], None]], R], description: str) -> R:
+    """Run ``work(advance)``, showing how far it got."""
+    with Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        return work(lambda done: bar.update(task, completed=done))
+
+
+def stats_tables(stats: Stats, *, as_json: bool = False) -> None:
+    if as_json:
+        payload = {
+            "attempts": stats.attempts, "interrupted": stats.interrupted,
+            "secondsPractised": round(stats.seconds_practised, 1),
+            "currentStreak": stats.current_streak, "longestStreak": stats.longest_streak,
+            "byExamType": {
+                t: {"attempts": s.attempts, "earned": s.earned, "possible": s.possible,
+                    "accuracy": s.accuracy, "bestBand": s.best_band, "latestBand": s.latest_band}
+                for t, s in stats.by_exam_type.items()
+            },
+            "questionTypes": {
+                q: {"earned": e, "possible": p} for q, (e, p) in stats.question_types.items()
+            },
+            "timeline": [
+                {"day": p.day.isoformat(), "type": p.examType, "accuracy": p.accuracy,
+                 "band": p.band, "bandEstimated": p.bandEstimated}
+                for p in stats.timeline
+            ],
+            "best": [b.__dict__ for b in stats.best],
+        }  # fmt: skip
+        print_json(json.dumps(payload))
+        return
+    console.print(
+        Text(
+            f"{stats.attempts} attempts ({stats.interrupted} interrupted, not counted) · "
+            f"{_clock(stats.seconds_practised)} practised · streak {stats.current_streak} day(s), "
+            f"longest {stats.longest_streak}"
+        )
+    )
+    by_type = Table(title="By exam type", title_justify="left")
+    for column in ("type", "attempts", "marks", "accuracy", "best band", "latest band"):
+        by_type.add_column(column)
+    for exam_type, s in sorted(stats.by_exam_type.items()):
+        by_type.add_row(
+            exam_type, str(s.attempts), f"{s.earned}/{s.possible}",
+            "" if s.accuracy is None else f"{s.accuracy:.0%}",
+            "" if s.best_band is None else f"{s.best_band:.1f}",
+            "" if s.latest_band is None else f"{s.latest_band:.1f}",
+        )  # fmt: skip
+    console.print(by_type)
+    qtypes = Table(title="By question type (weakest first)", title_justify="left")
+    for column in ("question type", "marks", "accuracy"):
+        qtypes.add_column(column)
+    for qtype, (earned, possible) in sorted(
+        stats.question_types.items(), key=lambda kv: kv[1][0] / max(1, kv[1][1])
+    ):
+        qtypes.add_row(
+            Text(qtype.replace("_", " ")),
+            f"{earned}/{possible}",
+            f"{earned / max(1, possible):.0%}",
+        )
+    console.print(qtypes)
+    best = Table(title="Best results", title_justify="left")
+    for column in ("exam", "score", "band", "record"):
+        best.add_column(column)
+    for b in stats.best[:5]:
+        best.add_row(
+            Text(b.title),
+            f"{b.score}/{b.total}",
+            "" if b.band is None else f"{b.band:.1f}",
+            b.recordId,
+        )
+    console.print(best)
+    over_time = Table(title="Over time", title_justify="left")
+    for column in ("day", "type", "accuracy", "band"):
+        over_time.add_column(column)
+    for p in stats.timeline[-10:]:
+        over_time.add_row(
+            p.day.isoformat(), p.examType, "" if p.accuracy is None else f"{p.accuracy:.0%}",
+            "" if p.band is None else f"{p.band:.1f}" + ("*" if p.bandEstimated else ""),
+        )  # fmt: skip
+    console.print(over_time)
+
+
+def mistakes_tables(found: Sequence[Mistake], *, limit: int, as_json: bool = False) -> None:
+    if as_json:
+        payload = [
+            dict(m.__dict__, when=m.when.isoformat(), explanation=m.explanation) for m in found
+        ]
+        print_json(json.dumps(payload))
+        return
+    if not found:
+        note("No mistakes recorded yet.")
+        return
+    for (qtype, reason), group in grouped(found).items():
+        table = Table(
+            title=f"{qtype.replace('_', ' ')}: {REASONS.get(reason, reason)} ({len(group)})",
+            title_justify="left",
+        )
+        for column in ("exam", "Q", "question", "you", "accepted"):
+            table.add_column(column, overflow="fold")
+        for m in group[:limit]:
+            table.add_row(
+                Text(m.examTitle),
+                m.questionId,
+                Text(m.questionText),
+                Text(m.yourAnswer or "—"),
+                Text(m.accepted),
+            )
+        console.print(table)
+
+
+def import_summary(report: ImportReport) -> None:
+    console.print(
+        Text(f"added {len(report.added)}, skipped {len(report.skipped)} (already there), "
+             f"rejected {len(report.rejected)}")
+    )  # fmt: skip
+    for which, why in report.rejected:
+        err_console.print(Text(f"rejected {which}: {why}", style="red"), soft_wrap=True)
 
 
 def result_panel(result: PracticeResult) -> None:

@@ -7,6 +7,7 @@ RecorderError
 ├── BrowserError        the browser failed to start or the page failed to load
 ├── ProtocolError       a message from the page broke the protocol
 ├── RecordNotFound      no stored record has that id
+├── ImportFailed        a file to import (or a format to export) is not usable
 ├── SessionError        a session could not start or finish
 └── StoreError          the database could not be read or written
     └── CorruptDatabase a database file is not valid JSON
@@ -41,6 +42,10 @@ class ProtocolError(RecorderError):
 
 class RecordNotFound(RecorderError):
     """No stored record has that id."""
+
+
+class ImportFailed(RecorderError):
+    """A file to import cannot be read as records."""
 
 
 class SessionError(RecorderError):

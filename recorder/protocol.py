@@ -79,6 +79,10 @@ class ReadyData(_Strict):
     questionGroups: list[Annotated[list[QuestionId], Field(min_length=2, max_length=5)]] = Field(
         default=[], max_length=100
     )
+    #: Each question as printed (for the mistakes book), at most 300 characters.
+    questionTexts: dict[QuestionId, Annotated[str, Field(max_length=300)]] = Field(
+        default={}, max_length=500
+    )
     keyFound: bool
 
 

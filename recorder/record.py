@@ -31,6 +31,7 @@ class AnswerDetail(_Model):
     questionType: str
     reason: str | None = None
     timeSpent: float | None = None
+    questionText: str | None = None
 
 
 class TypePerformance(_Model):
@@ -118,6 +119,7 @@ class ActiveSession(_Model):
     questionIds: list[str] = []
     questionTypes: dict[str, str] = {}
     wordLimits: dict[str, str] = {}
+    questionTexts: dict[str, str] = {}
     questionGroups: list[list[str]] = []
     currentQuestion: str | None = None
     markedQuestions: list[str] = []

@@ -80,6 +80,7 @@ class Session:
         self.question_ids: list[str] = []
         self.question_types: dict[str, str] = {}
         self.word_limits: dict[str, str] = {}
+        self.question_texts: dict[str, str] = {}
         self.question_groups: list[list[str]] = []
         self.current_question: str | None = None
         self.marked_questions: list[str] = []
@@ -129,6 +130,7 @@ class Session:
         self.question_ids += [qid for qid in data.questionIds if qid not in self.question_ids]
         self.question_types.update(data.questionTypes)
         self.word_limits.update(data.wordLimits)
+        self.question_texts.update(data.questionTexts)
         self.question_groups += [g for g in data.questionGroups if g not in self.question_groups]
         self.key_found = self.key_found or data.keyFound
         if self.state == "started":
@@ -212,6 +214,7 @@ class Session:
             questionIds=list(self.question_ids),
             questionTypes=dict(self.question_types),
             wordLimits=dict(self.word_limits),
+            questionTexts=dict(self.question_texts),
             questionGroups=[list(g) for g in self.question_groups],
             currentQuestion=self.current_question,
             markedQuestions=list(self.marked_questions),
@@ -229,6 +232,7 @@ class Session:
         self.question_ids = list(saved.questionIds)
         self.question_types = dict(saved.questionTypes)
         self.word_limits = dict(saved.wordLimits)
+        self.question_texts = dict(saved.questionTexts)
         self.question_groups = [list(g) for g in saved.questionGroups]
         self.current_question = saved.currentQuestion
         self.marked_questions = list(saved.markedQuestions)

@@ -1,0 +1,150 @@
+"""Exports (JSON, CSV, xAPI) and imports of practice records.
+
+A JSON export is a backup: it carries a SHA-256 of its records so that an import can tell a
+damaged or edited file. An import validates every record, merges by id without duplicates, and
+reports what it added, skipped and rejected (with the reason).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from .errors import ImportFailed
+from .protocol import readable_errors
+from .record import PracticeRecord
+from .store import Store
+from .xapi import statements
+
+FORMAT = "ielts-practice-recorder/records"
+
+
+def _checksum(docs: Sequence[dict[str, Any]]) -> str:
+    return hashlib.sha256(orjson.dumps(docs, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def to_json(records: Iterable[PracticeRecord]) -> bytes:
+    docs = [record.model_dump(mode="json") for record in records]
+    return orjson.dumps(
+        {
+            "format": FORMAT,
+            "version": 1,
+            "exportedAt": datetime.now(timezone.utc).isoformat(),
+            "count": len(docs),
+            "sha256": _checksum(docs),
+            "records": docs,
+        },
+        option=orjson.OPT_INDENT_2,
+    )
+
+
+CSV_FIELDS = (
+    "recordId", "examId", "title", "type", "startTime", "status", "band", "questionId",
+    "questionType", "userAnswer", "correctAnswer", "isCorrect", "reason", "timeSpent",
+)  # fmt: skip
+
+
+def to_csv(records: Iterable[PracticeRecord]) -> str:
+    """One row per question, ready for a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    for record in records:
+        for answer in record.answers:
+            given, accepted = answer.userAnswer, answer.correctAnswer
+            writer.writerow(
+                {
+                    "recordId": record.id,
+                    "examId": record.examId,
+                    "title": record.title,
+                    "type": record.type,
+                    "startTime": record.startTime.isoformat(),
+                    "status": record.status,
+                    "band": record.band,
+                    "questionId": answer.questionId,
+                    "questionType": answer.questionType,
+                    "userAnswer": ", ".join(given) if isinstance(given, list) else given or "",
+                    "correctAnswer": " / ".join(accepted)
+                    if isinstance(accepted, list)
+                    else accepted or "",
+                    "isCorrect": answer.isCorrect,
+                    "reason": answer.reason or "",
+                    "timeSpent": answer.timeSpent,
+                }  # fmt: skip
+            )
+    return out.getvalue()
+
+
+def export(records: Iterable[PracticeRecord], format: str, *, name: str, home_page: str) -> bytes:
+    """Records in one of the export formats: json, csv or xapi."""
+    if format == "json":
+        return to_json(records)
+    if format == "csv":
+        return to_csv(records).encode()
+    if format == "xapi":
+        return orjson.dumps(
+            statements(records, name=name, home_page=home_page), option=orjson.OPT_INDENT_2
+        )
+    raise ImportFailed(f"unknown export format {format!r}: use json, csv or xapi")
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (which, why)
+
+
+def read_records_file(path: Path) -> list[Any]:
+    """The record documents in an export (or a bare JSON list), after checking its checksum."""
+    try:
+        data = orjson.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise ImportFailed(f"{path} does not exist") from None
+    except orjson.JSONDecodeError as exc:
+        raise ImportFailed(f"{path} is not valid JSON: {exc}") from None
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict) or not isinstance(data.get("records"), list):
+        raise ImportFailed(f"{path} holds neither an export of this tool nor a list of records")
+    docs: list[Any] = data["records"]
+    expected = data.get("sha256")
+    if expected is not None and _checksum(docs) != expected:
+        raise ImportFailed(
+            f"{path}: its checksum does not match its records (damaged or edited); nothing imported"
+        )
+    return docs
+
+
+def import_records(
+    path: Path, store: Store, progress: Callable[[int], None] | None = None
+) -> ImportReport:
+    report = ImportReport()
+    existing = {summary.id for summary in store.summaries()}
+    for number, doc in enumerate(read_records_file(path), start=1):
+        label = doc.get("id", f"#{number}") if isinstance(doc, dict) else f"#{number}"
+        try:
+            record = PracticeRecord.model_validate(doc)
+        except ValidationError as exc:
+            report.rejected.append((str(label), readable_errors(exc)))
+        else:
+            if record.id in existing:
+                report.skipped.append(record.id)
+            elif record.id != f"record_{record.sessionId}":
+                report.rejected.append((record.id, "id: must be record_ followed by the sessionId"))
+            else:
+                store.save_record(record)
+                existing.add(record.id)
+                report.added.append(record.id)
+        if progress is not None:
+            progress(number)
+    return report

@@ -1,0 +1,110 @@
+"""The wrong-answer book: every wrong answer across completed attempts, ready to study."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from .record import PracticeRecord
+from .scoring import REASONS
+
+
+@dataclass(frozen=True)
+class Mistake:
+    recordId: str
+    examId: str
+    examTitle: str
+    when: datetime
+    questionId: str
+    questionType: str
+    reason: str
+    yourAnswer: str
+    accepted: str
+    questionText: str
+
+    @property
+    def explanation(self) -> str:
+        return REASONS.get(self.reason, self.reason)
+
+
+def _text(value: str | list[str] | None, joiner: str) -> str:
+    if isinstance(value, list):
+        return joiner.join(value)
+    return value or ""
+
+
+def mistakes(records: Iterable[PracticeRecord]) -> list[Mistake]:
+    """Wrong answers of completed attempts, newest attempt first, in question order."""
+    found = []
+    for record in sorted(records, key=lambda r: r.startTime, reverse=True):
+        if record.status != "completed":
+            continue
+        for answer in record.answers:
+            if answer.isCorrect is not False:
+                continue
+            found.append(
+                Mistake(
+                    recordId=record.id,
+                    examId=record.examId,
+                    examTitle=record.title,
+                    when=record.startTime,
+                    questionId=answer.questionId,
+                    questionType=answer.questionType,
+                    reason=answer.reason or "wrong",
+                    yourAnswer=_text(answer.userAnswer, ", "),
+                    accepted=_text(answer.correctAnswer, " / "),
+                    questionText=answer.questionText or "",
+                )  # fmt: skip
+            )
+    return found
+
+
+def grouped(found: Sequence[Mistake]) -> dict[tuple[str, str], list[Mistake]]:
+    """By question type, then reason; the largest groups first."""
+    groups: dict[tuple[str, str], list[Mistake]] = {}
+    for mistake in found:
+        groups.setdefault((mistake.questionType, mistake.reason), []).append(mistake)
+    return dict(sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
+CSV_FIELDS = (
+    "when", "examId", "examTitle", "questionId", "questionType", "reason", "explanation",
+    "yourAnswer", "accepted", "questionText", "recordId",
+)  # fmt: skip
+
+
+def to_csv(found: Sequence[Mistake]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    for mistake in found:
+        row = {k: v for k, v in asdict(mistake).items() if k in CSV_FIELDS}
+        row["when"] = mistake.when.isoformat()
+        row["explanation"] = mistake.explanation
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def to_anki(found: Sequence[Mistake]) -> str:
+    """Anki's plain-text import: tab-separated Front and Back, with its file header lines.
+
+    The ``#separator`` / ``#html`` / ``#tags column`` header lines are Anki's documented
+    "file headers" for text imports (Anki manual, "Importing: Text files").
+    """
+    lines = ["#separator:tab", "#html:false", "#tags column:3"]
+    for mistake in found:
+        front = f"{mistake.questionText or 'Question ' + mistake.questionId} ({mistake.examTitle})"
+        back = (
+            f"Accepted: {mistake.accepted}. You wrote: {mistake.yourAnswer or '(nothing)'}. "
+            f"{mistake.explanation}."
+        )
+        tags = f"ielts {mistake.questionType} {mistake.reason}"
+        lines.append("\t".join(_one_line(x) for x in (front, back, tags)))
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.replace("\t", " ").split())
