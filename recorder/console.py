@@ -285,6 +285,7 @@ def stats_tables(stats: Stats, *, as_json: bool = False) -> None:
                 for p in stats.timeline
             ],
             "best": [b.__dict__ for b in stats.best],
+            "focus": stats.focus.__dict__ if stats.focus else None,
         }  # fmt: skip
         print_json(json.dumps(payload))
         return
@@ -295,6 +296,17 @@ def stats_tables(stats: Stats, *, as_json: bool = False) -> None:
             f"longest {stats.longest_streak}"
         )
     )
+    if stats.focus is not None:
+        f = stats.focus
+        console.print(
+            Text(
+                f"Work on next: {f.questionType.replace('_', ' ')} "
+                f"({f.earned}/{f.possible} marks); "
+                f"most often: {REASONS.get(f.reason, f.reason)} ({f.count}x). "
+                "See 'ielts mistakes' for each one.",
+                style="bold",
+            )
+        )
     by_type = Table(title="By exam type", title_justify="left")
     for column in ("type", "attempts", "marks", "accuracy", "best band", "latest band"):
         by_type.add_column(column)

@@ -45,6 +45,21 @@ class Best:
     recordId: str
 
 
+@dataclass(frozen=True)
+class Focus:
+    """What to work on next: the weakest question type and how its answers go wrong."""
+
+    questionType: str
+    earned: int
+    possible: int
+    reason: str
+    count: int
+
+
+#: A question type needs this many marks on record before it can be called the weakest.
+FOCUS_MIN_MARKS = 3
+
+
 @dataclass
 class Stats:
     attempts: int = 0
@@ -56,6 +71,7 @@ class Stats:
     best: list[Best] = field(default_factory=list)
     current_streak: int = 0
     longest_streak: int = 0
+    focus: Focus | None = None
 
 
 def compute_stats(records: Iterable[PracticeRecord], today: date) -> Stats:
@@ -64,6 +80,7 @@ def compute_stats(records: Iterable[PracticeRecord], today: date) -> Stats:
     stats = Stats()
     days: set[date] = set()
     best: dict[str, Best] = {}
+    reasons: dict[tuple[str, str], int] = {}
     for record in sorted(records, key=lambda r: r.startTime):
         day = record.startTime.astimezone().date()
         days.add(day)
@@ -83,6 +100,10 @@ def compute_stats(records: Iterable[PracticeRecord], today: date) -> Stats:
         for qtype, perf in record.questionTypePerformance.items():
             earned, possible = stats.question_types.get(qtype, (0, 0))
             stats.question_types[qtype] = (earned + perf.correct, possible + perf.total)
+        for answer in record.answers:
+            if answer.isCorrect is False and answer.reason:
+                key = (answer.questionType, answer.reason)
+                reasons[key] = reasons.get(key, 0) + 1
         stats.timeline.append(
             Point(day, record.type, record.accuracy, record.band, record.metadata.bandEstimated)
         )
@@ -101,7 +122,24 @@ def compute_stats(records: Iterable[PracticeRecord], today: date) -> Stats:
                 )
     stats.best = sorted(best.values(), key=lambda b: (-(b.band or 0), b.examId))
     stats.current_streak, stats.longest_streak = streaks(days, today)
+    stats.focus = _focus(stats.question_types, reasons)
     return stats
+
+
+def _focus(
+    question_types: dict[str, tuple[int, int]], reasons: dict[tuple[str, str], int]
+) -> Focus | None:
+    candidates = [
+        (earned / possible, qtype, earned, possible)
+        for qtype, (earned, possible) in question_types.items()
+        if possible >= FOCUS_MIN_MARKS and earned < possible
+    ]
+    if not candidates:
+        return None
+    _, qtype, earned, possible = min(candidates)
+    why = [(count, reason) for (kind, reason), count in reasons.items() if kind == qtype]
+    count, reason = max(why) if why else (0, "wrong")
+    return Focus(qtype, earned, possible, reason, count)
 
 
 def streaks(days: set[date], today: date) -> tuple[int, int]:

@@ -98,6 +98,12 @@ def test_stats_are_derived_from_the_records(db: Path, capsys: pytest.CaptureFixt
     possible = sum(r.questionTypePerformance["multiple_choice"].total for r in kept)
     assert shown["questionTypes"]["multiple_choice"] == {"earned": earned, "possible": possible}
     assert shown["best"][0]["band"] == 9.0
+    weakest = min(
+        (e / p, q)
+        for q, x in shown["questionTypes"].items()
+        if (e := x["earned"]) < (p := x["possible"]) and p >= 3
+    )[1]
+    assert shown["focus"]["questionType"] == weakest
 
 
 @pytest.mark.parametrize(
