@@ -197,10 +197,13 @@ def sessions_clear_command(
 
 
 @app.command("doctor")
-def doctor_command(data_dir: DataDir = None) -> None:
+def doctor_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    data_dir: DataDir = None,
+) -> None:
     """Check the database files and repair corrupt ones from their backups."""
     findings = Store(resolve_data_dir(data_dir)).doctor()
-    console.doctor_table(findings)
+    console.doctor_table(findings, as_json=as_json)
     if any(f.status == "corrupt" for f in findings):
         raise typer.Exit(1)
 
@@ -343,9 +346,10 @@ def exams_command(
     type: Annotated[
         str | None, typer.Option("--type", help="Only reading or listening exams.")
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the exams as JSON.")] = False,
 ) -> None:
     """List the bundled exams."""
-    console.exams_table(Catalog().filter(type=type))
+    console.exams_table(Catalog().filter(type=type), as_json=as_json)
 
 
 @app.command("browser")

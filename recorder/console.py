@@ -93,7 +93,11 @@ def sessions_table(found: Sequence[SessionInfo], *, as_json: bool = False) -> No
         note("Resume one with: ielts resume SESSION")
 
 
-def doctor_table(findings: Sequence[DoctorFinding]) -> None:
+def doctor_table(findings: Sequence[DoctorFinding], *, as_json: bool = False) -> None:
+    if as_json:
+        payload = [{"file": str(f.path), "status": f.status, "detail": f.detail} for f in findings]
+        print_json(json.dumps(payload))
+        return
     table = Table(title="Database check")
     for column in ("file", "status", "detail"):
         table.add_column(column)
@@ -112,7 +116,10 @@ def note(message: str) -> None:
     err_console.print(Text(message, style="dim"), soft_wrap=True)
 
 
-def exams_table(exams: Sequence[Exam]) -> None:
+def exams_table(exams: Sequence[Exam], *, as_json: bool = False) -> None:
+    if as_json:
+        print_json(json.dumps([exam.model_dump(mode="json") for exam in exams]))
+        return
     table = Table(title="Bundled exams")
     for column in ("id", "title", "type", "part", "questions", "minutes"):
         table.add_column(

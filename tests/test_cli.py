@@ -53,6 +53,18 @@ def test_exams_lists_the_library(capsys: pytest.CaptureFixture[str]) -> None:
     assert "academic-reef-soundscapes" in out and "listening-community-centre" in out
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["exams"], ["history"], ["stats"], ["mistakes"], ["sessions"], ["doctor"]],
+)
+def test_every_read_command_speaks_json(
+    args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = [] if args == ["exams"] else ["--data-dir", str(tmp_path)]
+    assert run([*args, "--json", *extra]) == 0
+    json.loads(capsys.readouterr().out)  # stdout is one JSON document and nothing else
+
+
 def test_python_dash_m_recorder_works() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "recorder", "exams"], capture_output=True, text=True, check=False
