@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import platform
@@ -151,9 +152,7 @@ def has_display() -> bool:
 
 
 def enhancer_script(config: dict[str, Any]) -> str:
-    """The init script: a one-line JSON prelude, then the enhancer files in order."""
-    import json  # the prelude is data, never templated code
-
+    """The init script: a one-line JSON prelude (data, never templated code), then the files."""
     prelude = f"window.__IELTS_RECORDER_CONFIG__ = {json.dumps(config)};\n"
     parts = [prelude]
     for name in ENHANCER_FILES:
@@ -305,6 +304,17 @@ class ExamPage:
     async def wait(self, ms: float) -> None:
         await self.page.wait_for_timeout(ms)
 
+    async def screenshot(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(PlaywrightError):
+            await self.page.screenshot(path=str(path), full_page=True)
+
+    async def save_trace(self, path: Path) -> None:
+        """Keep the Playwright trace recorded so far (the context must have been traced)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(PlaywrightError):
+            await self.page.context.tracing.stop(path=str(path))
+
 
 class BrowserSession:
     """A launched (or connected) browser with one context that carries the enhancer."""
@@ -320,20 +330,31 @@ class BrowserSession:
         return ExamPage(page)
 
 
+@dataclass
+class RunningBrowser:
+    """A started browser that several sessions can share, each in a context of its own."""
+
+    browser: Browser
+    executable: str
+
+    @property
+    def version(self) -> str:
+        return self.browser.version
+
+
 @contextlib.asynccontextmanager
-async def launch(
-    options: LaunchOptions,
-    on_binding: BindingHandler,
-    on_event: EventHandler,
-    enhancer_config: dict[str, Any],
-    on_navigated: Callable[[], Awaitable[None]] | None = None,
-) -> AsyncIterator[BrowserSession]:
-    """Start Playwright and a browser with the enhancer and the binding in every page."""
+async def start_browser(options: LaunchOptions) -> AsyncIterator[RunningBrowser]:
+    """Start Playwright and launch (or connect to) Chromium."""
     executable = None if options.connect else str(find_browser(options.browser_path))
     async with async_playwright() as pw:
         try:
             if options.connect:
-                browser = await pw.chromium.connect(options.connect, slow_mo=options.slowmo_ms)
+                browser = await pw.chromium.connect(
+                    options.connect,
+                    slow_mo=options.slowmo_ms,
+                    # A Playwright browser server launches what the client asks for.
+                    headers={"x-playwright-launch-options": json.dumps({"args": list(QUIET_ARGS)})},
+                )
             else:
                 browser = await pw.chromium.launch(
                     executable_path=executable,
@@ -345,36 +366,62 @@ async def launch(
             raise BrowserError(
                 f"could not start {executable or options.connect}: {exc.message.splitlines()[0]}"
             ) from None
-        script = enhancer_script(enhancer_config)
-        context = await browser.new_context()
-        browser.on("disconnected", lambda _b: on_event("disconnected", "the browser went away"))
-        await context.add_init_script(script=script)
-
-        def binding(source: dict[str, Any], doc: object = None, payload: object = None) -> None:
-            frame = source.get("frame")
-            url = frame.url if frame is not None else ""
-            on_binding(f"{id(frame)}:{doc}", payload, url)
-
-        await context.expose_binding(BINDING, binding)
-
-        def watch(page: Page) -> None:
-            page.on("close", lambda _p: on_event("page_closed", page.url))
-            page.on("crash", lambda _p: on_event("crashed", page.url))
-            if on_navigated is not None:
-                page.on("domcontentloaded", lambda _p: asyncio.ensure_future(on_navigated()))
-
-        async def on_popup(page: Page) -> None:
-            # A same-origin popup that keeps its opener does not run context init scripts
-            # (DESIGN.md, "Popups"); inject by hand. The enhancer is idempotent per document.
-            watch(page)
-            with contextlib.suppress(PlaywrightError):
-                await page.evaluate(script)
-
-        context.on("page", lambda page: asyncio.ensure_future(on_popup(page)))
         try:
-            yield BrowserSession(browser, context, executable or options.connect or "")
+            yield RunningBrowser(browser, executable or options.connect or "")
         finally:
             with contextlib.suppress(PlaywrightError):
-                await context.close()
-            with contextlib.suppress(PlaywrightError):
                 await browser.close()
+
+
+@contextlib.asynccontextmanager
+async def open_context(
+    running: RunningBrowser,
+    on_binding: BindingHandler,
+    on_event: EventHandler,
+    enhancer_config: dict[str, Any],
+    on_navigated: Callable[[], Awaitable[None]] | None = None,
+    trace: bool = False,
+) -> AsyncIterator[BrowserSession]:
+    """A fresh context with the enhancer in every frame and the binding, on a running browser."""
+    browser = running.browser
+    script = enhancer_script(enhancer_config)
+    context = await browser.new_context()
+    if trace:
+        await context.tracing.start(screenshots=True, snapshots=True, sources=False)
+
+    def disconnected(_browser: Browser) -> None:
+        on_event("disconnected", "the browser went away")
+
+    browser.on("disconnected", disconnected)
+    await context.add_init_script(script=script)
+
+    def binding(source: dict[str, Any], doc: object = None, payload: object = None) -> None:
+        frame = source.get("frame")
+        url = frame.url if frame is not None else ""
+        on_binding(f"{id(frame)}:{doc}", payload, url)
+
+    await context.expose_binding(BINDING, binding)
+
+    def watch(page: Page) -> None:
+        page.on("close", lambda _p: on_event("page_closed", page.url))
+        page.on("crash", lambda _p: on_event("crashed", page.url))
+        if on_navigated is not None:
+            page.on("domcontentloaded", lambda _p: asyncio.ensure_future(on_navigated()))
+
+    async def on_popup(page: Page) -> None:
+        # A same-origin popup that keeps its opener does not run context init scripts
+        # (DESIGN.md, "Popups"); inject by hand. The enhancer is idempotent per document.
+        watch(page)
+        with contextlib.suppress(PlaywrightError):
+            await page.evaluate(script)
+
+    context.on("page", lambda page: asyncio.ensure_future(on_popup(page)))
+    try:
+        yield BrowserSession(browser, context, running.executable)
+    finally:
+        browser.remove_listener("disconnected", disconnected)
+        if trace:
+            with contextlib.suppress(PlaywrightError):
+                await context.tracing.stop()  # not kept unless saved before (save_trace)
+        with contextlib.suppress(PlaywrightError):
+            await context.close()

@@ -22,7 +22,7 @@ from . import __version__
 from .attempt import build_record
 from .autoplay import Strategy, plan, planned_answers, play
 from .bridge import Bridge, BridgeStats
-from .browser import ExamPage, LaunchOptions, launch
+from .browser import ExamPage, LaunchOptions, RunningBrowser, open_context, start_browser
 from .catalog import Exam
 from .config import data_dir as resolve_data_dir
 from .errors import SessionError
@@ -68,6 +68,10 @@ class PracticeOptions:
     resume: ActiveSession | None = None
     #: Called with the page once the scripted learner has answered (tests inject faults here).
     after_answers: PageHook | None = None
+    #: Called with the page and the record, before the page closes (QA keeps traces here).
+    on_finished: Callable[[ExamPage, PracticeRecord], Awaitable[None]] | None = None
+    #: Record a Playwright trace of the context (kept only if on_finished saves it).
+    trace: bool = False
     #: End the session at the inactivity timeout. When False (a visible window), the timeout
     #: record is saved and the page stays open: a later submit still becomes the record.
     end_on_timeout: bool | None = None  # None: end when headless
@@ -172,9 +176,16 @@ class _Run:
 
 
 async def practice_async(
-    exam: Exam, options: PracticeOptions, observer: Observer | None = None
+    exam: Exam,
+    options: PracticeOptions,
+    observer: Observer | None = None,
+    browser: RunningBrowser | None = None,
 ) -> PracticeResult:
-    """Run one session on ``exam`` (or resume ``options.resume``) and return its stored record."""
+    """Run one session on ``exam`` (or resume ``options.resume``) and return its stored record.
+
+    With ``browser``, the session runs in a new context of that browser (QA runs share one);
+    otherwise a browser is started for it and closed after.
+    """
     store = Store(resolve_data_dir(options.data_dir))
     store.replay_pending()
     store.backup()
@@ -228,15 +239,24 @@ async def practice_async(
             slowmo_ms=options.slowmo_ms,
             connect=options.connect,
         )
-        async with launch(
-            launch_options,
-            on_binding=bridge.deliver,
-            on_event=run.on_event,
-            enhancer_config={"version": __version__},
-            on_navigated=send_init,
-        ) as browser:
-            run.browser_name = f"chromium {browser.version}"
-            exam_page = await browser.open()
+        async with contextlib.AsyncExitStack() as stack:
+            running = (
+                browser
+                if browser is not None
+                else await stack.enter_async_context(start_browser(launch_options))
+            )
+            session_browser = await stack.enter_async_context(
+                open_context(
+                    running,
+                    on_binding=bridge.deliver,
+                    on_event=run.on_event,
+                    enhancer_config={"version": __version__},
+                    on_navigated=send_init,
+                    trace=options.trace,
+                )
+            )
+            run.browser_name = f"chromium {running.version}"
+            exam_page = await session_browser.open()
             run.observer.status(f"Opening {exam.title}")
             await exam_page.goto(url)
             await send_init()
@@ -260,6 +280,8 @@ async def practice_async(
                         if options.autoplay is None or not options.submit:
                             run.observer.status("Recording: answer in the browser and submit")
                         await run.done.wait()
+                    if options.on_finished is not None and not exam_page.closed:
+                        await options.on_finished(exam_page, _record(run))
                 except Exception as exc:
                     run.fail(exc)  # now, before closing the browser reports a disconnect
                     raise
