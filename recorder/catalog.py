@@ -37,7 +37,7 @@ class Exam(BaseModel):
     type: ExamType
     module: Module
     part: str = ""
-    questions: int = Field(gt=0, le=200)
+    questions: int | None = Field(default=None, gt=0, le=200, description="None: not declared")
     timeLimit: int | None = Field(default=None, gt=0, description="minutes")
     file: str | None = None
     url: str | None = None
@@ -87,6 +87,8 @@ class Catalog:
             if exam.id in seen:
                 raise CatalogError(f"{index_path}: exam id {exam.id!r} appears twice")
             seen.add(exam.id)
+            if exam.questions is None:
+                raise CatalogError(f"{index_path}: exam {exam.id!r} must declare its questions")
             if exam.file and not (exams_dir / exam.file).is_file():
                 raise CatalogError(f"{index_path}: exam {exam.id!r} names missing file {exam.file}")
         self.exams: tuple[Exam, ...] = tuple(index.exams)
@@ -173,7 +175,7 @@ def _adhoc_exam(url: str, *, html: str | None, fallback_title: str) -> Exam:
             type=exam_type,
             module=meta.get("module") or ("listening" if exam_type == "listening" else "academic"),
             part=meta.get("part", ""),
-            questions=int(meta.get("questions") or 40),
+            questions=int(meta["questions"]) if meta.get("questions") else None,
             timeLimit=int(meta["time-limit"]) if meta.get("time-limit") else None,
             url=url,
         )

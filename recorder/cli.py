@@ -15,6 +15,7 @@ from . import console
 from .autoplay import Strategy
 from .browser import find_browser, has_display, install_browser
 from .catalog import Catalog, Exam
+from .clickthrough import ClickOptions, run_clickthrough, select_exams, shard
 from .config import data_dir as resolve_data_dir
 from .errors import RecorderError, RecordNotFound
 from .exports import export, import_records
@@ -22,6 +23,7 @@ from .history import HistoryFilter, history, parse_day
 from .mistakes import mistakes, to_anki
 from .mistakes import to_csv as mistakes_csv
 from .practice import PracticeOptions, practice
+from .qa_report import html_report, junit_xml
 from .report import write_report
 from .sessions import clear_sessions, exam_of, find_resumable, list_sessions, recover_orphans
 from .stats import compute_stats
@@ -322,6 +324,68 @@ def import_command(
     )
     console.import_summary(report)
     if report.rejected:
+        raise typer.Exit(1)
+
+
+@app.command("clickthrough")
+def clickthrough_command(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(help="Exam ids, paths, URLs or globs (default: the whole library)."),
+    ] = None,
+    strategy: Annotated[str, typer.Option(help="key, blank, random:SEED or answers:FILE.")] = "key",
+    workers: Annotated[int, typer.Option(help="Pages run at the same time.", min=1)] = 1,
+    junit: Annotated[Path | None, typer.Option(help="Write JUnit XML here (for CI).")] = None,
+    html_file: Annotated[
+        Path | None, typer.Option("--html", help="Write an HTML report here.")
+    ] = None,
+    trace: Annotated[str, typer.Option(help="off, on or retain-on-failure.")] = "off",
+    screenshot: Annotated[str, typer.Option(help="off, on or only-on-failure.")] = "off",
+    artifacts: Annotated[Path, typer.Option(help="Where traces and screenshots go.")] = Path(
+        "test-artifacts/clickthrough"
+    ),
+    db: Annotated[
+        Path | None,
+        typer.Option(help="A database of its own, so QA runs never mix with a learner's history."),
+    ] = None,
+    shard_spec: Annotated[
+        str | None, typer.Option("--shard", help="I/N: run only the I-th of N slices.")
+    ] = None,
+    connect: Annotated[
+        str | None, typer.Option(help="A Playwright browser server's ws:// endpoint.")
+    ] = None,
+    browser: BrowserPath = None,
+) -> None:
+    """Run every page of the library (or the ones named) headless and check each one."""
+    if trace not in ("off", "on", "retain-on-failure"):
+        raise typer.BadParameter("--trace takes off, on or retain-on-failure")
+    if screenshot not in ("off", "on", "only-on-failure"):
+        raise typer.BadParameter("--screenshot takes off, on or only-on-failure")
+    exams = select_exams(targets or [], Catalog())
+    if shard_spec:
+        exams = shard(exams, shard_spec)
+    options = ClickOptions(
+        strategy=Strategy.parse(strategy),
+        db=db or resolve_data_dir(None) / "clickthrough",
+        workers=workers,
+        trace=trace,  # type: ignore[arg-type]
+        screenshot=screenshot,  # type: ignore[arg-type]
+        artifacts=artifacts,
+        connect=connect,
+        browser_path=browser,
+    )
+    with console.PageProgress(len(exams)) as progress:
+        results = run_clickthrough(exams, options, on_result=progress.advance)
+    console.clickthrough_table(results)
+    if junit is not None:
+        junit.parent.mkdir(parents=True, exist_ok=True)
+        junit.write_text(junit_xml(results), encoding="utf-8")
+        console.note(f"JUnit XML: {junit}")
+    if html_file is not None:
+        html_file.parent.mkdir(parents=True, exist_ok=True)
+        html_file.write_text(html_report(results, html_file), encoding="utf-8")
+        console.note(f"HTML report: {html_file}")
+    if not results or any(not r.ok for r in results):
         raise typer.Exit(1)
 
 

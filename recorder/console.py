@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .catalog import Exam
+from .clickthrough import PageResult
 from .exports import ImportReport
 from .history import History
 from .mistakes import Mistake, grouped
@@ -394,6 +395,51 @@ def import_summary(report: ImportReport) -> None:
     )  # fmt: skip
     for which, why in report.rejected:
         err_console.print(Text(f"rejected {which}: {why}", style="red"), soft_wrap=True)
+
+
+class PageProgress:
+    """A progress bar over the pages of a clickthrough (on stderr)."""
+
+    def __init__(self, total: int) -> None:
+        self._progress = Progress(console=err_console, transient=True)
+        self._task = self._progress.add_task("Clickthrough", total=total)
+
+    def __enter__(self) -> PageProgress:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._progress.__exit__(exc_type, exc, tb)
+
+    def advance(self, result: PageResult) -> None:
+        mark = "pass" if result.ok else "FAIL"
+        self._progress.update(self._task, advance=1, description=f"{mark} {result.exam.id}")
+
+
+def clickthrough_table(results: Sequence[PageResult]) -> None:
+    table = Table(title="Clickthrough", title_justify="left")
+    for column in ("", "exam", "found", "key", "score", "page", "time", "problems"):
+        table.add_column(column, overflow="fold", no_wrap=column == "exam")
+    for r in results:
+        table.add_row(
+            Text("pass", style="green") if r.ok else Text("FAIL", style="bold red"),
+            r.exam.id,
+            f"{r.found}/{'?' if r.exam.questions is None else r.exam.questions}",
+            r.key_source or "none",
+            "—" if r.score is None else f"{r.score}/{r.total}",
+            "" if r.page_score is None else f"{r.page_score:g}",
+            f"{r.seconds:.1f}s",
+            Text("\n".join(r.problems)),
+        )
+    console.print(table)
+    failed = sum(1 for r in results if not r.ok)
+    style = "bold red" if failed else "bold green"
+    console.print(Text(f"{len(results) - failed} passed, {failed} failed", style=style))
 
 
 def result_panel(result: PracticeResult) -> None:

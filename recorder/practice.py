@@ -72,6 +72,9 @@ class PracticeOptions:
     on_finished: Callable[[ExamPage, PracticeRecord], Awaitable[None]] | None = None
     #: Record a Playwright trace of the context (kept only if on_finished saves it).
     trace: bool = False
+    #: Turn Ctrl-C, SIGTERM and SIGHUP into a clean interrupted record (off when a caller, such
+    #: as the clickthrough, runs many sessions at once and handles signals itself).
+    handle_signals: bool = True
     #: End the session at the inactivity timeout. When False (a visible window), the timeout
     #: record is saved and the page stays open: a later submit still becomes the record.
     end_on_timeout: bool | None = None  # None: end when headless
@@ -87,6 +90,8 @@ class PracticeResult:
     #: Milliseconds from each batch's first input event to its answers being fsynced.
     save_latencies_ms: list[float] = field(default_factory=list)
     restored: int = 0
+    #: The session as it ended: question ids, types, word limits, groups and the page's key.
+    session: ActiveSession | None = None
 
 
 class Observer(Protocol):
@@ -205,7 +210,7 @@ async def practice_async(
     bridge = Bridge(session, url, on_message=run.on_message)
     run.bridge = bridge
     loop = asyncio.get_running_loop()
-    installed = _install_signal_handlers(loop, run)
+    installed = _install_signal_handlers(loop, run) if options.handle_signals else []
     restored = 0
     exam_page: ExamPage | None = None
     init_seq = 0
@@ -280,14 +285,15 @@ async def practice_async(
                         if options.autoplay is None or not options.submit:
                             run.observer.status("Recording: answer in the browser and submit")
                         await run.done.wait()
-                    if options.on_finished is not None and not exam_page.closed:
-                        await options.on_finished(exam_page, _record(run))
                 except Exception as exc:
                     run.fail(exc)  # now, before closing the browser reports a disconnect
                     raise
                 finally:
                     for task in watchers:
                         task.cancel()
+                    if options.on_finished is not None and not exam_page.closed:
+                        # Also after a failure: that is when a screenshot or trace is wanted.
+                        await options.on_finished(exam_page, _record(run))
     except (KeyboardInterrupt, asyncio.CancelledError):
         run.finish("interrupted by Ctrl-C")
     except Exception as exc:
@@ -442,6 +448,7 @@ def _finish(run: _Run) -> PracticeResult:
         planned=run.planned,
         saved_at=run.last_saved,
         save_latencies_ms=run.latencies,
+        session=session.snapshot(),
     )
 
 

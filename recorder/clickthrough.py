@@ -1,0 +1,263 @@
+"""QA clickthrough: the whole exam library, headless, scripted, checked page by page.
+
+Each page runs as a real recorded session (the learner's own machinery) in a context of one
+shared browser, ``workers`` at a time, and is checked: every declared question collected, the key
+found by the strategy the index names (or none for a keyless page), the stored score equal to an
+expectation computed apart from the recorder's own marking of the page, the page's own displayed
+score equal to ours, and the record saved exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import glob
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from .autoplay import Strategy
+from .browser import ExamPage, LaunchOptions, RunningBrowser, start_browser
+from .catalog import Catalog, Exam
+from .errors import ExamNotFound, RecorderError, SessionError
+from .practice import PracticeOptions, PracticeResult, practice_async
+from .protocol import AnswerValue
+from .record import PracticeRecord
+from .scoring import mark_attempt
+from .store import Store
+
+TraceMode = Literal["off", "on", "retain-on-failure"]
+ShotMode = Literal["off", "on", "only-on-failure"]
+
+
+@dataclass(frozen=True)
+class ClickOptions:
+    strategy: Strategy
+    db: Path
+    workers: int = 1
+    trace: TraceMode = "off"
+    screenshot: ShotMode = "off"
+    artifacts: Path = Path("test-artifacts/clickthrough")
+    connect: str | None = None
+    browser_path: str | None = None
+    headless: bool = True
+
+
+@dataclass
+class PageResult:
+    exam: Exam
+    problems: list[str] = field(default_factory=list)
+    found: int = 0
+    key_source: str | None = None
+    expected: int | None = None
+    score: int | None = None
+    total: int = 0
+    page_score: float | None = None
+    seconds: float = 0.0
+    record_id: str | None = None
+    trace: Path | None = None
+    screenshot: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def select_exams(targets: Sequence[str], catalog: Catalog) -> list[Exam]:
+    """Exam ids, paths, URLs and globs (over ids and over files); the whole library if empty."""
+    if not targets:
+        return list(catalog.exams)
+    chosen: list[Exam] = []
+    for target in targets:
+        if any(ch in target for ch in "*?["):
+            by_id = [e for e in catalog.exams if fnmatch.fnmatch(e.id, target)]
+            by_path = [catalog.resolve(p) for p in sorted(glob.glob(target, recursive=True))]
+            if not by_id and not by_path:
+                raise ExamNotFound(f"{target!r} matches no exam id and no file")
+            chosen += by_id + by_path
+        else:
+            chosen.append(catalog.resolve(target))
+    unique: dict[str, Exam] = {}
+    for exam in chosen:
+        unique.setdefault(exam.id, exam)
+    return list(unique.values())
+
+
+def shard(exams: Sequence[Exam], spec: str) -> list[Exam]:
+    """``I/N``: the I-th of N deterministic slices (by exam id), for a CI matrix."""
+    match = re.fullmatch(r"(\d+)/(\d+)", spec)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise SessionError(f"--shard takes I/N with 1 <= I <= N, not {spec!r}")
+    index, count = int(match.group(1)), int(match.group(2))
+    ordered = sorted(exams, key=lambda e: e.id)
+    return [exam for n, exam in enumerate(ordered) if n % count == index - 1]
+
+
+def expected_score(strategy: Strategy, result: PracticeResult) -> int | None:
+    """What the stored score must be, computed apart from the recorder's marking of the page:
+    full marks for ``key``, zero for ``blank``, and for ``random`` / ``answers`` the marking of
+    what the scripted learner typed (not what the page reported) against the page's key."""
+    saved = result.session
+    if saved is None or saved.answerKey is None:
+        return None
+    if strategy.name == "key":
+        return len(result.record.answers)
+    if strategy.name == "blank":
+        return 0
+    planned: dict[str, AnswerValue] = dict(result.planned or {})
+    marking = mark_attempt(
+        planned, saved.answerKey, saved.questionIds, saved.questionTypes,
+        word_limits=saved.wordLimits, groups=saved.questionGroups,
+    )  # fmt: skip
+    return marking.score
+
+
+def check(exam: Exam, strategy: Strategy, result: PracticeResult, store: Store) -> list[str]:
+    """Everything wrong with one page's recorded session, in words a QA engineer can act on."""
+    record: PracticeRecord = result.record
+    problems = []
+    declared_key = exam.keySource
+    found_key = record.metadata.keySource
+    if declared_key == "none":
+        if found_key is not None:
+            problems.append(f"the index says the page has no key, but one was found ({found_key})")
+        if record.score is not None:
+            problems.append(f"a keyless page was given a score ({record.score})")
+    elif found_key is None:
+        where = "" if declared_key == "unknown" else f" (the index says: {declared_key})"
+        problems.append(f"no answer key found on the page{where}")
+    elif declared_key not in ("unknown", found_key):
+        problems.append(f"the key was found by {found_key}, the index says {declared_key}")
+    # The key comes first: without it nothing else can be judged, and CI shows the first line.
+    if record.status != "completed":
+        problems.append(f"the session did not complete: {record.metadata.interruptionReason}")
+    if exam.questions is not None and len(record.answers) != exam.questions:
+        problems.append(
+            f"declared {exam.questions} questions, the collectors found {len(record.answers)}"
+        )
+    if found_key is not None:
+        missing = [a.questionId for a in record.answers if a.isCorrect is None]
+        if missing:
+            problems.append(f"question(s) {', '.join(missing)} not in the answer key")
+    expected = expected_score(strategy, result)
+    if expected is not None and record.score != expected:
+        problems.append(f"stored score {record.score}, expected {expected}")
+    if result.planned is not None:
+        for answer in record.answers:
+            typed = result.planned.get(answer.questionId)
+            if _norm(typed) != _norm(answer.userAnswer):
+                problems.append(
+                    f"question {answer.questionId}: typed {typed!r}, recorded {answer.userAnswer!r}"
+                )
+    page = record.metadata.pageScore
+    if page is not None and record.score is not None and page != record.score:
+        problems.append(f"the page shows {page:g}, the recorder stored {record.score}")
+    stored = store.get_record(record.id)
+    if stored is None or stored.sessionId != record.sessionId:
+        problems.append("the record was not saved")
+    elif sum(1 for s in store.summaries() if s.sessionId == record.sessionId) != 1:
+        problems.append("the record was saved more than once")
+    return problems
+
+
+def _norm(value: AnswerValue) -> object:
+    if isinstance(value, list):
+        return sorted(value) or None
+    return value or None
+
+
+async def run_pages(
+    exams: Sequence[Exam],
+    options: ClickOptions,
+    on_result: Callable[[PageResult], None] | None = None,
+) -> list[PageResult]:
+    """Run and check every page, ``options.workers`` at a time, in one shared browser."""
+    store = Store(options.db)
+    launch = LaunchOptions(
+        headless=options.headless, browser_path=options.browser_path, connect=options.connect
+    )
+    limit = asyncio.Semaphore(max(1, options.workers))
+    results: list[PageResult] = []
+    async with start_browser(launch) as browser:
+
+        async def one(exam: Exam) -> PageResult:
+            async with limit:
+                outcome = await _run_one(exam, options, browser, store)
+            results.append(outcome)
+            if on_result is not None:
+                on_result(outcome)
+            return outcome
+
+        ordered = await asyncio.gather(*(one(exam) for exam in exams))
+    return list(ordered)
+
+
+async def _run_one(
+    exam: Exam, options: ClickOptions, browser: RunningBrowser, store: Store
+) -> PageResult:
+    outcome = PageResult(exam)
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", exam.id)
+
+    async def keep_artifacts(page: ExamPage, record: PracticeRecord) -> None:
+        # Judged on the record as it stands, while the page is still open to photograph.
+        failing = bool(check_preview(exam, record))
+        if options.screenshot == "on" or (options.screenshot == "only-on-failure" and failing):
+            outcome.screenshot = options.artifacts / f"{slug}.png"
+            await page.screenshot(outcome.screenshot)
+        if options.trace == "on" or (options.trace == "retain-on-failure" and failing):
+            outcome.trace = options.artifacts / f"{slug}-trace.zip"
+            await page.save_trace(outcome.trace)
+
+    settings = PracticeOptions(
+        headless=options.headless,
+        autoplay=options.strategy,
+        data_dir=options.db,
+        handle_signals=False,
+        trace=options.trace != "off",
+        on_finished=keep_artifacts
+        if (options.trace, options.screenshot) != ("off", "off")
+        else None,
+    )
+    started = time.perf_counter()
+    try:
+        result = await practice_async(exam, settings, browser=browser)
+    except RecorderError as exc:
+        outcome.problems.append(f"{type(exc).__name__}: {exc}")
+        outcome.seconds = time.perf_counter() - started
+        return outcome
+    outcome.seconds = time.perf_counter() - started
+    record = result.record
+    outcome.found = len(record.answers)
+    outcome.key_source = record.metadata.keySource
+    outcome.score, outcome.total = record.score, record.totalQuestions
+    outcome.page_score = record.metadata.pageScore
+    outcome.record_id = record.id
+    outcome.expected = expected_score(options.strategy, result)
+    outcome.problems = check(exam, options.strategy, result, store)
+    return outcome
+
+
+def check_preview(exam: Exam, record: PracticeRecord) -> list[str]:
+    """The checks that can be made before the record is stored (to decide on artifacts)."""
+    problems = []
+    if record.status != "completed":
+        problems.append("not completed")
+    if exam.questions is not None and len(record.answers) != exam.questions:
+        problems.append("question count")
+    if exam.keySource != "none" and record.metadata.keySource is None:
+        problems.append("no key")
+    page = record.metadata.pageScore
+    if page is not None and record.score is not None and page != record.score:
+        problems.append("page score")
+    return problems
+
+
+def run_clickthrough(
+    exams: Sequence[Exam],
+    options: ClickOptions,
+    on_result: Callable[[PageResult], None] | None = None,
+) -> list[PageResult]:
+    return asyncio.run(run_pages(exams, replace(options), on_result))
