@@ -40,3 +40,6 @@ def play(data_dir: Path) -> Play:
         return practice(chosen, settings)
 
     return run
+
+
+pytest_plugins = ["pytester"]
