@@ -142,7 +142,8 @@
     if (state.completed || !state.sessionId) return;
     state.completed = true;
     if (state.pendingTimer) clearTimeout(state.pendingTimer);
-    // Let the page's own grading run first so its displayed score can be read.
+    // Let the page's own click handlers (its grading) run first, so its score can be read:
+    // a zero timeout runs once the current event has been dispatched to all of them.
     setTimeout(function () {
       var found = NS.extractKey();
       send('session_completed', {
@@ -152,7 +153,7 @@
         elapsed: elapsed(),
         pageScore: readPageScore(),
       });
-    }, 50);
+    }, 0);
   }
 
   function isSubmitControl(el) {

@@ -158,7 +158,7 @@ def check(exam: Exam, strategy: Strategy, result: PracticeResult, store: Store) 
     stored = store.get_record(record.id)
     if stored is None or stored.sessionId != record.sessionId:
         problems.append("the record was not saved")
-    elif sum(1 for s in store.summaries() if s.sessionId == record.sessionId) != 1:
+    elif store.copies(record.sessionId) != 1:
         problems.append("the record was saved more than once")
     return problems
 

@@ -290,6 +290,17 @@ class Store:
                 raise StoreError(f"{segment}: a stored record is invalid: {exc}") from None
             yield from tables.get("records", {}).values()
 
+    def copies(self, session_id: str) -> int:
+        """How many stored documents carry this sessionId (1 for a record saved once)."""
+        with self._locked():
+            self._refresh_index()
+            number = self._index.get(session_id)
+            if number is None:
+                return 0
+            return len(
+                self._open(self._segment_path(number)).table("records").search(_by(session_id))
+            )
+
     def count_records(self) -> int:
         with self._locked():
             self._refresh_index()
