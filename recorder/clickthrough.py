@@ -176,6 +176,8 @@ async def run_pages(
 ) -> list[PageResult]:
     """Run and check every page, ``options.workers`` at a time, in one shared browser."""
     store = Store(options.db)
+    store.replay_pending()
+    store.backup()
     launch = LaunchOptions(
         headless=options.headless, browser_path=options.browser_path, connect=options.connect
     )
@@ -216,6 +218,7 @@ async def _run_one(
         autoplay=options.strategy,
         data_dir=options.db,
         handle_signals=False,
+        maintain_store=False,  # done once for the whole run, in run_pages
         trace=options.trace != "off",
         on_finished=keep_artifacts
         if (options.trace, options.screenshot) != ("off", "off")

@@ -76,6 +76,8 @@ class PracticeOptions:
     on_finished: Callable[[ExamPage, PracticeRecord], Awaitable[None]] | None = None
     #: Record a Playwright trace of the context (kept only if on_finished saves it).
     trace: bool = False
+    #: Replay pending records and refresh backups before the session (a QA run does it once).
+    maintain_store: bool = True
     #: Turn Ctrl-C, SIGTERM and SIGHUP into a clean interrupted record (off when a caller, such
     #: as the clickthrough, runs many sessions at once and handles signals itself).
     handle_signals: bool = True
@@ -204,8 +206,9 @@ async def practice_async(
     otherwise a browser is started for it and closed after.
     """
     store = Store(resolve_data_dir(options.data_dir))
-    store.replay_pending()
-    store.backup()
+    if options.maintain_store:
+        store.replay_pending()
+        store.backup()
     url = exam.location()
     saved = options.resume
     session = Session(
@@ -226,6 +229,14 @@ async def practice_async(
     restored = 0
     exam_page: ExamPage | None = None
     init_seq = 0
+
+    initial_sent = False
+
+    async def on_navigated() -> None:
+        # The first document gets its INIT_SESSION right after goto; this covers reloads and
+        # later navigations (and keeps the first one from being asked twice).
+        if initial_sent:
+            await send_init()
 
     async def send_init() -> None:
         nonlocal init_seq
@@ -268,7 +279,7 @@ async def practice_async(
                     on_binding=bridge.deliver,
                     on_event=run.on_event,
                     enhancer_config={"version": __version__},
-                    on_navigated=send_init,
+                    on_navigated=on_navigated,
                     trace=options.trace,
                 )
             )
@@ -277,6 +288,8 @@ async def practice_async(
             run.observer.status(f"Opening {exam.title}")
             await exam_page.goto(url)
             await send_init()
+            initial_sent = True
+            initial_sent = True
             await _wait_ready(run, options.ready_timeout_s)
             key, key_source = await exam_page.answer_key()
             if key:
