@@ -11,6 +11,7 @@ Run: .venv/bin/python -m bench.clickthrough [ROUNDS]
 from __future__ import annotations
 
 import asyncio
+import statistics
 import sys
 import tempfile
 import time
@@ -94,19 +95,24 @@ async def recorder(exams: list[Exam], workers: int) -> float:
 
 
 def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     library = list(Catalog().exams)
     exams = library * rounds
     steps = asyncio.run(planned_steps(library))
-    print(f"{len(exams)} pages ({len(library)} exams x {rounds} rounds), strategy key")
-    print(f"{'workers':>7} | {'plain Playwright':>16} | {'recorder':>16} | overhead")
+    print(f"{len(exams)} pages ({len(library)} exams x {rounds} rounds), strategy key;")
+    print(f"plain and recorder runs interleaved, {repeats} of each; medians (min-max)")
+    print(f"{'workers':>7} | {'plain Playwright':>26} | {'recorder':>26} | overhead")
     for workers in (1, 2):
         asyncio.run(plain(library, steps, workers))  # warm caches the same way for both
-        base = asyncio.run(plain(exams, steps, workers))
-        ours = asyncio.run(recorder(exams, workers))
+        base, ours = [], []
+        for _ in range(repeats):  # interleaved, so drift in the machine hits both alike
+            base.append(60 * len(exams) / asyncio.run(plain(exams, steps, workers)))
+            ours.append(60 * len(exams) / asyncio.run(recorder(exams, workers)))
+        b, o = statistics.median(base), statistics.median(ours)
         print(
-            f"{workers:>7} | {60 * len(exams) / base:>10.1f} pg/min | "
-            f"{60 * len(exams) / ours:>10.1f} pg/min | {100 * (ours / base - 1):+.0f}%"
+            f"{workers:>7} | {b:>6.1f} pg/min ({min(base):.0f}-{max(base):.0f}) | "
+            f"{o:>6.1f} pg/min ({min(ours):.0f}-{max(ours):.0f}) | {100 * (b / o - 1):+.0f}%"
         )
 
 

@@ -411,9 +411,11 @@ async def open_context(
     async def on_popup(page: Page) -> None:
         # A same-origin popup that keeps its opener does not run context init scripts
         # (DESIGN.md, "Popups"); inject by hand. The enhancer is idempotent per document.
+        # Pages without an opener got the init script and need nothing more.
         watch(page)
         with contextlib.suppress(PlaywrightError):
-            await page.evaluate(script)
+            if await page.opener() is not None:
+                await page.evaluate(script)
 
     context.on("page", lambda page: asyncio.ensure_future(on_popup(page)))
     try:
