@@ -80,10 +80,18 @@ def select_exams(targets: Sequence[str], catalog: Catalog) -> list[Exam]:
             chosen += by_id + by_path
         else:
             chosen.append(catalog.resolve(target))
+    # Two pages may share an id (a copy of a page keeps its meta tags): one run per location.
     unique: dict[str, Exam] = {}
     for exam in chosen:
-        unique.setdefault(exam.id, exam)
+        unique.setdefault(exam.location(), exam)
     return list(unique.values())
+
+
+def page_label(exam: Exam) -> str:
+    """The exam id, plus the file name for a page outside the library (copies share ids)."""
+    if exam.url is None:
+        return exam.id
+    return f"{exam.id} [{exam.url.rstrip('/').rsplit('/', 1)[-1]}]"
 
 
 def shard(exams: Sequence[Exam], spec: str) -> list[Exam]:
@@ -201,7 +209,7 @@ async def _run_one(
     exam: Exam, options: ClickOptions, browser: RunningBrowser, store: Store
 ) -> PageResult:
     outcome = PageResult(exam)
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", exam.id)
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", page_label(exam)).strip("-")
 
     async def keep_artifacts(page: ExamPage, record: PracticeRecord) -> None:
         # Judged on the record as it stands, while the page is still open to photograph.

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .catalog import Exam
-from .clickthrough import PageResult
+from .clickthrough import PageResult, page_label
 from .exports import ImportReport
 from .history import History
 from .mistakes import Mistake, grouped
@@ -418,7 +418,8 @@ class PageProgress:
 
     def advance(self, result: PageResult) -> None:
         mark = "pass" if result.ok else "FAIL"
-        self._progress.update(self._task, advance=1, description=f"{mark} {result.exam.id}")
+        label = page_label(result.exam)
+        self._progress.update(self._task, advance=1, description=f"{mark} {label}")
 
 
 def clickthrough_table(results: Sequence[PageResult]) -> None:
@@ -428,7 +429,7 @@ def clickthrough_table(results: Sequence[PageResult]) -> None:
     for r in results:
         table.add_row(
             Text("pass", style="green") if r.ok else Text("FAIL", style="bold red"),
-            r.exam.id,
+            page_label(r.exam),
             f"{r.found}/{'?' if r.exam.questions is None else r.exam.questions}",
             r.key_source or "none",
             "—" if r.score is None else f"{r.score}/{r.total}",
