@@ -213,7 +213,7 @@ async def _run_one(
 
     async def keep_artifacts(page: ExamPage, record: PracticeRecord) -> None:
         # Judged on the record as it stands, while the page is still open to photograph.
-        failing = bool(check_preview(exam, record))
+        failing = bool(check_preview(exam, options.strategy, record))
         if options.screenshot == "on" or (options.screenshot == "only-on-failure" and failing):
             outcome.screenshot = options.artifacts / f"{slug}.png"
             await page.screenshot(outcome.screenshot)
@@ -251,9 +251,15 @@ async def _run_one(
     return outcome
 
 
-def check_preview(exam: Exam, record: PracticeRecord) -> list[str]:
+def check_preview(exam: Exam, strategy: Strategy, record: PracticeRecord) -> list[str]:
     """The checks that can be made before the record is stored (to decide on artifacts)."""
     problems = []
+    if record.metadata.keySource is not None and any(a.isCorrect is None for a in record.answers):
+        problems.append("questions missing from the key")
+    if strategy.name == "key" and record.score is not None and record.score != len(record.answers):
+        problems.append("not full marks")
+    if strategy.name == "blank" and record.score:
+        problems.append("not zero")
     if record.status != "completed":
         problems.append("not completed")
     if exam.questions is not None and len(record.answers) != exam.questions:

@@ -425,7 +425,7 @@ class PageProgress:
 def clickthrough_table(results: Sequence[PageResult]) -> None:
     table = Table(title="Clickthrough", title_justify="left")
     for column in ("", "exam", "found", "key", "score", "page", "time", "problems"):
-        table.add_column(column, overflow="fold", no_wrap=column == "exam")
+        table.add_column(column, overflow="fold")
     for r in results:
         table.add_row(
             Text("pass", style="green") if r.ok else Text("FAIL", style="bold red"),

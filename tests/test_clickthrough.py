@@ -71,9 +71,10 @@ def test_a_page_without_its_key_fails_clearly(tmp_path: Path, broken: Path) -> N
 
 def test_a_renamed_question_fails_clearly(tmp_path: Path, broken: Path) -> None:
     exams = select_exams([str(broken / "renamed.html")], CATALOG)
-    [result] = run_clickthrough(exams, options(tmp_path))
+    [result] = run_clickthrough(exams, options(tmp_path, screenshot="only-on-failure"))
     assert "question(s) 31 not in the answer key" in result.problems
     assert "stored score 12, expected 13" in result.problems
+    assert result.screenshot is not None and result.screenshot.is_file()
 
 
 def test_reports_for_ci(tmp_path: Path, broken: Path) -> None:
