@@ -29,6 +29,7 @@ from .store import DoctorFinding
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S", bound="_Shown")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -146,16 +147,13 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
-class LiveProgress:
-    """A one-line live view of the running session: answered, elapsed, last save."""
+class _Shown:
+    """A live rich display that is on screen inside a ``with`` block."""
 
-    def __init__(self, target: Console | None = None, time_limit_s: float | None = None) -> None:
-        self.console = target or console
-        self.time_limit_s = time_limit_s
-        self._live = Live(Text(""), console=self.console, refresh_per_second=4, transient=True)
+    _display: Live | Progress
 
-    def __enter__(self) -> LiveProgress:
-        self._live.__enter__()
+    def __enter__(self: S) -> S:
+        self._display.__enter__()
         return self
 
     def __exit__(
@@ -164,7 +162,17 @@ class LiveProgress:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._live.__exit__(exc_type, exc, tb)
+        self._display.__exit__(exc_type, exc, tb)
+
+
+class LiveProgress(_Shown):
+    """A one-line live view of the running session: answered, elapsed, last save."""
+
+    def __init__(self, target: Console | None = None, time_limit_s: float | None = None) -> None:
+        self.console = target or console
+        self.time_limit_s = time_limit_s
+        self._live = Live(Text(""), console=self.console, refresh_per_second=4, transient=True)
+        self._display = self._live
 
     def status(self, message: str) -> None:
         self.console.print(Text(message, style="cyan"))
@@ -397,24 +405,13 @@ def import_summary(report: ImportReport) -> None:
         err_console.print(Text(f"rejected {which}: {why}", style="red"), soft_wrap=True)
 
 
-class PageProgress:
+class PageProgress(_Shown):
     """A progress bar over the pages of a clickthrough (on stderr)."""
 
     def __init__(self, total: int) -> None:
         self._progress = Progress(console=err_console, transient=True)
         self._task = self._progress.add_task("Clickthrough", total=total)
-
-    def __enter__(self) -> PageProgress:
-        self._progress.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._progress.__exit__(exc_type, exc, tb)
+        self._display = self._progress
 
     def advance(self, result: PageResult) -> None:
         mark = "pass" if result.ok else "FAIL"

@@ -289,7 +289,6 @@ async def practice_async(
             await exam_page.goto(url)
             await send_init()
             initial_sent = True
-            initial_sent = True
             await _wait_ready(run, options.ready_timeout_s)
             key, key_source = await exam_page.answer_key()
             if key:
