@@ -37,9 +37,8 @@ async def planned_steps(exams: list[Exam]) -> dict[str, list[Step]]:
             for exam in exams:
 
                 async def grab(page, _record, exam=exam):  # type: ignore[no-untyped-def]
-                    controls = await page.describe()
-                    key, _ = await page.answer_key()
-                    steps[exam.id] = plan(controls, STRATEGY, key)
+                    survey = await page.survey()
+                    steps[exam.id] = plan(list(survey.controls), STRATEGY, survey.key)
 
                 options = PracticeOptions(
                     autoplay=STRATEGY, data_dir=Path(tmp), on_finished=grab, handle_signals=False

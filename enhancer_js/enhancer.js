@@ -277,6 +277,11 @@
   }
 
   window.__ieltsRecorder = {
+    // Everything the recorder needs once the page is ready, in one round trip.
+    survey: function () {
+      var found = NS.extractKey();
+      return { controls: NS.describe(), key: found.key, source: found.source, submit: submitTarget() };
+    },
     submitTarget: submitTarget,
     receive: receive,
     describe: NS.describe,

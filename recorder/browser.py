@@ -183,6 +183,16 @@ class Control:
     values: tuple[str, ...] = ()  # every value it can take (a select's options)
 
 
+@dataclass(frozen=True)
+class Survey:
+    """What the page holds once it is ready: its controls, its key and its submit button."""
+
+    controls: tuple[Control, ...]
+    key: dict[str, Any] | None
+    key_source: str | None
+    submit: tuple[int, str] | None  # (frame, selector)
+
+
 @dataclass
 class ExamPage:
     """A page of an exam, with the recorder's enhancer in each of its frames."""
@@ -225,12 +235,21 @@ class ExamPage:
         return results
 
     async def describe(self) -> list[Control]:
-        controls = []
+        return list((await self.survey()).controls)
+
+    async def survey(self) -> Survey:
+        """Controls, key and submit button of every frame, in one evaluation per frame."""
+        controls: list[Control] = []
+        key: dict[str, Any] | None = None
+        source: str | None = None
+        submit: tuple[int, str] | None = None
         found = await self.evaluate_in_frames(
-            "() => window.__ieltsRecorder ? window.__ieltsRecorder.describe() : []"
+            "() => window.__ieltsRecorder ? window.__ieltsRecorder.survey() : null"
         )
-        for index, described in found:
-            for item in described or []:
+        for index, surveyed in found:
+            if not surveyed:
+                continue
+            for item in surveyed["controls"] or []:
                 controls.append(
                     Control(
                         frame=index,
@@ -241,15 +260,11 @@ class ExamPage:
                         values=tuple(item.get("values") or ()),
                     )
                 )
-        return controls
-
-    async def answer_key(self) -> tuple[dict[str, Any] | None, str | None]:
-        for _, found in await self.evaluate_in_frames(
-            "() => window.__ieltsRecorder ? window.__ieltsRecorder.key() : null"
-        ):
-            if found and found.get("key"):
-                return found["key"], found.get("source")
-        return None, None
+            if key is None and surveyed.get("key"):
+                key, source = surveyed["key"], surveyed.get("source")
+            if submit is None and surveyed.get("submit"):
+                submit = (index, surveyed["submit"])
+        return Survey(tuple(controls), key, source, submit)
 
     def _frame(self, index: int) -> Frame:
         return self._frames[index] if index < len(self._frames) else self.page.main_frame
@@ -291,8 +306,11 @@ class ExamPage:
             with contextlib.suppress(PlaywrightError):
                 await self.page.goto("chrome://crash", timeout=5000)
 
-    async def submit(self) -> None:
-        """Click the page's submit control, in whichever frame has it."""
+    async def submit(self, target: tuple[int, str] | None = None) -> None:
+        """Click the page's submit control (``target`` from a survey, else looked up)."""
+        if target is not None:
+            await self._frame(target[0]).locator(target[1]).click()
+            return
         for index, selector in await self.evaluate_in_frames(
             "() => window.__ieltsRecorder ? window.__ieltsRecorder.submitTarget() : null"
         ):

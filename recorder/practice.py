@@ -22,7 +22,14 @@ from . import __version__
 from .attempt import build_record
 from .autoplay import Strategy, plan, planned_answers, play
 from .bridge import Bridge, BridgeStats
-from .browser import ExamPage, LaunchOptions, RunningBrowser, open_context, start_browser
+from .browser import (
+    ExamPage,
+    LaunchOptions,
+    RunningBrowser,
+    Survey,
+    open_context,
+    start_browser,
+)
 from .catalog import Exam
 from .config import data_dir as resolve_data_dir
 from .errors import SessionError
@@ -290,9 +297,9 @@ async def practice_async(
             await send_init()
             initial_sent = True
             await _wait_ready(run, options.ready_timeout_s)
-            key, key_source = await exam_page.answer_key()
-            if key:
-                session.answer_key, session.key_source = key, key_source
+            survey = await exam_page.survey()
+            if survey.key:
+                session.answer_key, session.key_source = survey.key, survey.key_source
             run.save_active()
             with _pause_key(loop, run, options.pause_key):
                 watchers = [
@@ -301,10 +308,10 @@ async def practice_async(
                 ]
                 try:
                     if saved is not None and not run.done.is_set():
-                        restored = await _restore(exam_page, session)
+                        restored = await _restore(exam_page, session, survey)
                         run.observer.status(f"Restored {restored} answers into the page")
                     if options.autoplay is not None and not run.done.is_set():
-                        await _autoplay(run, exam_page)
+                        await _autoplay(run, exam_page, survey)
                     if not run.done.is_set():
                         if options.autoplay is None or not options.submit:
                             run.observer.status("Recording: answer in the browser and submit")
@@ -332,10 +339,10 @@ async def practice_async(
     return result
 
 
-async def _autoplay(run: _Run, exam_page: ExamPage) -> None:
+async def _autoplay(run: _Run, exam_page: ExamPage, survey: Survey) -> None:
     strategy = run.options.autoplay
     assert strategy is not None
-    controls = await exam_page.describe()
+    controls = list(survey.controls)
     steps = plan(controls, strategy, run.session.answer_key)
     run.planned = planned_answers(steps, controls)
     run.observer.status(f"Autoplay '{strategy}': {len(steps)} input actions")
@@ -343,22 +350,21 @@ async def _autoplay(run: _Run, exam_page: ExamPage) -> None:
     if run.options.after_answers is not None:
         await run.options.after_answers(exam_page)
     if run.options.submit and not run.done.is_set() and not exam_page.closed:
-        await exam_page.submit()
+        await exam_page.submit(survey.submit)
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(run.done.wait(), run.options.completion_timeout_s)
         if not run.done.is_set():
             run.finish("the page did not report completion after submit")
 
 
-async def _restore(exam_page: ExamPage, session: Session) -> int:
+async def _restore(exam_page: ExamPage, session: Session, survey: Survey) -> int:
     """Put saved answers back through real input events, so the page's own UI shows them."""
     given: dict[str, KeyValue] = {
         qid: value
         for qid, value in session.answers.items()
         if value and answered_count({qid: value})
     }
-    controls = await exam_page.describe()
-    steps = plan(controls, Strategy("answers", answers=given), None)
+    steps = plan(list(survey.controls), Strategy("answers", answers=given), None)
     await play(exam_page, steps, submit=False)
     if session.current_question:
         await exam_page.focus_question(session.current_question)
