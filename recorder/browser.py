@@ -29,6 +29,9 @@ from .errors import BrowserError, BrowserNotFound
 
 log = logging.getLogger(__name__)
 
+#: The driver's own error, for callers that must not import Playwright themselves.
+DriverError = PlaywrightError
+
 BROWSER_ENV = "IELTS_RECORDER_BROWSER"
 BINDING = "__ieltsRecorderSend"
 ENHANCER_FILES = ("core.js", "collect.js", "key.js", "enhancer.js")
@@ -299,6 +302,9 @@ class ExamPage:
 
     async def close(self) -> None:
         await self.page.close()
+
+    async def reload(self) -> None:
+        await self.page.reload(wait_until="domcontentloaded")
 
     async def crash(self) -> None:
         """Crash the renderer, as a fault would (tests); returns once the crash is reported."""

@@ -23,6 +23,7 @@ from .attempt import build_record
 from .autoplay import Strategy, plan, planned_answers, play
 from .bridge import Bridge, BridgeStats
 from .browser import (
+    DriverError,
     ExamPage,
     LaunchOptions,
     RunningBrowser,
@@ -32,7 +33,7 @@ from .browser import (
 )
 from .catalog import Exam
 from .config import data_dir as resolve_data_dir
-from .errors import SessionError
+from .errors import RecorderError, SessionError
 from .protocol import (
     AnswerValue,
     KeyValue,
@@ -241,15 +242,18 @@ async def practice_async(
 
     async def on_navigated() -> None:
         # The first document gets its INIT_SESSION right after goto; this covers reloads and
-        # later navigations (and keeps the first one from being asked twice).
-        if initial_sent:
+        # later navigations (and keeps the first one from being asked twice). A reloaded page is
+        # blank: it is told the answers so far and they are typed back in, as on a resume.
+        if initial_sent and exam_page is not None and not run.done.is_set():
             await send_init()
+            with contextlib.suppress(RecorderError, DriverError):
+                await _restore(exam_page, session, await exam_page.survey())
 
     async def send_init() -> None:
         nonlocal init_seq
         init_seq += 1
         resume_state = None
-        if saved is not None:
+        if saved is not None or initial_sent:
             resume_state = ResumeState(
                 answers=session.answers,
                 elapsedSeconds=session.elapsed(),

@@ -430,3 +430,14 @@ def test_a_recorder_failure_mid_session_keeps_the_answers_as_an_error_record(pla
     assert result.record.status == "error"
     assert result.record.metadata.interruptionReason == "recorder error: RuntimeError: boom"
     assert {a.questionId: a.userAnswer for a in result.record.answers} == result.planned
+
+
+def test_a_reload_mid_session_loses_nothing(play: Play, data_dir: Path) -> None:
+    async def reload(page: ExamPage) -> None:
+        await page.reload()
+        await asyncio.sleep(1.5)  # the answers are typed back into the reloaded page
+
+    result = play(EXAM, "random:6", after_answers=reload)
+    assert result.record.status == "completed"
+    assert {a.questionId: a.userAnswer for a in result.record.answers} == result.planned
+    assert result.record.metadata.pageScore == result.record.score  # the page saw them again
