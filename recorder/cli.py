@@ -12,8 +12,9 @@ from typing import Annotated
 import typer
 
 from . import console
+from .audit import audit
 from .autoplay import Strategy
-from .browser import find_browser, has_display, install_browser
+from .browser import LaunchOptions, find_browser, has_display, install_browser
 from .catalog import Catalog, Exam
 from .clickthrough import ClickOptions, run_clickthrough, select_exams, shard
 from .config import data_dir as resolve_data_dir
@@ -40,6 +41,8 @@ sessions_app = typer.Typer(
     help="Sessions that did not end with a submit.", invoke_without_command=True
 )
 app.add_typer(sessions_app, name="sessions")
+exams_app = typer.Typer(help="The exam library.", invoke_without_command=True)
+app.add_typer(exams_app, name="exams")
 
 DataDir = Annotated[
     Path | None,
@@ -405,15 +408,34 @@ def show_command(
         console.review_table(record)
 
 
-@app.command("exams")
+@exams_app.callback()
 def exams_command(
+    ctx: typer.Context,
     type: Annotated[
         str | None, typer.Option("--type", help="Only reading or listening exams.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the exams as JSON.")] = False,
 ) -> None:
     """List the bundled exams."""
-    console.exams_table(Catalog().filter(type=type), as_json=as_json)
+    if ctx.invoked_subcommand is None:
+        console.exams_table(Catalog().filter(type=type), as_json=as_json)
+
+
+@exams_app.command("check")
+def exams_check_command(
+    exams: Annotated[
+        list[str] | None,
+        typer.Argument(help="Exam ids, paths, URLs or globs (default: the whole library)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    browser: BrowserPath = None,
+) -> None:
+    """Open each page headless and show what the recorder finds on it; exit 1 on any problem."""
+    chosen = select_exams(exams or [], Catalog())
+    results = audit(chosen, LaunchOptions(headless=True, browser_path=browser))
+    console.audit_table(results, as_json=as_json)
+    if any(not r.ok for r in results):
+        raise typer.Exit(1)
 
 
 @app.command("browser")

@@ -14,6 +14,7 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
+from .audit import PageAudit
 from .catalog import Exam
 from .clickthrough import PageResult, page_label
 from .exports import ImportReport
@@ -419,6 +420,32 @@ class PageProgress(_Shown):
         self._progress.update(self._task, advance=1, description=f"{mark} {label}")
 
 
+def audit_table(results: Sequence[PageAudit], *, as_json: bool = False) -> None:
+    if as_json:
+        payload = [
+            {"exam": page_label(r.exam), "declared": r.exam.questions, "found": r.found,
+             "keySource": r.key_source, "types": dict(r.types), "problems": r.problems}
+            for r in results
+        ]  # fmt: skip
+        print_json(json.dumps(payload))
+        return
+    table = Table(title="Exam pages", title_justify="left")
+    for column in ("", "exam", "declared", "found", "key", "question types", "problems"):
+        table.add_column(column, overflow="fold")
+    for r in results:
+        types = ", ".join(f"{t.replace('_', ' ')} {n}" for t, n in sorted(r.types.items()))
+        table.add_row(
+            Text("ok", style="green") if r.ok else Text("FAIL", style="bold red"),
+            Text(page_label(r.exam)),
+            "?" if r.exam.questions is None else str(r.exam.questions),
+            str(r.found),
+            r.key_source or "none",
+            Text(types),
+            Text("\n".join(r.problems)),
+        )
+    console.print(table)
+
+
 def clickthrough_table(results: Sequence[PageResult]) -> None:
     table = Table(title="Clickthrough", title_justify="left")
     for column in ("", "exam", "found", "key", "score", "page", "time", "problems"):
@@ -426,7 +453,7 @@ def clickthrough_table(results: Sequence[PageResult]) -> None:
     for r in results:
         table.add_row(
             Text("pass", style="green") if r.ok else Text("FAIL", style="bold red"),
-            page_label(r.exam),
+            Text(page_label(r.exam)),
             f"{r.found}/{'?' if r.exam.questions is None else r.exam.questions}",
             r.key_source or "none",
             "—" if r.score is None else f"{r.score}/{r.total}",

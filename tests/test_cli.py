@@ -12,12 +12,20 @@ from recorder.cli import app, run
 from recorder.store import Store
 
 runner = CliRunner()
-COMMANDS = sorted(c.name or "" for c in app.registered_commands)
+COMMANDS = sorted(
+    [[c.name or ""] for c in app.registered_commands]
+    + [[g.name or ""] for g in app.registered_groups]
+    + [
+        [g.name or "", c.name or ""]
+        for g in app.registered_groups
+        for c in g.typer_instance.registered_commands
+    ]
+)
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help(command: str) -> None:
-    result = runner.invoke(app, [command, "--help"])
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0
     assert "Usage" in result.output
 

@@ -1,0 +1,93 @@
+"""``ielts exams check``: what the enhancer sees on each page, against what the index declares.
+
+Each page is opened headless (nothing is recorded) and surveyed: questions found by the
+collectors, the answer key and the strategy that found it, the question types recognised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from . import __version__
+from .browser import LaunchOptions, open_context, start_browser
+from .catalog import Exam
+from .errors import RecorderError
+
+
+@dataclass
+class PageAudit:
+    exam: Exam
+    found: int = 0
+    key_source: str | None = None
+    types: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def judge(
+    exam: Exam, ids: Sequence[str], key: dict[str, object] | None, source: str | None
+) -> list[str]:
+    """The problems of one surveyed page."""
+    problems = []
+    if exam.questions is not None and len(ids) != exam.questions:
+        problems.append(f"declared {exam.questions} questions, the collectors found {len(ids)}")
+    if len(set(ids)) != len(ids):
+        twice = sorted({q for q in ids if ids.count(q) > 1}, key=lambda q: (len(q), q))
+        problems.append(f"question number(s) used twice: {', '.join(twice)}")
+    if exam.keySource == "none":
+        if key:
+            problems.append(f"the index says the page has no key, but one was found ({source})")
+        return problems
+    if not key:
+        problems.append("no answer key found on the page")
+        return problems
+    if exam.keySource not in ("unknown", source):
+        problems.append(f"the key was found by {source}, the index says {exam.keySource}")
+    missing = [q for q in ids if q not in key]
+    if missing:
+        problems.append(f"question(s) {', '.join(missing)} not in the answer key")
+    extra = sorted((k for k in key if k not in ids), key=lambda q: (len(q), q))
+    if extra:
+        problems.append(f"the key has answers for question(s) {', '.join(extra)} the page lacks")
+    return problems
+
+
+async def audit_pages(exams: Sequence[Exam], launch: LaunchOptions) -> list[PageAudit]:
+    results = []
+    async with start_browser(launch) as browser:
+        for exam in exams:
+            audit = PageAudit(exam)
+            results.append(audit)
+            try:
+                async with open_context(
+                    browser,
+                    on_binding=_ignore,
+                    on_event=_ignore,
+                    enhancer_config={"version": __version__},
+                ) as context:
+                    page = await context.open()
+                    await page.goto(exam.location())
+                    survey = await page.survey()
+            except RecorderError as exc:
+                audit.problems.append(f"{type(exc).__name__}: {exc}")
+                continue
+            ids = [qid for control in survey.controls for qid in control.ids]
+            audit.found = len(ids)
+            audit.key_source = survey.key_source
+            audit.types = Counter(control.type for control in survey.controls for _ in control.ids)
+            audit.problems = judge(exam, ids, survey.key, survey.key_source)
+    return results
+
+
+def _ignore(*_args: object) -> None:
+    pass
+
+
+def audit(exams: Sequence[Exam], launch: LaunchOptions) -> list[PageAudit]:
+    return asyncio.run(audit_pages(exams, launch))
