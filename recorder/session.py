@@ -68,6 +68,7 @@ class Session:
         clock: Clock | None = None,
         on_change: ChangeListener | None = None,
         resume_from: ActiveSession | None = None,
+        resumed_now: bool = True,
     ) -> None:
         self.session_id = session_id
         self.exam_id = exam_id
@@ -97,7 +98,7 @@ class Session:
         self.state: SessionState = "started"
         self.transitions: list[Transition] = [Transition(state="started", at=self.start_time)]
         if resume_from is not None:
-            self._restore(resume_from)
+            self._restore(resume_from, resumed_now)
 
     # -------------------------------------------------------------------------------- queries
 
@@ -226,7 +227,7 @@ class Session:
             pid=os.getpid(),
         )
 
-    def _restore(self, saved: ActiveSession) -> None:
+    def _restore(self, saved: ActiveSession, resumed_now: bool) -> None:
         self.answers = dict(saved.answers)
         self.answer_times = dict(saved.answerTimes)
         self.question_ids = list(saved.questionIds)
@@ -241,10 +242,11 @@ class Session:
         self._base_elapsed = saved.elapsed
         self._last_answer_at = saved.elapsed
         self.start_time = saved.startTime
-        self.transitions = [
-            *saved.transitions,
-            Transition(state="started", at=self.clock.now(), reason="resumed"),
-        ]
+        self.transitions = list(saved.transitions)
+        if resumed_now:  # not when a dead recorder's session is only being written up
+            self.transitions.append(
+                Transition(state="started", at=self.clock.now(), reason="resumed")
+            )
 
     # ---------------------------------------------------------------------------------- helpers
 

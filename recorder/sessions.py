@@ -59,6 +59,7 @@ def recover_orphans(store: Store, catalog: Catalog) -> list[PracticeRecord]:
             title=saved.title,
             url=saved.url,
             resume_from=saved,
+            resumed_now=False,
         )
         session.interrupt("the recorder was killed or crashed")
         try:

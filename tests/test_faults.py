@@ -180,6 +180,9 @@ def test_controller_sigkill_then_resume(tmp_path: Path, capsys: pytest.CaptureFi
     assert f"Resume it with: ielts resume {session_id}" in " ".join(err.split())
     interrupted = Store(data).get_record(session_id)
     assert interrupted is not None and interrupted.status == "interrupted"
+    moves = [(t.state, t.reason) for t in Store(data).interrupted_sessions()[0].transitions]
+    assert moves[-1] == ("interrupted", "the recorder was killed or crashed")
+    assert ("started", "resumed") not in moves  # it was written up, not resumed
     assert given({a.questionId: a.userAnswer for a in interrupted.answers}) == saved
 
     # Resume: every answer goes back into the page through real input events, then submit.
