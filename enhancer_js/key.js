@@ -5,6 +5,8 @@
  *   json_script      a <script type="application/json"> whose id or data-role speaks of answers/keys
  *   global_variable  a global whose name says it is the key (answerKey, correctAnswers, ...);
  *                    never `answers` or `userAnswers`, which pages use for the learner's own input
+ *   script_literal   `const|let|var answerKey = {...}` inside page code (a closure, say): the
+ *                    literal is parsed from the script text as data, never run
  *   data_attribute   data-correct / data-answer-key on a question's control or container
  * The key is returned as {questionId: string | string[]}.
  */
@@ -98,6 +100,100 @@
     return null;
   }
 
+  // A tolerant reader for JavaScript object and array literals: quoted or bare keys, single or
+  // double quotes, trailing commas and comments. It reads data only: anything else (a call, a
+  // variable, an expression) makes it give up, so no page code is ever run.
+  function parseLiteral(text, start) {
+    var i = start;
+    function fail() { throw new Error('not a literal'); }
+    function space() {
+      for (;;) {
+        while (i < text.length && /\s/.test(text[i])) i++;
+        if (text.startsWith('//', i)) { while (i < text.length && text[i] !== '\n') i++; continue; }
+        if (text.startsWith('/*', i)) { var end = text.indexOf('*/', i + 2); if (end < 0) fail(); i = end + 2; continue; }
+        return;
+      }
+    }
+    function string() {
+      var quote = text[i++];
+      var out = '';
+      while (i < text.length && text[i] !== quote) {
+        if (text[i] === '\\') { i++; out += text[i] === 'n' ? '\n' : text[i]; i++; continue; }
+        out += text[i++];
+      }
+      if (text[i] !== quote) fail();
+      i++;
+      return out;
+    }
+    function value() {
+      space();
+      var ch = text[i];
+      if (ch === '{') {
+        i++;
+        var obj = {};
+        for (;;) {
+          space();
+          if (text[i] === '}') { i++; return obj; }
+          var key;
+          if (text[i] === '"' || text[i] === "'") key = string();
+          else {
+            var m = /^[A-Za-z0-9_$]+/.exec(text.slice(i, i + 64));
+            if (!m) fail();
+            key = m[0];
+            i += key.length;
+          }
+          space();
+          if (text[i++] !== ':') fail();
+          obj[key] = value();
+          space();
+          if (text[i] === ',') { i++; continue; }
+          if (text[i] === '}') { i++; return obj; }
+          fail();
+        }
+      }
+      if (ch === '[') {
+        i++;
+        var arr = [];
+        for (;;) {
+          space();
+          if (text[i] === ']') { i++; return arr; }
+          arr.push(value());
+          space();
+          if (text[i] === ',') { i++; continue; }
+          if (text[i] === ']') { i++; return arr; }
+          fail();
+        }
+      }
+      if (ch === '"' || ch === "'") return string();
+      var num = /^-?\d+(\.\d+)?/.exec(text.slice(i, i + 32));
+      if (num) { i += num[0].length; return Number(num[0]); }
+      fail();
+    }
+    return value();
+  }
+  NS.parseLiteral = function (text) { return parseLiteral(text, 0); };
+
+  var DECLARATION_RE = /\b(?:const|let|var)\s+(answerKey|ANSWER_KEY|answer_key|AnswerKey|correctAnswers|CORRECT_ANSWERS|correct_answers|solutions)\s*=\s*/g;
+
+  function fromScriptLiteral() {
+    var scripts = document.querySelectorAll('script:not([src])');
+    for (var i = 0; i < scripts.length; i++) {
+      var text = scripts[i].textContent || '';
+      if (scripts[i].type && !/javascript|module/i.test(scripts[i].type)) continue;
+      DECLARATION_RE.lastIndex = 0;
+      var m;
+      while ((m = DECLARATION_RE.exec(text))) {
+        try {
+          var key = NS.normalizeKey(parseLiteral(text, DECLARATION_RE.lastIndex));
+          if (key) return key;
+        } catch (err) {
+          /* not a plain literal: try the next declaration */
+        }
+      }
+    }
+    return null;
+  }
+
   function fromDataAttributes() {
     var els = document.querySelectorAll('[data-correct], [data-answer-key]');
     var out = {};
@@ -125,6 +221,7 @@
   var STRATEGIES = [
     ['json_script', fromJsonScript],
     ['global_variable', fromGlobal],
+    ['script_literal', fromScriptLiteral],
     ['data_attribute', fromDataAttributes],
   ];
 
