@@ -30,25 +30,34 @@ class PageAudit:
         return not self.problems
 
 
+def index_problems(exam: Exam, *, found: int, key_source: str | None) -> list[str]:
+    """Where a page differs from what the index declares: its key, then its question count.
+    The key comes first: without it nothing else can be judged, and CI shows the first line."""
+    problems = []
+    declared = exam.keySource
+    if declared == "none":
+        if key_source is not None:
+            problems.append(f"the index says the page has no key, but one was found ({key_source})")
+    elif key_source is None:
+        where = "" if declared == "unknown" else f" (the index says: {declared})"
+        problems.append(f"no answer key found on the page{where}")
+    elif declared not in ("unknown", key_source):
+        problems.append(f"the key was found by {key_source}, the index says {declared}")
+    if exam.questions is not None and found != exam.questions:
+        problems.append(f"declared {exam.questions} questions, the collectors found {found}")
+    return problems
+
+
 def judge(
     exam: Exam, ids: Sequence[str], key: dict[str, object] | None, source: str | None
 ) -> list[str]:
     """The problems of one surveyed page."""
-    problems = []
-    if exam.questions is not None and len(ids) != exam.questions:
-        problems.append(f"declared {exam.questions} questions, the collectors found {len(ids)}")
+    problems = index_problems(exam, found=len(ids), key_source=source if key else None)
     if len(set(ids)) != len(ids):
         twice = sorted({q for q in ids if ids.count(q) > 1}, key=lambda q: (len(q), q))
         problems.append(f"question number(s) used twice: {', '.join(twice)}")
-    if exam.keySource == "none":
-        if key:
-            problems.append(f"the index says the page has no key, but one was found ({source})")
+    if exam.keySource == "none" or not key:
         return problems
-    if not key:
-        problems.append("no answer key found on the page")
-        return problems
-    if exam.keySource not in ("unknown", source):
-        problems.append(f"the key was found by {source}, the index says {exam.keySource}")
     missing = [q for q in ids if q not in key]
     if missing:
         problems.append(f"question(s) {', '.join(missing)} not in the answer key")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from .audit import index_problems
 from .autoplay import Strategy
 from .browser import ExamPage, LaunchOptions, RunningBrowser, start_browser
 from .catalog import Catalog, Exam
@@ -123,36 +124,37 @@ def expected_score(strategy: Strategy, result: PracticeResult) -> int | None:
     return marking.score
 
 
-def check(exam: Exam, strategy: Strategy, result: PracticeResult, store: Store) -> list[str]:
-    """Everything wrong with one page's recorded session, in words a QA engineer can act on."""
-    record: PracticeRecord = result.record
-    problems = []
-    declared_key = exam.keySource
+def record_problems(exam: Exam, strategy: Strategy, record: PracticeRecord) -> list[str]:
+    """What the record itself shows to be wrong. It can be judged before the record is stored,
+    while the page is still open, which is when it decides on screenshots and traces."""
     found_key = record.metadata.keySource
-    if declared_key == "none":
-        if found_key is not None:
-            problems.append(f"the index says the page has no key, but one was found ({found_key})")
-        if record.score is not None:
-            problems.append(f"a keyless page was given a score ({record.score})")
-    elif found_key is None:
-        where = "" if declared_key == "unknown" else f" (the index says: {declared_key})"
-        problems.append(f"no answer key found on the page{where}")
-    elif declared_key not in ("unknown", found_key):
-        problems.append(f"the key was found by {found_key}, the index says {declared_key}")
-    # The key comes first: without it nothing else can be judged, and CI shows the first line.
+    problems = index_problems(exam, found=len(record.answers), key_source=found_key)
+    if exam.keySource == "none" and record.score is not None:
+        problems.append(f"a keyless page was given a score ({record.score})")
     if record.status != "completed":
         problems.append(f"the session did not complete: {record.metadata.interruptionReason}")
-    if exam.questions is not None and len(record.answers) != exam.questions:
-        problems.append(
-            f"declared {exam.questions} questions, the collectors found {len(record.answers)}"
-        )
     if found_key is not None:
         missing = [a.questionId for a in record.answers if a.isCorrect is None]
         if missing:
             problems.append(f"question(s) {', '.join(missing)} not in the answer key")
-    expected = expected_score(strategy, result)
-    if expected is not None and record.score != expected:
+    # key and blank need no planning to know the expected score; random and answers do (check).
+    expected = {"key": len(record.answers), "blank": 0}.get(strategy.name)
+    if expected is not None and record.score is not None and record.score != expected:
         problems.append(f"stored score {record.score}, expected {expected}")
+    page = record.metadata.pageScore
+    if page is not None and record.score is not None and page != record.score:
+        problems.append(f"the page shows {page:g}, the recorder stored {record.score}")
+    return problems
+
+
+def check(exam: Exam, strategy: Strategy, result: PracticeResult, store: Store) -> list[str]:
+    """Everything wrong with one page's recorded session, in words a QA engineer can act on."""
+    record: PracticeRecord = result.record
+    problems = record_problems(exam, strategy, record)
+    if strategy.name in ("random", "answers"):
+        expected = expected_score(strategy, result)
+        if expected is not None and record.score != expected:
+            problems.append(f"stored score {record.score}, expected {expected}")
     if result.planned is not None:
         for answer in record.answers:
             typed = result.planned.get(answer.questionId)
@@ -160,9 +162,6 @@ def check(exam: Exam, strategy: Strategy, result: PracticeResult, store: Store) 
                 problems.append(
                     f"question {answer.questionId}: typed {typed!r}, recorded {answer.userAnswer!r}"
                 )
-    page = record.metadata.pageScore
-    if page is not None and record.score is not None and page != record.score:
-        problems.append(f"the page shows {page:g}, the recorder stored {record.score}")
     stored = store.get_record(record.id)
     if stored is None or stored.sessionId != record.sessionId:
         problems.append("the record was not saved")
@@ -213,7 +212,7 @@ async def _run_one(
 
     async def keep_artifacts(page: ExamPage, record: PracticeRecord) -> None:
         # Judged on the record as it stands, while the page is still open to photograph.
-        failing = bool(check_preview(exam, options.strategy, record))
+        failing = bool(record_problems(exam, options.strategy, record))
         if options.screenshot == "on" or (options.screenshot == "only-on-failure" and failing):
             outcome.screenshot = options.artifacts / f"{slug}.png"
             await page.screenshot(outcome.screenshot)
@@ -249,27 +248,6 @@ async def _run_one(
     outcome.expected = expected_score(options.strategy, result)
     outcome.problems = check(exam, options.strategy, result, store)
     return outcome
-
-
-def check_preview(exam: Exam, strategy: Strategy, record: PracticeRecord) -> list[str]:
-    """The checks that can be made before the record is stored (to decide on artifacts)."""
-    problems = []
-    if record.metadata.keySource is not None and any(a.isCorrect is None for a in record.answers):
-        problems.append("questions missing from the key")
-    if strategy.name == "key" and record.score is not None and record.score != len(record.answers):
-        problems.append("not full marks")
-    if strategy.name == "blank" and record.score:
-        problems.append("not zero")
-    if record.status != "completed":
-        problems.append("not completed")
-    if exam.questions is not None and len(record.answers) != exam.questions:
-        problems.append("question count")
-    if exam.keySource != "none" and record.metadata.keySource is None:
-        problems.append("no key")
-    page = record.metadata.pageScore
-    if page is not None and record.score is not None and page != record.score:
-        problems.append("page score")
-    return problems
 
 
 def run_clickthrough(
