@@ -27,6 +27,13 @@ _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 
 
+def joined(value: str | list[str] | None, joiner: str) -> str:
+    """An answer value as one piece of text: a list's items joined, nothing as ""."""
+    if isinstance(value, list):
+        return joiner.join(value)
+    return value or ""
+
+
 def normalize(text: str) -> str:
     """Lower case, single spaces, no surrounding punctuation; inner characters kept."""
     text = unicodedata.normalize("NFKC", text).casefold()

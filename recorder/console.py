@@ -14,6 +14,7 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
+from .answers import joined
 from .audit import PageAudit
 from .catalog import Exam
 from .clickthrough import PageResult, page_label
@@ -197,12 +198,10 @@ def review_table(record: PracticeRecord, *, only_wrong: bool = False) -> None:
         if only_wrong and answer.isCorrect is not False:
             continue
         mark = {True: ("✓", "green"), False: ("✗", "red"), None: ("·", "dim")}[answer.isCorrect]
-        given = answer.userAnswer
-        accepted = answer.correctAnswer
         table.add_row(
             answer.questionId,
-            Text(", ".join(given) if isinstance(given, list) else given or "—"),
-            Text(" / ".join(accepted) if isinstance(accepted, list) else accepted or "—"),
+            Text(joined(answer.userAnswer, ", ") or "—"),
+            Text(joined(answer.correctAnswer, " / ") or "—"),
             Text(mark[0], style=mark[1]),
             Text(REASONS.get(answer.reason or "", answer.reason or "")),
             answer.questionType.replace("_", " "),

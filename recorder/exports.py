@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from .answers import joined
 from .errors import ImportFailed
 from .protocol import readable_errors
 from .record import PracticeRecord
@@ -60,7 +61,6 @@ def to_csv(records: Iterable[PracticeRecord]) -> str:
     writer.writeheader()
     for record in records:
         for answer in record.answers:
-            given, accepted = answer.userAnswer, answer.correctAnswer
             writer.writerow(
                 {
                     "recordId": record.id,
@@ -72,10 +72,8 @@ def to_csv(records: Iterable[PracticeRecord]) -> str:
                     "band": record.band,
                     "questionId": answer.questionId,
                     "questionType": answer.questionType,
-                    "userAnswer": ", ".join(given) if isinstance(given, list) else given or "",
-                    "correctAnswer": " / ".join(accepted)
-                    if isinstance(accepted, list)
-                    else accepted or "",
+                    "userAnswer": joined(answer.userAnswer, ", "),
+                    "correctAnswer": joined(answer.correctAnswer, " / "),
                     "isCorrect": answer.isCorrect,
                     "reason": answer.reason or "",
                     "timeSpent": answer.timeSpent,

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from .answers import joined
 from .record import PracticeRecord
 from .scoring import REASONS
 
@@ -30,12 +31,6 @@ class Mistake:
         return REASONS.get(self.reason, self.reason)
 
 
-def _text(value: str | list[str] | None, joiner: str) -> str:
-    if isinstance(value, list):
-        return joiner.join(value)
-    return value or ""
-
-
 def mistakes(records: Iterable[PracticeRecord]) -> list[Mistake]:
     """Wrong answers of completed attempts, newest attempt first, in question order."""
     found = []
@@ -54,8 +49,8 @@ def mistakes(records: Iterable[PracticeRecord]) -> list[Mistake]:
                     questionId=answer.questionId,
                     questionType=answer.questionType,
                     reason=answer.reason or "wrong",
-                    yourAnswer=_text(answer.userAnswer, ", "),
-                    accepted=_text(answer.correctAnswer, " / "),
+                    yourAnswer=joined(answer.userAnswer, ", "),
+                    accepted=joined(answer.correctAnswer, " / "),
                     questionText=answer.questionText or "",
                 )  # fmt: skip
             )

@@ -28,7 +28,7 @@ from .answer_key import (
     parse_key_entry,
     read_judgement,
 )
-from .answers import comparable, edit_distance, normalize, number_value, tokens
+from .answers import comparable, edit_distance, joined, normalize, number_value, tokens
 from .protocol import AnswerValue, KeyValue
 
 #: What each reason code means, in the words the review screen shows a learner.
@@ -74,17 +74,11 @@ class Marking:
         return sum(1 for m in self.marks if m.isCorrect) if self.keyed else None
 
 
-def _as_text(answer: AnswerValue) -> str:
-    if isinstance(answer, list):
-        return " ".join(answer)
-    return answer or ""
-
-
 def mark_entry(entry: KeyEntry, answer: AnswerValue) -> tuple[bool, str | None]:
     """Mark one (non-set) question: (correct, reason when wrong)."""
     if isinstance(answer, list) and entry.kind in ("letter", "judgement") and len(answer) > 1:
         return False, "over_selected"
-    text = _as_text(answer)
+    text = joined(answer, " ")
     if not normalize(text):
         return False, "blank"
     if entry.kind == "judgement":

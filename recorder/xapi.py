@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from .answers import joined
 from .record import AnswerDetail, PracticeRecord
 
 NAMESPACE = uuid.UUID("6f1d3c1e-6a2e-5c53-9a55-1e1f5e3a9b10")
@@ -70,13 +71,6 @@ def _pattern(answer: AnswerDetail) -> list[str]:
     return list(accepted) if isinstance(accepted, list) else [accepted]
 
 
-def _response(answer: AnswerDetail) -> str:
-    given = answer.userAnswer
-    if isinstance(given, list):
-        return "[,]".join(given)
-    return given or ""
-
-
 def statement(record: PracticeRecord, actor: dict[str, Any]) -> dict[str, Any]:
     verb_id, verb_name = VERBS[record.status]
     result: dict[str, Any] = {
@@ -88,7 +82,7 @@ def statement(record: PracticeRecord, actor: dict[str, Any]) -> dict[str, Any]:
                     "id": answer.questionId,
                     "interactionType": interaction_type(answer.questionType),
                     "correctResponsesPattern": _pattern(answer),
-                    "response": _response(answer),
+                    "response": joined(answer.userAnswer, "[,]"),
                     "success": answer.isCorrect,
                     "reason": answer.reason,
                 }
