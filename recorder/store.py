@@ -293,13 +293,7 @@ class Store:
     def copies(self, session_id: str) -> int:
         """How many stored documents carry this sessionId (1 for a record saved once)."""
         with self._locked():
-            self._refresh_index()
-            number = self._index.get(session_id)
-            if number is None:
-                return 0
-            return len(
-                self._open(self._segment_path(number)).table("records").search(_by(session_id))
-            )
+            return len(self._docs_locked(session_id))
 
     def count_records(self) -> int:
         with self._locked():
@@ -364,13 +358,22 @@ class Store:
             os.fsync(handle.fileno())
         self._refresh_index()
 
-    def _read_record_locked(self, session_id: str) -> dict[str, Any] | None:
+    def _docs_locked(self, session_id: str) -> list[dict[str, Any]]:
+        """The stored documents of a session, found through the index in their one segment."""
         self._refresh_index()
         number = self._index.get(session_id)
         if number is None:
-            return None
-        docs = self._open(self._segment_path(number)).table("records").search(_by(session_id))
-        return dict(docs[0]) if docs else None
+            return []
+        segment = self._open(self._segment_path(number)).table("records")
+        return [dict(doc) for doc in segment.search(_by(session_id))]
+
+    def _read_record_locked(self, session_id: str) -> dict[str, Any] | None:
+        docs = self._docs_locked(session_id)
+        return docs[0] if docs else None
+
+    def _reload_index(self) -> None:
+        self._index, self._index_offset, self._segment_counts = {}, 0, {}
+        self._refresh_index()
 
     def doctor(self) -> list[DoctorFinding]:
         """Check every database file; restore a corrupt one from its newest valid backup.
@@ -421,14 +424,12 @@ class Store:
             number = int(segment.stem.split("-")[1])
             for doc in self._open(segment).table("records").all():
                 where.setdefault(doc["sessionId"], number)
-        self._index, self._index_offset, self._segment_counts = {}, 0, {}
-        self._refresh_index()
+        self._reload_index()
         if self._index == where:
             return [DoctorFinding(self.index_path, "ok", f"{len(where)} records")]
         lines = "".join(f"{sid}\t{number}\n" for sid, number in where.items())
         atomic_write(self.index_path, lines.encode())
-        self._index, self._index_offset, self._segment_counts = {}, 0, {}
-        self._refresh_index()
+        self._reload_index()
         return [
             DoctorFinding(
                 self.index_path, "repaired", f"rebuilt from segments: {len(where)} records"
