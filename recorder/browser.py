@@ -16,7 +16,7 @@ import platform
 import shutil
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -289,9 +289,9 @@ class ExamPage:
         await locator.click()
         await locator.press_sequentially(text)
 
-    async def focus_question(self, question_id: str) -> None:
-        """Put the cursor on a question, as the learner had it."""
-        for control in await self.describe():
+    async def focus_question(self, question_id: str, controls: Sequence[Control]) -> None:
+        """Put the cursor on a question, as the learner had it (``controls`` from a survey)."""
+        for control in controls:
             if question_id in control.ids and control.options:
                 with contextlib.suppress(PlaywrightError):
                     await self._frame(control.frame).locator(control.options[0][0]).focus()

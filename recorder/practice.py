@@ -371,7 +371,7 @@ async def _restore(exam_page: ExamPage, session: Session, survey: Survey) -> int
     steps = plan(list(survey.controls), Strategy("answers", answers=given), None)
     await play(exam_page, steps, submit=False)
     if session.current_question:
-        await exam_page.focus_question(session.current_question)
+        await exam_page.focus_question(session.current_question, survey.controls)
     return len(given)
 
 
