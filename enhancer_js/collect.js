@@ -7,6 +7,13 @@
  *   an id such as "q7", "q36_input" or "q7-answer".
  * Answers: a radio group gives its checked value, checkboxes the list of checked values, a select
  * its value, a text box or textarea its text, a contenteditable its text. Nothing given is null.
+ *
+ * Two shapes are not form controls:
+ *   a drop zone (a gap of a word bank or a map: [data-drop], [dropzone], .drop-zone) answers with
+ *   the value (data-value, else the text) of the draggable item dropped into it;
+ *   an ordering list ([data-order], .sortable; data-question="26-30" numbers its positions)
+ *   answers each position with the value of the item there, once the learner has moved one:
+ *   the order a page starts with is not an answer.
  */
 (function () {
   'use strict';
@@ -15,6 +22,8 @@
   var CONTROLS =
     'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset])' +
     ':not([type=image]):not([type=file]), select, textarea, [contenteditable=""], [contenteditable=true]';
+  var DROP = '[data-drop], [dropzone], .drop-zone, .dropzone';
+  var ORDER = '[data-order], .sortable';
   var NAME_RE = /^(?:q|question|ans|answer)?[-_]?(\d{1,3})(?:[-_](\d{1,3}))?$/i;
   var ID_RE = /^(?:q|question)[-_]?(\d{1,3})(?:[-_](?:input|answer|select|text|box|field))?$/i;
 
@@ -48,6 +57,8 @@
   };
 
   function kindOf(el) {
+    if (el.matches(ORDER)) return 'order';
+    if (el.matches(DROP)) return 'drop';
     if (el.isContentEditable && !('value' in el)) return 'editable';
     var tag = el.tagName.toLowerCase();
     if (tag === 'select') return 'select';
@@ -71,6 +82,7 @@
     if (kind === 'radio') return 'multiple_choice';
     if (kind === 'checkbox') return 'multiple_choice_multi';
     if (kind === 'select') return 'matching';
+    if (kind === 'order') return 'ordering';
     return 'completion';
   }
 
@@ -102,10 +114,11 @@
   NS.findQuestions = function (root) {
     var byKey = {};
     var order = [];
-    var controls = (root || document).querySelectorAll(CONTROLS);
+    var controls = (root || document).querySelectorAll(CONTROLS + ', ' + DROP + ', ' + ORDER);
     for (var i = 0; i < controls.length; i++) {
       var el = controls[i];
       if (el.closest('[data-ielts-ignore]')) continue;
+      if (!el.matches(ORDER) && el.parentElement && el.parentElement.closest(ORDER)) continue;
       var ids = NS.questionIdsOf(el);
       if (!ids) continue;
       var key = ids.join(',');
@@ -125,7 +138,52 @@
     });
   };
 
+  // What a dragged item stands for: its data-value, else its text.
+  function itemValue(item) {
+    var v = item.getAttribute('data-value');
+    return (v === null ? item.textContent || '' : v).trim();
+  }
+
+  function itemsOf(container) {
+    var out = [];
+    var kids = container.children;
+    for (var i = 0; i < kids.length; i++) {
+      if (kids[i].getAttribute('draggable') === 'true' || kids[i].hasAttribute('data-value')) out.push(kids[i]);
+    }
+    return out;
+  }
+
+  // Every item a learner can drag onto a drop zone: the page's draggable items with a value.
+  function dragItems() {
+    return Array.prototype.slice.call(document.querySelectorAll('[draggable=true]')).filter(function (el) {
+      return !el.closest(ORDER) && itemValue(el) !== '';
+    });
+  }
+
+  // A selector for a draggable item that still finds it after it has been moved.
+  NS.itemSelector = function (item) {
+    if (item.id && document.querySelectorAll('#' + CSS.escape(item.id)).length === 1) return '#' + CSS.escape(item.id);
+    var value = item.getAttribute('data-value');
+    if (value !== null) {
+      var sel = '[draggable="true"][data-value="' + value.replace(/["\\]/g, '\\$&') + '"]';
+      if (document.querySelectorAll(sel).length === 1) return sel;
+    }
+    return NS.cssPath(item);
+  };
+
+  // Marks an ordering list as answered: its order is now the learner's.
+  NS.touchOrder = function (el) {
+    var list = el && el.closest && el.closest(ORDER);
+    if (list) list.__ieltsMoved = true;
+  };
+
   function optionValues(q) {
+    if (q.kind === 'drop') {
+      var seen = [];
+      dragItems().forEach(function (it) { var v = itemValue(it); if (seen.indexOf(v) < 0) seen.push(v); });
+      return seen;
+    }
+    if (q.kind === 'order') return itemsOf(q.controls[0]).map(itemValue);
     if (q.kind === 'radio' || q.kind === 'checkbox') {
       return q.controls.map(function (c) { return c.value; });
     }
@@ -138,8 +196,26 @@
     return [];
   }
 
+  // One answer per question id: an ordering list gives each position its own.
+  function readIds(q) {
+    var out = {};
+    if (q.kind === 'order') {
+      var items = itemsOf(q.controls[0]);
+      var moved = q.controls[0].__ieltsMoved || q.controls[0].hasAttribute('data-answered');
+      q.ids.forEach(function (id, n) { out[id] = moved && items[n] ? itemValue(items[n]) : null; });
+      return out;
+    }
+    var value = readOne(q);
+    q.ids.forEach(function (id) { out[id] = value; });
+    return out;
+  }
+
   function readOne(q) {
     var c = q.controls;
+    if (q.kind === 'drop') {
+      var item = c[0].querySelector('[draggable=true], [data-value]');
+      return item ? itemValue(item) || null : null;
+    }
     if (q.kind === 'radio') {
       for (var i = 0; i < c.length; i++) if (c[i].checked) return c[i].value;
       return null;
@@ -177,7 +253,8 @@
 
   // The question as printed: the text of its nearest container, without option labels' noise.
   NS.questionTextOf = function (el) {
-    var holder = el.closest('[data-question], .question, li, tr, p') || el.parentElement;
+    var start = el.matches(DROP + ', ' + ORDER) ? el.parentElement || el : el;
+    var holder = start.closest('[data-question], .question, li, tr, p') || start.parentElement;
     var text = holder ? (holder.innerText || holder.textContent || '') : '';
     return text.replace(/\s+/g, ' ').trim().replace(/^\d{1,3}\s*(?=\D)/, '').slice(0, 300);
   };
@@ -186,8 +263,8 @@
   NS.readAnswers = function (questions) {
     var out = {};
     (questions || NS.findQuestions()).forEach(function (q) {
-      var value = readOne(q);
-      q.ids.forEach(function (id) { out[id] = value; });
+      var given = readIds(q);
+      Object.keys(given).forEach(function (id) { out[id] = given[id]; });
     });
     return out;
   };
@@ -195,15 +272,18 @@
   // What a scripted learner needs to answer through real input events.
   NS.describe = function () {
     return NS.findQuestions().map(function (q) {
-      return {
-        ids: q.ids,
-        kind: q.kind,
-        type: q.type,
-        options: q.controls.map(function (c, i) {
-          return { selector: NS.cssPath(c), value: q.options[i] === undefined ? null : q.options[i] };
-        }),
-        values: q.options,
-      };
+      var options = q.controls.map(function (c, i) {
+        return { selector: NS.cssPath(c), value: q.options[i] === undefined ? null : q.options[i] };
+      });
+      // A drop zone comes first, then the items that can be dropped on it; an ordering list
+      // comes first, then its items in their present order.
+      if (q.kind === 'drop' || q.kind === 'order') {
+        var items = q.kind === 'drop' ? dragItems() : itemsOf(q.controls[0]);
+        options = [{ selector: NS.cssPath(q.controls[0]), value: null }].concat(items.map(function (it) {
+          return { selector: NS.itemSelector(it), value: itemValue(it) };
+        }));
+      }
+      return { ids: q.ids, kind: q.kind, type: q.type, options: options, values: q.options };
     });
   };
 })();

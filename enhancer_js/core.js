@@ -3,7 +3,7 @@
  *
  * The recorder injects, into every frame and before any page script runs:
  *   1. a one-line JSON prelude: window.__IELTS_RECORDER_CONFIG__ = {...};
- *   2. core.js, collect.js, key.js, enhancer.js, in that order.
+ *   2. core.js, collect.js, key.js, enhancer.js, opener.js, in that order.
  * Each file only adds functions to the namespace; enhancer.js starts the work, once per document.
  */
 (function () {
@@ -16,6 +16,7 @@
     version: config.version || '0',
     progressThrottleMs: config.progressThrottleMs || 100,
     heartbeatMs: config.heartbeatMs || 15000,
+    openerShim: config.openerShim !== false,
   };
 
   // One token per document, so the recorder can keep the order of each document's messages

@@ -5,6 +5,12 @@
  * SESSION_READY and session_started, then session_progress on every answer change (throttled, and
  * at once on `change`) and as a heartbeat while the learner is active, and session_completed once
  * per attempt when it sees the learner submit.
+ *
+ * Submit is seen however the page does it: a submit-like button or a form submit, a call of the
+ * page's own grading function (checkAnswers(), gradeTest(), ...), or a results block appearing.
+ * A page written for another practice app, which asks its opener for INIT_SESSION with
+ * REQUEST_INIT and posts PRACTICE_COMPLETE to it, is given an opener that forwards to the
+ * recorder (opener.js). A popup of the exam adopts its opener's session.
  */
 (function () {
   'use strict';
@@ -13,6 +19,11 @@
   document.__ieltsRecorderStarted = true;
 
   var SUBMIT_RE = /\b(submit|finish|check\s+(my\s+)?answers|grade|mark\s+(my\s+)?answers|end\s+test)\b/i;
+  var GRADING_FUNCTIONS = [
+    'checkAnswers', 'gradeTest', 'gradeAnswers', 'markTest', 'markAnswers', 'submitAnswers',
+    'submitTest', 'finishTest', 'showResults', 'checkTest', 'grade', 'submitExam',
+  ];
+  var RESULTS = '[data-ielts-results], #results, .results, #result-table, .results-table';
   var SCORE_RE = /(\d+(?:\.\d+)?)\s*(?:\/|out\s+of)\s*(\d+(?:\.\d+)?)/i;
 
   var state = {
@@ -30,6 +41,7 @@
     firstInputAt: null,
     paused: false,
     activeSinceBeat: false,
+    resultsSeen: false,
   };
 
   function envelope(type, data) {
@@ -138,7 +150,9 @@
     return total > 0 && score <= total ? { score: score, total: total } : null;
   }
 
-  function complete(answersAtSubmit) {
+  // extra: {answers, key} from a page's own completion message (PRACTICE_COMPLETE), used where
+  // the page itself shows nothing better.
+  function complete(answersAtSubmit, extra) {
     if (state.completed || !state.sessionId) return;
     state.completed = true;
     if (state.pendingTimer) clearTimeout(state.pendingTimer);
@@ -146,14 +160,60 @@
     // a zero timeout runs once the current event has been dispatched to all of them.
     setTimeout(function () {
       var found = NS.extractKey();
+      var answers = answersAtSubmit;
+      if (extra && extra.answers) {
+        Object.keys(extra.answers).forEach(function (id) {
+          var mine = answers[id];
+          if (mine === undefined || mine === null || (Array.isArray(mine) && !mine.length)) answers[id] = extra.answers[id];
+        });
+      }
+      if (!found.key && extra && extra.key) found = { key: extra.key, source: 'opener_message' };
       send('session_completed', {
-        answers: answersAtSubmit,
+        answers: answers,
         answerKey: found.key,
         keySource: found.source,
         elapsed: elapsed(),
         pageScore: readPageScore(),
       });
     }, 0);
+  }
+  NS.complete = function (extra) { complete(NS.readAnswers(), extra); };
+
+  // The page's own grading function, called by any means: the answers are read before it runs.
+  function wrapGradingFunctions() {
+    GRADING_FUNCTIONS.forEach(function (name) {
+      var desc = Object.getOwnPropertyDescriptor(window, name);
+      if (!desc || typeof desc.value !== 'function' || !desc.writable || desc.value.__ieltsWrapped) return;
+      var original = desc.value;
+      var wrapped = function () {
+        var before = state.sessionId && !state.completed ? NS.readAnswers() : null;
+        try {
+          return original.apply(this, arguments);
+        } finally {
+          if (before) complete(before);
+        }
+      };
+      wrapped.__ieltsWrapped = true;
+      try { window[name] = wrapped; } catch (err) { /* a frozen global: the other signs remain */ }
+    });
+  }
+
+  function visible(el) {
+    return !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length) && (el.textContent || '').trim() !== '';
+  }
+
+  // A results block that appears (or fills) after the session started is a submit, too.
+  function watchResults() {
+    var seenAtStart = Array.prototype.some.call(document.querySelectorAll(RESULTS), visible);
+    state.resultsSeen = seenAtStart;
+    if (typeof MutationObserver === 'undefined' || !document.body) return;
+    var observer = new MutationObserver(function () {
+      if (state.completed) { observer.disconnect(); return; }
+      var shown = Array.prototype.some.call(document.querySelectorAll(RESULTS), visible);
+      if (shown && !state.resultsSeen) complete(NS.readAnswers());
+      state.resultsSeen = shown;
+    });
+    observer.observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true, attributeFilter: ['class', 'style', 'hidden'] });
   }
 
   function isSubmitControl(el) {
@@ -184,6 +244,24 @@
 
   function onSubmit() {
     complete(NS.readAnswers());
+  }
+
+  // Drag and drop fires neither input nor change: the page's drop handler moves the item first.
+  function onDrop(event) {
+    NS.touchOrder(event.target);
+    state.activeSinceBeat = true;
+    if (state.firstInputAt === null) state.firstInputAt = eventTime(event);
+    setTimeout(function () {
+      noteDropTarget(event.target);
+      scheduleProgress(true);
+    }, 0);
+  }
+
+  function noteDropTarget(target) {
+    if (!target || !target.closest) return;
+    var zone = target.closest('[data-question]');
+    if (zone) noteTarget(zone);
+    if (state.touched && zone) (NS.questionIdsOf(zone) || []).forEach(function (id) { state.touched[id] = true; });
   }
 
   function ready() {
@@ -223,6 +301,12 @@
     state.lastSent = state.resumeAnswers ? JSON.parse(JSON.stringify(state.resumeAnswers)) : {};
     state.touched = state.resumeAnswers ? {} : null;
     flushProgress(false); // anything typed before the recorder said hello
+    wrapGradingFunctions();
+    if (!state.watching) {
+      state.watching = true;
+      watchResults();
+    }
+    if (NS.openerReady) NS.openerReady(state);
   }
 
   function whenDomReady(fn) {
@@ -254,6 +338,8 @@
   document.addEventListener('change', onAnswerEvent, true);
   document.addEventListener('click', onClick, true);
   document.addEventListener('submit', onSubmit, true);
+  document.addEventListener('drop', onDrop, true);
+  document.addEventListener('dragend', onDrop, true);
   document.addEventListener('focusin', function (e) { noteTarget(e.target); }, true);
   ['keydown', 'mousemove', 'scroll', 'touchstart'].forEach(function (name) {
     document.addEventListener(name, function () { state.activeSinceBeat = true; }, { capture: true, passive: true });
@@ -276,6 +362,34 @@
     return null;
   }
 
+  // Controls that open a window for part of the test: links with a target window, and buttons
+  // whose inline handler calls window.open (read as text, never run).
+  function popupOpeners() {
+    var out = [];
+    var els = document.querySelectorAll('a[target][href], [onclick*="window.open"], [data-ielts-popup]');
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      var target = (el.getAttribute('target') || '').toLowerCase();
+      if (el.tagName === 'A' && (target === '_self' || target === '_top' || target === '_parent')) continue;
+      if (el.tagName === 'A' && el.origin !== location.origin && el.protocol !== 'file:') continue;
+      out.push(NS.cssPath(el));
+    }
+    return out;
+  }
+
+  // A popup of the exam (same origin, opened by it) joins its opener's session on its own.
+  function adoptOpenerSession() {
+    var theirs = null;
+    try {
+      theirs = window.opener && window.opener !== window && window.opener.__ieltsRecorder && window.opener.__ieltsRecorder.state();
+    } catch (err) {
+      theirs = null; // another origin
+    }
+    if (theirs && theirs.sessionId && !theirs.completed) {
+      receive({ v: 1, type: 'INIT_SESSION', data: { sessionId: theirs.sessionId, examId: theirs.examId } });
+    }
+  }
+
   window.__ieltsRecorder = {
     // Everything the recorder needs once the page is ready, in one round trip.
     survey: function () {
@@ -283,12 +397,14 @@
       return { controls: NS.describe(), key: found.key, source: found.source, submit: submitTarget() };
     },
     submitTarget: submitTarget,
+    popupOpeners: popupOpeners,
     receive: receive,
     describe: NS.describe,
     answers: function () { return NS.readAnswers(); },
     key: NS.extractKey,
     state: function () {
-      return { sessionId: state.sessionId, seq: state.seq, completed: state.completed };
+      return { sessionId: state.sessionId, examId: state.examId, seq: state.seq, completed: state.completed };
     },
   };
+  adoptOpenerSession();
 })();

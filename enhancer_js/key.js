@@ -8,6 +8,8 @@
  *   script_literal   `const|let|var answerKey = {...}` inside page code (a closure, say): the
  *                    literal is parsed from the script text as data, never run
  *   data_attribute   data-correct / data-answer-key on a question's control or container
+ *   results_table    a table the page renders after submit, with a question-number column and a
+ *                    "correct answer" column (never a "your answer" column)
  * The key is returned as {questionId: string | string[]}.
  */
 (function () {
@@ -20,6 +22,7 @@
     'correctAnswers', 'CORRECT_ANSWERS', 'correct_answers', 'solutions',
   ];
 
+  NS.cleanId = cleanId;
   function cleanId(raw) {
     var m = /^(?:q|question|ans)?[-_ ]?(\d{1,3})$/i.exec(String(raw).trim());
     return m ? String(parseInt(m[1], 10)) : null;
@@ -218,11 +221,56 @@
     return count ? out : null;
   }
 
+  var NUMBER_HEAD_RE = /^\s*(q(uestion)?\.?|no\.?|number|#)\s*$/i;
+  var CORRECT_HEAD_RE = /\b(correct|right|model)\b|\banswer\s*key\b/i;
+  var YOURS_HEAD_RE = /\b(your|you|learner|given|candidate)\b/i;
+
+  function cellTexts(row) {
+    var out = [];
+    for (var i = 0; i < row.cells.length; i++) out.push((row.cells[i].textContent || '').replace(/\s+/g, ' ').trim());
+    return out;
+  }
+
+  function fromResultsTable() {
+    var tables = document.querySelectorAll('table');
+    for (var t = 0; t < tables.length; t++) {
+      var rows = tables[t].rows;
+      if (!rows.length) continue;
+      var head = cellTexts(rows[0]);
+      var num = -1;
+      var correct = -1;
+      head.forEach(function (text, i) {
+        if (num < 0 && NUMBER_HEAD_RE.test(text)) num = i;
+        else if (correct < 0 && CORRECT_HEAD_RE.test(text) && !YOURS_HEAD_RE.test(text)) correct = i;
+      });
+      if (num < 0 || correct < 0) continue;
+      var out = {};
+      var count = 0;
+      for (var r = 1; r < rows.length; r++) {
+        var cells = cellTexts(rows[r]);
+        var m = /^(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?$/.exec(cells[num] || '');
+        var value = cells[correct];
+        if (!m || !value) continue;
+        if (m[2]) {
+          // "21-23 | A, C, E": a choose-N set, one list for each of its questions
+          var letters = value.split(/\s*(?:,|\band\b)\s*/).filter(Boolean);
+          for (var q = parseInt(m[1], 10); q <= parseInt(m[2], 10); q++) { out[String(q)] = letters; count++; }
+        } else {
+          out[String(parseInt(m[1], 10))] = value;
+          count++;
+        }
+      }
+      if (count) return out;
+    }
+    return null;
+  }
+
   var STRATEGIES = [
     ['json_script', fromJsonScript],
     ['global_variable', fromGlobal],
     ['script_literal', fromScriptLiteral],
     ['data_attribute', fromDataAttributes],
+    ['results_table', fromResultsTable],
   ];
 
   // {key, source} or {key: null, source: null}.

@@ -3,8 +3,9 @@
 Strategies: ``key`` answers every question from the page's answer key, ``blank`` submits with
 nothing, ``random[:SEED]`` picks reproducible answers, ``answers:FILE`` gives the answers of a JSON
 file (question number → answer). Answers are given with Playwright's check, fill and
-select_option (and typed key by key into contenteditable elements), never by setting DOM values
-from script, so the page's own listeners see what a learner's input causes.
+select_option, typed key by key into contenteditable elements, and dragged with the mouse onto
+word-bank gaps and within ordering lists, never by setting DOM values from script, so the page's
+own listeners see what a learner's input causes.
 """
 
 from __future__ import annotations
@@ -83,12 +84,15 @@ def _load_answers(path: Path) -> dict[str, KeyValue]:
 
 @dataclass(frozen=True)
 class Step:
-    """One input action: ``check``/``fill``/``select``/``type`` on a control."""
+    """One input action: ``check``/``fill``/``select``/``type`` on a control, ``drag`` an item
+    (``selector``, worth ``value``) onto a gap (``target``), or ``arrange`` a list in an order."""
 
-    action: Literal["check", "fill", "select", "type"]
+    action: Literal["check", "fill", "select", "type", "drag", "arrange"]
     frame: int
     selector: str
     value: str = ""
+    target: str = ""
+    values: tuple[str, ...] = ()
 
 
 def _match_option(control: Control, wanted: str) -> tuple[str, str | None] | None:
@@ -121,8 +125,12 @@ def plan(
         )
     rng = random.Random(strategy.seed)
     steps: list[Step] = []
+    dragged: set[str] = set()  # a word-bank item is used once: dropping it again moves it
     for control in controls:
         values = list(control.values) or [v for _, v in control.options if v is not None]
+        if control.kind in ("drop", "order"):
+            steps.extend(_dragging(control, strategy, key, rng, dragged))
+            continue
         if strategy.name in ("key", "answers"):
             source = key if strategy.name == "key" else strategy.answers
             assert source is not None
@@ -142,6 +150,34 @@ def plan(
             wanted = [rng.choice(choices)]
         steps.extend(_steps_for(control, wanted, key))
     return steps
+
+
+def _dragging(
+    control: Control,
+    strategy: Strategy,
+    key: Mapping[str, KeyValue] | None,
+    rng: random.Random,
+    dragged: set[str],
+) -> list[Step]:
+    """A drop zone gets one item dragged onto it; an ordering list is arranged in one step."""
+    zone, items = control.options[0][0], control.options[1:]
+    if strategy.name == "random":
+        free = [v for _, v in items if v is not None and v not in dragged]
+        if control.kind == "order":
+            wanted = [v for _, v in items if v is not None]
+            rng.shuffle(wanted)
+        else:
+            wanted = [rng.choice(free)] if free else []
+    else:
+        source = key if strategy.name == "key" else strategy.answers
+        wanted = _key_letters(control, source or {})
+    if control.kind == "order":
+        return [Step("arrange", control.frame, zone, values=tuple(wanted))] if wanted else []
+    for selector, value in items:
+        if wanted and value is not None and value.casefold() == wanted[0].strip().casefold():
+            dragged.add(value)
+            return [Step("drag", control.frame, selector, value, target=zone)]
+    return []
 
 
 def _typed(control: Control, wanted: list[str]) -> list[Step]:
@@ -177,10 +213,21 @@ def _steps_for(
 def planned_answers(steps: Sequence[Step], controls: Sequence[Control]) -> dict[str, AnswerValue]:
     """What the page will report once ``steps`` are done: used to check the scorer independently."""
     by_selector = {sel: (c, val) for c in controls for sel, val in c.options}
+    zones = {c.options[0][0]: c for c in controls if c.kind in ("drop", "order") and c.options}
     answers: dict[str, AnswerValue] = {
         qid: ([] if c.kind == "checkbox" else None) for c in controls for qid in c.ids
     }
     for step in steps:
+        if step.action == "drag":
+            for other in controls:  # the item leaves the gap it was in
+                if other.kind == "drop" and answers[other.ids[0]] == step.value:
+                    answers[other.ids[0]] = None
+            answers[zones[step.target].ids[0]] = step.value
+            continue
+        if step.action == "arrange":
+            for qid, value in zip(zones[step.selector].ids, step.values, strict=False):
+                answers[qid] = value
+            continue
         control, value = by_selector[step.selector]
         for qid in control.ids:
             if step.action == "check" and control.kind == "checkbox":
@@ -203,6 +250,10 @@ async def play(page: ExamPage, steps: Sequence[Step], *, submit: bool = True) ->
             await page.fill(step.frame, step.selector, step.value)
         elif step.action == "select":
             await page.select(step.frame, step.selector, step.value)
+        elif step.action == "drag":
+            await page.drag(step.frame, step.selector, step.target)
+        elif step.action == "arrange":
+            await page.arrange(step.frame, step.selector, step.values)
         else:
             await page.type_into(step.frame, step.selector, step.value)
     if submit:

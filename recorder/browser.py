@@ -34,7 +34,7 @@ DriverError = PlaywrightError
 
 BROWSER_ENV = "IELTS_RECORDER_BROWSER"
 BINDING = "__ieltsRecorderSend"
-ENHANCER_FILES = ("core.js", "collect.js", "key.js", "enhancer.js")
+ENHANCER_FILES = ("core.js", "collect.js", "key.js", "enhancer.js", "opener.js")
 # Chromium on a machine with no network keeps retrying Google's services; these stop it.
 QUIET_ARGS = (
     "--disable-background-networking",
@@ -165,6 +165,11 @@ def enhancer_script(config: dict[str, Any]) -> str:
 
 # ---------------------------------------------------------------------------------- driving pages
 
+#: The values of an ordering list's items, in their present order.
+ORDER_JS = """list => Array.prototype.filter.call(list.children,
+  c => c.getAttribute('draggable') === 'true' || c.hasAttribute('data-value'))
+  .map(c => (c.getAttribute('data-value') ?? c.textContent).trim())"""
+
 
 @dataclass(frozen=True)
 class LaunchOptions:
@@ -217,10 +222,18 @@ class ExamPage:
         except PlaywrightError as exc:
             raise BrowserError(f"could not open {url}: {exc.message.splitlines()[0]}") from None
 
+    def _all_frames(self) -> list[Frame]:
+        """Every frame of the exam: this page's, then those of the popups it opened."""
+        frames = list(self.page.frames)
+        for other in self.page.context.pages:
+            if other is not self.page and not other.is_closed():
+                frames += other.frames
+        return frames
+
     async def send(self, message_json: str) -> int:
         """Deliver a recorder → page message to every frame; returns how many took it."""
         taken = 0
-        for frame in list(self.page.frames):
+        for frame in self._all_frames():
             with contextlib.suppress(PlaywrightError):
                 if await frame.evaluate(
                     "m => !!(window.__ieltsRecorder && window.__ieltsRecorder.receive(m))",
@@ -230,7 +243,7 @@ class ExamPage:
         return taken
 
     async def evaluate_in_frames(self, expression: str) -> list[tuple[int, Any]]:
-        self._frames = list(self.page.frames)
+        self._frames = self._all_frames()
         results = []
         for index, frame in enumerate(self._frames):
             with contextlib.suppress(PlaywrightError):
@@ -296,6 +309,56 @@ class ExamPage:
                 with contextlib.suppress(PlaywrightError):
                     await self._frame(control.frame).locator(control.options[0][0]).focus()
                 return
+
+    async def drag(self, frame: int, item: str, target: str) -> None:
+        """Drag ``item`` onto ``target`` with the mouse (HTML drag and drop events)."""
+        where = self._frame(frame)
+        await where.locator(item).drag_to(where.locator(target))
+
+    async def arrange(self, frame: int, list_selector: str, wanted: Sequence[str]) -> None:
+        """Drag the items of an ordering list until they stand in the order ``wanted`` (values)."""
+        where = self._frame(frame)
+        items = where.locator(list_selector).locator(":scope > [draggable=true], :scope > [data-value]")
+
+        async def order() -> list[str]:
+            values: list[str] = await where.locator(list_selector).evaluate(ORDER_JS)
+            return values
+
+        for position, value in enumerate(wanted):
+            current = await order()
+            if position < len(current) and current[position] != value and value in current:
+                source = items.nth(current.index(value))
+                await source.drag_to(items.nth(position))
+        final = await order()
+        if final[: len(wanted)] != list(wanted):
+            raise BrowserError(
+                f"the list {list_selector} did not take the order {list(wanted)}: it shows {final}"
+            )
+
+    async def open_popups(self, timeout_ms: float = 10_000) -> int:
+        """Open the windows the page opens for part of its test (as a learner would), and wait
+        until the enhancer runs in each. Returns how many were opened."""
+        found = await self.page.main_frame.evaluate(
+            "() => window.__ieltsRecorder ? window.__ieltsRecorder.popupOpeners() : []"
+        )
+        opened = 0
+        for selector in found or []:
+            try:
+                async with self.page.expect_popup(timeout=timeout_ms) as info:
+                    await self.page.locator(selector).click()
+                popup = await info.value
+                await popup.wait_for_load_state("domcontentloaded")
+                await popup.wait_for_function(
+                    "() => !!window.__ieltsRecorder && window.__ieltsRecorder.state().sessionId"
+                    " !== undefined",
+                    timeout=timeout_ms,
+                )
+            except PlaywrightError as exc:
+                raise BrowserError(
+                    f"the popup opened by {selector} did not load: {exc.message.splitlines()[0]}"
+                ) from None
+            opened += 1
+        return opened
 
     async def click(self, frame: int, selector: str) -> None:
         await self._frame(frame).locator(selector).click()
@@ -405,6 +468,7 @@ async def open_context(
     enhancer_config: dict[str, Any],
     on_navigated: Callable[[], Awaitable[None]] | None = None,
     trace: bool = False,
+    on_popup: Callable[[ExamPage], Awaitable[None]] | None = None,
 ) -> AsyncIterator[BrowserSession]:
     """A fresh context with the enhancer in every frame and the binding, on a running browser."""
     browser = running.browser
@@ -426,22 +490,33 @@ async def open_context(
 
     await context.expose_binding(BINDING, binding)
 
+    pages: list[Page] = []
+
     def watch(page: Page) -> None:
         page.on("close", lambda _p: on_event("page_closed", page.url))
         page.on("crash", lambda _p: on_event("crashed", page.url))
         if on_navigated is not None:
             page.on("domcontentloaded", lambda _p: asyncio.ensure_future(on_navigated()))
 
-    async def on_popup(page: Page) -> None:
+    async def popup_loaded(page: Page) -> None:
         # A same-origin popup that keeps its opener does not run context init scripts
         # (DESIGN.md, "Popups"); inject by hand. The enhancer is idempotent per document.
-        # Pages without an opener got the init script and need nothing more.
-        watch(page)
         with contextlib.suppress(PlaywrightError):
             if await page.opener() is not None:
                 await page.evaluate(script)
+        if on_popup is not None:
+            await on_popup(ExamPage(page))
 
-    context.on("page", lambda page: asyncio.ensure_future(on_popup(page)))
+    def on_page(page: Page) -> None:
+        pages.append(page)
+        if len(pages) == 1:
+            watch(page)  # the exam itself: closing it or its crash ends the session
+            return
+        # A window the exam opened for part of its test: it may close without ending anything.
+        page.on("crash", lambda _p: on_event("crashed", page.url))
+        page.on("domcontentloaded", lambda _p: asyncio.ensure_future(popup_loaded(page)))
+
+    context.on("page", on_page)
     try:
         yield BrowserSession(browser, context, running.executable)
     finally:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import unquote, urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -44,13 +44,29 @@ class Exam(BaseModel):
     keySource: str = "unknown"
     frequency: str = ""
     scope: Literal["part", "full"] = "part"
+    #: For QA on a page whose key the recorder cannot read before submit (or at all): a JSON file
+    #: of question number → answer that ``--autoplay key`` gives. It never marks an attempt.
+    answers: str | None = None
 
-    @field_validator("file")
+    @field_validator("file", "answers")
     @classmethod
     def _relative(cls, value: str | None) -> str | None:
         if value is not None and (value.startswith("/") or ".." in Path(value).parts):
             raise ValueError("must be a path inside exams/")
         return value
+
+    def qa_answers(self, exams_dir: Path = EXAMS_DIR) -> dict[str, Any] | None:
+        """The answers file's question → answer, or None when the exam has none."""
+        if self.answers is None:
+            return None
+        path = exams_dir / self.answers
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CatalogError(f"exam {self.id!r}: answers file {path} unreadable: {exc}") from None
+        if not isinstance(data, dict):
+            raise CatalogError(f"exam {self.id!r}: answers file {path} is not a JSON object")
+        return {str(k): v for k, v in data.items()}
 
     def location(self, exams_dir: Path = EXAMS_DIR) -> str:
         """The URL the browser opens for this exam."""

@@ -249,6 +249,18 @@ async def practice_async(
             with contextlib.suppress(RecorderError, DriverError):
                 await _restore(exam_page, session, await exam_page.survey())
 
+    async def on_popup(popup: ExamPage) -> None:
+        # A window the exam opened for part of its test joins the session. One that kept its
+        # opener has adopted the session already; telling it again only makes it say so again.
+        if initial_sent and not run.done.is_set():
+            init_seq_now = init_seq + 1
+            message = init_session(
+                session_id=session.session_id, exam_id=exam.id, parent_origin="recorder",
+                timestamp_ms=int(time.time() * 1000), seq=init_seq_now, resume=None,
+            )  # fmt: skip
+            with contextlib.suppress(RecorderError, DriverError):
+                await popup.send(message.model_dump_json())
+
     async def send_init() -> None:
         nonlocal init_seq
         init_seq += 1
@@ -292,6 +304,7 @@ async def practice_async(
                     enhancer_config={"version": __version__},
                     on_navigated=on_navigated,
                     trace=options.trace,
+                    on_popup=on_popup,
                 )
             )
             run.browser_name = f"chromium {running.version}"
@@ -301,6 +314,8 @@ async def practice_async(
             await send_init()
             initial_sent = True
             await _wait_ready(run, options.ready_timeout_s)
+            if options.autoplay is not None:
+                await exam_page.open_popups()  # a scripted learner opens them as a learner would
             survey = await exam_page.survey()
             if survey.key:
                 session.answer_key, session.key_source = survey.key, survey.key_source
@@ -347,7 +362,10 @@ async def _autoplay(run: _Run, exam_page: ExamPage, survey: Survey) -> None:
     strategy = run.options.autoplay
     assert strategy is not None
     controls = list(survey.controls)
-    steps = plan(controls, strategy, run.session.answer_key)
+    # A page whose key shows only after submit (or never) is answered from the library's own
+    # answers file, which is never used to mark the attempt.
+    key = run.session.answer_key or (run.exam.qa_answers() if strategy.name == "key" else None)
+    steps = plan(controls, strategy, key)
     run.planned = planned_answers(steps, controls)
     run.observer.status(f"Autoplay '{strategy}': {len(steps)} input actions")
     await play(exam_page, steps, submit=False)

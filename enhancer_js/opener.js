@@ -1,0 +1,92 @@
+/*
+ * opener.js: an opener for pages written for another practice app.
+ *
+ * Such a page expects to be opened by its app: it posts {type: 'REQUEST_INIT'} to window.opener,
+ * waits for {type: 'INIT_SESSION', data: {...}} to come back as a message event, and announces the
+ * end with {type: 'PRACTICE_COMPLETE', data: {answers, answerKey | correctAnswers, ...}}. Opened by
+ * the recorder it has no opener, so a top-level page without one is given this stand-in: it answers
+ * REQUEST_INIT once the recorder's session has started, and turns PRACTICE_COMPLETE into
+ * session_completed, with the payload as one more source of answers and of the key.
+ * PRACTICE_COMPLETE posted to the page's own window is taken the same way.
+ */
+(function () {
+  'use strict';
+  var NS = window.__ieltsRecorderNS;
+  if (!NS || NS.openerInstalled) return;
+  NS.openerInstalled = true;
+
+  var waiting = false; // the page asked for INIT_SESSION before the recorder had started
+  var session = null;
+
+  function reply() {
+    var data = { sessionId: session.sessionId, examId: session.examId, parentOrigin: 'recorder', timestamp: NS.now() };
+    var origin = location.origin && location.origin !== 'null' ? location.origin : '';
+    window.dispatchEvent(new MessageEvent('message', { data: { type: 'INIT_SESSION', data: data }, origin: origin }));
+  }
+
+  // {questionId: answer} from a payload, answers kept as the page gave them (null for a blank).
+  function payloadAnswers(raw) {
+    if (!raw || typeof raw !== 'object') return null;
+    var out = {};
+    var count = 0;
+    Object.keys(raw).forEach(function (k) {
+      var id = NS.cleanId(k);
+      var v = raw[k];
+      if (id === null) return;
+      if (v === null || v === undefined || v === '') out[id] = null;
+      else if (Array.isArray(v)) out[id] = v.map(String);
+      else if (typeof v === 'string' || typeof v === 'number') out[id] = String(v);
+      else return;
+      count++;
+    });
+    return count ? out : null;
+  }
+
+  function onMessage(msg) {
+    if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return;
+    if (msg.type === 'REQUEST_INIT') {
+      if (session) reply();
+      else waiting = true;
+    } else if (msg.type === 'PRACTICE_COMPLETE') {
+      var data = msg.data && typeof msg.data === 'object' ? msg.data : msg;
+      var key = null;
+      try {
+        key = NS.normalizeKey(data.answerKey || data.correctAnswers || data.key || null);
+      } catch (err) {
+        key = null;
+      }
+      NS.complete({ answers: payloadAnswers(data.answers || data.userAnswers), key: key });
+    }
+  }
+
+  // Called by enhancer.js once the recorder's session is ready in this document.
+  NS.openerReady = function (state) {
+    session = state;
+    if (waiting) {
+      waiting = false;
+      reply();
+    }
+  };
+
+  var shim = {
+    postMessage: function (msg) { setTimeout(function () { onMessage(msg); }, 0); },
+    closed: false,
+    focus: function () {},
+  };
+  var top = false;
+  try {
+    top = window.top === window;
+  } catch (err) {
+    top = false;
+  }
+  if (top && !window.opener && NS.config.openerShim !== false) {
+    try {
+      Object.defineProperty(window, 'opener', { value: shim, configurable: true, writable: true });
+    } catch (err) {
+      /* a page that made opener read-only keeps its own */
+    }
+  }
+  window.addEventListener('message', function (event) {
+    if (event.source === window && event.data && event.data.type === 'PRACTICE_COMPLETE') onMessage(event.data);
+  });
+})();
