@@ -352,14 +352,23 @@
   }, NS.config.heartbeatMs);
   window.addEventListener('pagehide', function () { flushProgress(false); });
 
+  var FINISH_LABEL_RE = /\b(show\s+(my\s+)?(results|score)|done|i'?m\s+done|complete|see\s+(my\s+)?score)\b/i;
+
+  // The control a scripted learner presses to finish: a submit-like button, else one that calls
+  // a grading function or says it shows the results (those are seen by other means when pressed).
   function submitTarget() {
     var marked = document.querySelector('[data-ielts-submit]');
     if (marked) return NS.cssPath(marked);
     var candidates = document.querySelectorAll('button, input[type=submit], input[type=button], [role=button]');
+    var fallback = null;
     for (var i = 0; i < candidates.length; i++) {
-      if (isSubmitControl(candidates[i])) return NS.cssPath(candidates[i]);
+      var el = candidates[i];
+      if (isSubmitControl(el)) return NS.cssPath(el);
+      var handler = el.getAttribute('onclick') || '';
+      var calls = GRADING_FUNCTIONS.some(function (name) { return handler.indexOf(name + '(') >= 0; });
+      if (!fallback && !el.disabled && (calls || FINISH_LABEL_RE.test(el.value || el.textContent || ''))) fallback = el;
     }
-    return null;
+    return fallback ? NS.cssPath(fallback) : null;
   }
 
   // Controls that open a window for part of the test: links with a target window, and buttons

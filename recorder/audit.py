@@ -1,7 +1,9 @@
 """``ielts exams check``: what the enhancer sees on each page, against what the index declares.
 
-Each page is opened headless (nothing is recorded) and surveyed: questions found by the
-collectors, the answer key and the strategy that found it, the question types recognised.
+Each page is opened headless (nothing is recorded), the windows it opens for part of its test
+are opened, and it is surveyed: questions found by the collectors, the answer key and the
+strategy that found it, the question types recognised. A page with no key in sight is submitted
+blank, since some show their key only in the results.
 """
 
 from __future__ import annotations
@@ -82,15 +84,22 @@ async def audit_pages(exams: Sequence[Exam], launch: LaunchOptions) -> list[Page
                 ) as context:
                     page = await context.open()
                     await page.goto(exam.location())
+                    await page.open_popups()
                     survey = await page.survey()
+                    key, source = survey.key, survey.key_source
+                    if key is None and survey.submit is not None and exam.keySource != "none":
+                        # Some pages show their key only in the results of a submitted attempt.
+                        await page.submit(survey.submit)
+                        after = await page.survey()
+                        key, source = after.key, after.key_source
             except RecorderError as exc:
                 audit.problems.append(f"{type(exc).__name__}: {exc}")
                 continue
             ids = [qid for control in survey.controls for qid in control.ids]
             audit.found = len(ids)
-            audit.key_source = survey.key_source
+            audit.key_source = source
             audit.types = Counter(control.type for control in survey.controls for _ in control.ids)
-            audit.problems = judge(exam, ids, survey.key, survey.key_source)
+            audit.problems = judge(exam, ids, key, source)
     return results
 
 
