@@ -331,6 +331,7 @@
     state.resumeAnswers = (msg.data.resume && msg.data.resume.answers) || null;
     state.startedAt = NS.now() - ((msg.data.resume && msg.data.resume.elapsedSeconds) || 0) * 1000;
     whenDomReady(ready);
+    tellChildFrames();
     return true;
   }
 
@@ -386,14 +387,31 @@
     return out;
   }
 
-  // A popup of the exam (same origin, opened by it) joins its opener's session on its own.
-  function adoptOpenerSession() {
-    var theirs = null;
+  function sessionOf(win) {
     try {
-      theirs = window.opener && window.opener !== window && window.opener.__ieltsRecorder && window.opener.__ieltsRecorder.state();
+      return win && win !== window && win.__ieltsRecorder ? win.__ieltsRecorder.state() : null;
     } catch (err) {
-      theirs = null; // another origin
+      return null; // another origin: not part of the exam
     }
+  }
+
+  // Frames already loaded join at once (those still loading adopt the session themselves).
+  function tellChildFrames() {
+    for (var i = 0; i < window.frames.length; i++) {
+      try {
+        var child = window.frames[i].__ieltsRecorder;
+        if (child) child.adopt();
+      } catch (err) {
+        /* another origin */
+      }
+    }
+  }
+
+  // A frame that loads after the recorder greeted its page, and a popup the exam opened, join
+  // the session of their parent or opener on their own (same origin only).
+  function adoptSession() {
+    if (state.sessionId) return;
+    var theirs = sessionOf(window.parent) || sessionOf(window.opener);
     if (theirs && theirs.sessionId && !theirs.completed) {
       receive({ v: 1, type: 'INIT_SESSION', data: { sessionId: theirs.sessionId, examId: theirs.examId } });
     }
@@ -407,6 +425,7 @@
     },
     submitTarget: submitTarget,
     popupOpeners: popupOpeners,
+    adopt: function () { adoptSession(); },
     receive: receive,
     describe: NS.describe,
     answers: function () { return NS.readAnswers(); },
@@ -415,5 +434,6 @@
       return { sessionId: state.sessionId, examId: state.examId, seq: state.seq, completed: state.completed };
     },
   };
-  adoptOpenerSession();
+  adoptSession();
+  whenDomReady(adoptSession);
 })();

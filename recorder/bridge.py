@@ -12,10 +12,9 @@ import logging
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
-from urllib.parse import unquote, urlparse
 
 from .errors import ProtocolError, SessionError
+from .origin import origin_of
 from .protocol import (
     MAX_MESSAGE_BYTES,
     PageMessage,
@@ -36,16 +35,6 @@ log = logging.getLogger(__name__)
 #: refuses a flood before it costs any parsing.
 FLOOD_BURST = 2000
 FLOOD_RATE_PER_S = 500.0
-
-
-def origin_of(url: str) -> str:
-    """The origin a frame must share with the exam: scheme and host, or for files the folder."""
-    parsed = urlparse(url)
-    if parsed.scheme == "file":
-        return "file://" + str(PurePosixPath(unquote(parsed.path)).parent)
-    if parsed.scheme in ("http", "https"):
-        return f"{parsed.scheme}://{parsed.netloc}"
-    return parsed.scheme + ":"
 
 
 class _Refused(Exception):

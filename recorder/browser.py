@@ -26,6 +26,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from .config import ENHANCER_DIR
 from .errors import BrowserError, BrowserNotFound
+from .origin import origin_of
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,7 @@ def enhancer_script(config: dict[str, Any]) -> str:
 
 # ---------------------------------------------------------------------------------- driving pages
 
+ORDER_ITEMS = ":scope > [draggable=true], :scope > [data-value]"
 #: The values of an ordering list's items, in their present order.
 ORDER_JS = """list => Array.prototype.filter.call(list.children,
   c => c.getAttribute('draggable') === 'true' || c.hasAttribute('data-value'))
@@ -223,12 +225,14 @@ class ExamPage:
             raise BrowserError(f"could not open {url}: {exc.message.splitlines()[0]}") from None
 
     def _all_frames(self) -> list[Frame]:
-        """Every frame of the exam: this page's, then those of the popups it opened."""
+        """Every frame of the exam: this page's, then those of the popups it opened; frames
+        of another origin (an advert, a sign-up box) are not part of it and are left alone."""
         frames = list(self.page.frames)
         for other in self.page.context.pages:
             if other is not self.page and not other.is_closed():
                 frames += other.frames
-        return frames
+        own = origin_of(self.page.url)
+        return [f for f in frames if origin_of(f.url) == own]
 
     async def send(self, message_json: str) -> int:
         """Deliver a recorder → page message to every frame; returns how many took it."""
@@ -318,7 +322,9 @@ class ExamPage:
     async def arrange(self, frame: int, list_selector: str, wanted: Sequence[str]) -> None:
         """Drag the items of an ordering list until they stand in the order ``wanted`` (values)."""
         where = self._frame(frame)
-        items = where.locator(list_selector).locator(":scope > [draggable=true], :scope > [data-value]")
+        items = where.locator(list_selector).locator(
+            ":scope > [draggable=true], :scope > [data-value]"
+        )
 
         async def order() -> list[str]:
             values: list[str] = await where.locator(list_selector).evaluate(ORDER_JS)
@@ -403,6 +409,27 @@ class ExamPage:
             await self.page.context.tracing.stop(path=str(path))
 
 
+@dataclass
+class ExamFrame:
+    """One frame of an exam page, greeted on its own when it loads late."""
+
+    frame: Frame
+
+    @property
+    def url(self) -> str:
+        return self.frame.url
+
+    async def send(self, message_json: str) -> bool:
+        with contextlib.suppress(PlaywrightError):
+            return bool(
+                await self.frame.evaluate(
+                    "m => !!(window.__ieltsRecorder && window.__ieltsRecorder.receive(m))",
+                    message_json,
+                )
+            )
+        return False
+
+
 class BrowserSession:
     """A launched (or connected) browser with one context that carries the enhancer."""
 
@@ -469,6 +496,7 @@ async def open_context(
     on_navigated: Callable[[], Awaitable[None]] | None = None,
     trace: bool = False,
     on_popup: Callable[[ExamPage], Awaitable[None]] | None = None,
+    on_frame: Callable[[ExamFrame], Awaitable[None]] | None = None,
 ) -> AsyncIterator[BrowserSession]:
     """A fresh context with the enhancer in every frame and the binding, on a running browser."""
     browser = running.browser
@@ -497,6 +525,17 @@ async def open_context(
         page.on("crash", lambda _p: on_event("crashed", page.url))
         if on_navigated is not None:
             page.on("domcontentloaded", lambda _p: asyncio.ensure_future(on_navigated()))
+        if on_frame is not None:
+            # A frame that loads after its page was greeted (file:// frames cannot reach their
+            # parent's session from script) is greeted on its own.
+            page.on(
+                "framenavigated",
+                lambda frame: (
+                    asyncio.ensure_future(on_frame(ExamFrame(frame)))
+                    if frame.parent_frame is not None
+                    else None
+                ),
+            )
 
     async def popup_loaded(page: Page) -> None:
         # A same-origin popup that keeps its opener does not run context init scripts

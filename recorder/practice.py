@@ -24,6 +24,7 @@ from .autoplay import Strategy, plan, planned_answers, play
 from .bridge import Bridge, BridgeStats
 from .browser import (
     DriverError,
+    ExamFrame,
     ExamPage,
     LaunchOptions,
     RunningBrowser,
@@ -34,8 +35,10 @@ from .browser import (
 from .catalog import Exam
 from .config import data_dir as resolve_data_dir
 from .errors import RecorderError, SessionError
+from .origin import origin_of
 from .protocol import (
     AnswerValue,
+    InitSession,
     KeyValue,
     PageMessage,
     ResumeState,
@@ -239,6 +242,7 @@ async def practice_async(
     init_seq = 0
 
     initial_sent = False
+    greeted = False  # from just before the first INIT_SESSION: later frames and popups are greeted
 
     async def on_navigated() -> None:
         # The first document gets its INIT_SESSION right after goto; this covers reloads and
@@ -249,21 +253,27 @@ async def practice_async(
             with contextlib.suppress(RecorderError, DriverError):
                 await _restore(exam_page, session, await exam_page.survey())
 
+    async def on_frame(frame: ExamFrame) -> None:
+        if greeted and not run.done.is_set() and origin_of(frame.url) == origin_of(url):
+            with contextlib.suppress(RecorderError, DriverError):
+                await frame.send(init_message(None).model_dump_json())
+
+    def init_message(resume_state: ResumeState | None) -> InitSession:
+        nonlocal init_seq
+        init_seq += 1
+        return init_session(
+            session_id=session.session_id, exam_id=exam.id, parent_origin="recorder",
+            timestamp_ms=int(time.time() * 1000), seq=init_seq, resume=resume_state,
+        )  # fmt: skip
+
     async def on_popup(popup: ExamPage) -> None:
         # A window the exam opened for part of its test joins the session. One that kept its
         # opener has adopted the session already; telling it again only makes it say so again.
-        if initial_sent and not run.done.is_set():
-            init_seq_now = init_seq + 1
-            message = init_session(
-                session_id=session.session_id, exam_id=exam.id, parent_origin="recorder",
-                timestamp_ms=int(time.time() * 1000), seq=init_seq_now, resume=None,
-            )  # fmt: skip
+        if greeted and not run.done.is_set():
             with contextlib.suppress(RecorderError, DriverError):
-                await popup.send(message.model_dump_json())
+                await popup.send(init_message(None).model_dump_json())
 
     async def send_init() -> None:
-        nonlocal init_seq
-        init_seq += 1
         resume_state = None
         if saved is not None or initial_sent:
             resume_state = ResumeState(
@@ -272,14 +282,7 @@ async def practice_async(
                 markedQuestions=session.marked_questions,
                 currentQuestion=session.current_question,
             )
-        message = init_session(
-            session_id=session.session_id,
-            exam_id=exam.id,
-            parent_origin="recorder",
-            timestamp_ms=int(time.time() * 1000),
-            seq=init_seq,
-            resume=resume_state,
-        )
+        message = init_message(resume_state)
         if exam_page is not None:
             await exam_page.send(message.model_dump_json())
 
@@ -305,12 +308,14 @@ async def practice_async(
                     on_navigated=on_navigated,
                     trace=options.trace,
                     on_popup=on_popup,
+                    on_frame=on_frame,
                 )
             )
             run.browser_name = f"chromium {running.version}"
             exam_page = await session_browser.open()
             run.observer.status(f"Opening {exam.title}")
             await exam_page.goto(url)
+            greeted = True
             await send_init()
             initial_sent = True
             await _wait_ready(run, options.ready_timeout_s)
