@@ -225,8 +225,8 @@ def planned_answers(steps: Sequence[Step], controls: Sequence[Control]) -> dict[
             answers[zones[step.target].ids[0]] = step.value
             continue
         if step.action == "arrange":
-            for qid, value in zip(zones[step.selector].ids, step.values, strict=False):
-                answers[qid] = value
+            for qid, placed in zip(zones[step.selector].ids, step.values, strict=False):
+                answers[qid] = placed
             continue
         control, value = by_selector[step.selector]
         for qid in control.ids:
