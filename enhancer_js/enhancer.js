@@ -277,7 +277,7 @@
       if (text) q.ids.forEach(function (id) { texts[id] = text; });
       var limit = q.kind === 'text' || q.kind === 'editable' ? NS.wordLimitOf(q.controls[0]) : null;
       if (limit) q.ids.forEach(function (id) { limits[id] = limit.slice(0, 120); });
-      if (q.ids.length > 1) groups.push(q.ids);
+      if (q.ids.length > 1 && q.kind !== 'order') groups.push(q.ids); // a choose-N set
     });
     send('SESSION_READY', {
       sessionId: state.sessionId,

@@ -23,7 +23,10 @@ def build_record(
 ) -> PracticeRecord:
     """The record of ``session``: every question the page declared, marked against ``key``."""
     status: RecordStatus = "completed" if session.state == "completed" else _status(session)
-    question_ids = session.question_ids or sorted(session.answers, key=_numeric)
+    question_ids = list(session.question_ids or sorted(session.answers, key=_numeric))
+    # A question of the key the learner never had on screen (a popup left unopened) counts as
+    # blank, as on paper, rather than vanishing from the total.
+    question_ids += sorted((q for q in key or {} if q not in question_ids), key=_numeric)
     marking = mark_attempt(
         session.answers,
         key,
