@@ -17,6 +17,7 @@
     progressThrottleMs: config.progressThrottleMs || 100,
     heartbeatMs: config.heartbeatMs || 15000,
     openerShim: config.openerShim !== false,
+    payloadWaitMs: config.payloadWaitMs || 500,
   };
 
   // One token per document, so the recorder can keep the order of each document's messages

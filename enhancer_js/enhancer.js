@@ -153,30 +153,51 @@
   // extra: {answers, key} from a page's own completion message (PRACTICE_COMPLETE), used where
   // the page itself shows nothing better.
   function complete(answersAtSubmit, extra) {
-    if (state.completed || !state.sessionId) return;
+    if (!state.sessionId) return;
+    if (state.completed) {
+      if (extra && state.awaitingPayload) state.awaitingPayload(extra);
+      return;
+    }
     state.completed = true;
     if (state.pendingTimer) clearTimeout(state.pendingTimer);
+    var sent = false;
+    function finish(payload) {
+      if (sent) return;
+      sent = true;
+      state.awaitingPayload = null;
+      report(answersAtSubmit, payload);
+    }
+    if (!extra && NS.openerSpoken) {
+      // A page that spoke to its opener announces its end with PRACTICE_COMPLETE, just after
+      // the click that got here: wait a moment for its payload (answers and key).
+      state.awaitingPayload = finish;
+      setTimeout(function () { finish(null); }, NS.config.payloadWaitMs);
+      return;
+    }
     // Let the page's own click handlers (its grading) run first, so its score can be read:
     // a zero timeout runs once the current event has been dispatched to all of them.
-    setTimeout(function () {
-      var found = NS.extractKey();
-      var answers = answersAtSubmit;
-      if (extra && extra.answers) {
-        Object.keys(extra.answers).forEach(function (id) {
-          var mine = answers[id];
-          if (mine === undefined || mine === null || (Array.isArray(mine) && !mine.length)) answers[id] = extra.answers[id];
-        });
-      }
-      if (!found.key && extra && extra.key) found = { key: extra.key, source: 'opener_message' };
-      send('session_completed', {
-        answers: answers,
-        answerKey: found.key,
-        keySource: found.source,
-        elapsed: elapsed(),
-        pageScore: readPageScore(),
-      });
-    }, 0);
+    setTimeout(function () { finish(extra); }, 0);
   }
+
+  function report(answersAtSubmit, extra) {
+    var found = NS.extractKey();
+    var answers = answersAtSubmit;
+    if (extra && extra.answers) {
+      Object.keys(extra.answers).forEach(function (id) {
+        var mine = answers[id];
+        if (mine === undefined || mine === null || (Array.isArray(mine) && !mine.length)) answers[id] = extra.answers[id];
+      });
+    }
+    if (!found.key && extra && extra.key) found = { key: extra.key, source: 'opener_message' };
+    send('session_completed', {
+      answers: answers,
+      answerKey: found.key,
+      keySource: found.source,
+      elapsed: elapsed(),
+      pageScore: readPageScore(),
+    });
+  }
+
   NS.complete = function (extra) { complete(NS.readAnswers(), extra); };
 
   // The page's own grading function, called by any means: the answers are read before it runs.

@@ -45,6 +45,7 @@
   function onMessage(msg) {
     if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return;
     if (msg.type === 'REQUEST_INIT') {
+      NS.openerSpoken = true;
       if (session) reply();
       else waiting = true;
     } else if (msg.type === 'PRACTICE_COMPLETE') {

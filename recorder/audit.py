@@ -1,14 +1,16 @@
 """``ielts exams check``: what the enhancer sees on each page, against what the index declares.
 
-Each page is opened headless (nothing is recorded), the windows it opens for part of its test
-are opened, and it is surveyed: questions found by the collectors, the answer key and the
+Each page is opened headless with a throwaway session (nothing is recorded), the windows it
+opens for part of its test are opened, and it is surveyed: questions found by the collectors, the answer key and the
 strategy that found it, the question types recognised. A page with no key in sight is submitted
-blank, since some show their key only in the results.
+blank, since some show their key only in their results or in the message that ends the attempt.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,7 +18,8 @@ from dataclasses import dataclass, field
 from . import __version__
 from .browser import LaunchOptions, open_context, start_browser
 from .catalog import Exam
-from .errors import RecorderError
+from .errors import ProtocolError, RecorderError
+from .protocol import SessionCompleted, init_session, parse_message
 
 
 @dataclass
@@ -69,29 +72,58 @@ def judge(
     return problems
 
 
+class _Completion:
+    """Listens for the session_completed of a throwaway session, for the key it carries."""
+
+    def __init__(self) -> None:
+        self.key: dict[str, object] | None = None
+        self.source: str | None = None
+        self.seen = asyncio.Event()
+
+    def on_binding(self, _source: str, payload: object, _url: str) -> None:
+        try:
+            message = parse_message(payload) if isinstance(payload, str) else None
+        except ProtocolError:
+            return
+        if isinstance(message, SessionCompleted):
+            self.key = dict(message.data.answerKey) if message.data.answerKey else None
+            self.source = message.data.keySource
+            self.seen.set()
+
+
 async def audit_pages(exams: Sequence[Exam], launch: LaunchOptions) -> list[PageAudit]:
     results = []
     async with start_browser(launch) as browser:
         for exam in exams:
             audit = PageAudit(exam)
             results.append(audit)
+            completion = _Completion()
             try:
                 async with open_context(
                     browser,
-                    on_binding=_ignore,
+                    on_binding=completion.on_binding,
                     on_event=_ignore,
                     enhancer_config={"version": __version__},
                 ) as context:
                     page = await context.open()
                     await page.goto(exam.location())
+                    # A throwaway session (nothing is stored), so that pages which wait for one
+                    # (another app's REQUEST_INIT) behave as they do when recorded.
+                    hello = init_session(
+                        session_id=f"audit-{exam.id}", exam_id=exam.id, parent_origin="recorder",
+                        timestamp_ms=int(time.time() * 1000), seq=1,
+                    )  # fmt: skip
+                    await page.send(hello.model_dump_json())
                     await page.open_popups()
                     survey = await page.survey()
                     key, source = survey.key, survey.key_source
                     if key is None and survey.submit is not None and exam.keySource != "none":
-                        # Some pages show their key only in the results of a submitted attempt.
+                        # Some pages show their key only once an attempt is submitted: in their
+                        # results, or in the message announcing the end. Submit a blank one.
                         await page.submit(survey.submit)
-                        after = await page.survey()
-                        key, source = after.key, after.key_source
+                        with contextlib.suppress(asyncio.TimeoutError):
+                            await asyncio.wait_for(completion.seen.wait(), 5)
+                        key, source = completion.key, completion.source
             except RecorderError as exc:
                 audit.problems.append(f"{type(exc).__name__}: {exc}")
                 continue
