@@ -1,9 +1,10 @@
 """``ielts exams check``: what the enhancer sees on each page, against what the index declares.
 
 Each page is opened headless with a throwaway session (nothing is recorded), the windows it
-opens for part of its test are opened, and it is surveyed: questions found by the collectors, the answer key and the
-strategy that found it, the question types recognised. A page with no key in sight is submitted
-blank, since some show their key only in their results or in the message that ends the attempt.
+opens for part of its test are opened, and it is surveyed: questions found by the collectors,
+the answer key and the strategy that found it, the question types recognised. A page with no
+key in sight is submitted blank, since some show their key only in their results or in the
+message that ends the attempt.
 """
 
 from __future__ import annotations
