@@ -77,10 +77,24 @@ class Exam(BaseModel):
         return (exams_dir / self.file).resolve().as_uri()
 
 
+class Suite(BaseModel):
+    """A whole test: its parts (library exams) taken in order in one window, one countdown."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    title: str = Field(min_length=1)
+    type: ExamType
+    module: Module
+    parts: tuple[str, ...] = Field(min_length=1)
+    timeLimit: int = Field(gt=0, description="minutes, for all the parts together")
+
+
 class _Index(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: Literal[1]
     exams: list[Exam]
+    tests: list[Suite] = []
 
 
 class Catalog:
@@ -108,6 +122,28 @@ class Catalog:
             if exam.file and not (exams_dir / exam.file).is_file():
                 raise CatalogError(f"{index_path}: exam {exam.id!r} names missing file {exam.file}")
         self.exams: tuple[Exam, ...] = tuple(index.exams)
+        for suite in index.tests:
+            if suite.id in seen:
+                raise CatalogError(f"{index_path}: id {suite.id!r} appears twice")
+            seen.add(suite.id)
+            for part in suite.parts:
+                if part not in self.ids():
+                    raise CatalogError(f"{index_path}: test {suite.id!r} names unknown exam {part}")
+        self.suites: tuple[Suite, ...] = tuple(index.tests)
+
+    def suite(self, suite_id: str) -> Suite:
+        """A whole test by id; an unknown id lists the tests that exist."""
+        for suite in self.suites:
+            if suite.id == suite_id:
+                return suite
+        known = [s.id for s in self.suites]
+        raise ExamNotFound(
+            f"no test {suite_id!r}. Known tests: {', '.join(known) or 'none'}"
+            " (single exams are run without --suite)"
+        )
+
+    def parts_of(self, suite: Suite) -> list[Exam]:
+        return [self.get(part) for part in suite.parts]
 
     def ids(self) -> list[str]:
         return [exam.id for exam in self.exams]

@@ -29,6 +29,7 @@ from .report import write_report
 from .sessions import clear_sessions, exam_of, find_resumable, list_sessions, recover_orphans
 from .stats import compute_stats
 from .store import Store
+from .suite import run_suite
 
 app = typer.Typer(
     name="ielts",
@@ -122,9 +123,16 @@ def _options(
 @app.command("practice")
 def practice_command(
     exam: Annotated[
-        str,
+        str | None,
         typer.Argument(help="An exam id from 'ielts exams', or a path or URL of a practice page."),
-    ],
+    ] = None,
+    suite: Annotated[
+        str | None,
+        typer.Option(
+            "--suite",
+            help="A whole test from 'ielts exams' (its parts in one window, one countdown).",
+        ),
+    ] = None,
     headless: Headless = False,
     autoplay: Autoplay = None,
     no_submit: NoSubmit = False,
@@ -135,13 +143,22 @@ def practice_command(
     data_dir: DataDir = None,
 ) -> None:
     """Open an exam in Chromium, record the attempt, and print the score when you submit."""
-    exam_info = Catalog().resolve(exam)
+    if (exam is None) == (suite is None):
+        raise typer.BadParameter("give an exam, or a whole test with --suite TEST_ID (not both)")
+    catalog = Catalog()
+    whole = catalog.suite(suite) if suite is not None else None
+    exam_info = catalog.resolve(exam) if exam is not None else None
     open_store(data_dir)
     options = _options(
         headless=headless, autoplay=autoplay, no_submit=no_submit, slowmo=slowmo, browser=browser,
         inactivity=inactivity, autosave=autosave, data_dir=data_dir,
     )  # fmt: skip
-    _record_session(exam_info, options)
+    if whole is not None:
+        with console.LiveProgress(time_limit_s=whole.timeLimit * 60.0) as live:
+            result = run_suite(whole, catalog, options, observer=live)
+        console.suite_panel(result)
+    elif exam_info is not None:
+        _record_session(exam_info, options)
 
 
 @app.command("resume")
@@ -414,11 +431,20 @@ def exams_command(
     type: Annotated[
         str | None, typer.Option("--type", help="Only reading or listening exams.")
     ] = None,
+    module: Annotated[
+        str | None,
+        typer.Option("--module", help="Only academic, general or listening exams."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the exams as JSON.")] = False,
 ) -> None:
-    """List the bundled exams."""
+    """List the bundled exams and whole tests."""
     if ctx.invoked_subcommand is None:
-        console.exams_table(Catalog().filter(type=type), as_json=as_json)
+        catalog = Catalog()
+        console.exams_table(
+            catalog.filter(type=type, module=module),
+            [s for s in catalog.suites if type in (None, s.type) and module in (None, s.module)],
+            as_json=as_json,
+        )
 
 
 @exams_app.command("check")

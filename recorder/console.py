@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from types import TracebackType
 from typing import TypeVar
 
@@ -16,7 +17,7 @@ from rich.text import Text
 
 from .answers import joined
 from .audit import PageAudit
-from .catalog import Exam
+from .catalog import Exam, Suite
 from .clickthrough import PageResult, page_label
 from .exports import ImportReport
 from .history import History
@@ -28,6 +29,7 @@ from .session import Session, answered_count
 from .sessions import SessionInfo
 from .stats import Stats
 from .store import DoctorFinding
+from .suite import SuiteResult
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -120,12 +122,21 @@ def note(message: str) -> None:
     err_console.print(Text(message, style="dim"), soft_wrap=True)
 
 
-def exams_table(exams: Sequence[Exam], *, as_json: bool = False) -> None:
+def exams_table(
+    exams: Sequence[Exam], suites: Sequence[Suite] = (), *, as_json: bool = False
+) -> None:
     if as_json:
-        print_json(json.dumps([exam.model_dump(mode="json") for exam in exams]))
+        print_json(
+            json.dumps(
+                {
+                    "exams": [exam.model_dump(mode="json") for exam in exams],
+                    "tests": [suite.model_dump(mode="json") for suite in suites],
+                }
+            )
+        )
         return
     table = Table(title="Bundled exams")
-    for column in ("id", "title", "type", "part", "questions", "minutes"):
+    for column in ("id", "title", "type", "part", "questions", "minutes", "key"):
         table.add_column(
             column,
             justify="right" if column in ("questions", "minutes") else "left",
@@ -134,13 +145,21 @@ def exams_table(exams: Sequence[Exam], *, as_json: bool = False) -> None:
     for exam in exams:
         table.add_row(
             exam.id,
-            exam.title,
+            Text(exam.title),
             exam.type,
             exam.part,
             str(exam.questions),
             str(exam.timeLimit or ""),
+            exam.keySource,
         )
     console.print(table)
+    if suites:
+        tests = Table(title="Whole tests (ielts practice --suite ID)")
+        for column in ("id", "title", "parts", "minutes"):
+            tests.add_column(column, no_wrap=column == "id")
+        for suite in suites:
+            tests.add_row(suite.id, Text(suite.title), "\n".join(suite.parts), str(suite.timeLimit))
+        console.print(tests)
 
 
 def _clock(seconds: float) -> str:
@@ -464,6 +483,20 @@ def clickthrough_table(results: Sequence[PageResult]) -> None:
     failed = sum(1 for r in results if not r.ok)
     style = "bold red" if failed else "bold green"
     console.print(Text(f"{len(results) - failed} passed, {failed} failed", style=style))
+
+
+def suite_panel(result: SuiteResult) -> None:
+    """A whole test: a line per part, then the test's own result."""
+    record = result.record
+    table = Table(title=Text(f"{record.title}: parts"))
+    for column in ("part", "status", "score", "time"):
+        table.add_column(column)
+    for part in record.parts or []:
+        score = "unscored" if part.score is None else f"{part.score}/{part.totalQuestions}"
+        table.add_row(Text(part.title), part.status, score, _clock(part.duration))
+    console.print(table)
+    if result.parts:
+        result_panel(replace(result.parts[-1], record=record))
 
 
 def result_panel(result: PracticeResult) -> None:

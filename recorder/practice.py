@@ -50,6 +50,7 @@ from .protocol import (
 from .record import ActiveSession, PracticeRecord
 from .session import TERMINAL, Session, answered_count
 from .store import Store
+from .window import Window
 
 DEFAULT_INACTIVITY_MINUTES = 30.0
 DEFAULT_AUTOSAVE_SECONDS = 30.0
@@ -95,6 +96,12 @@ class PracticeOptions:
     #: End the session at the inactivity timeout. When False (a visible window), the timeout
     #: record is saved and the page stays open: a later submit still becomes the record.
     end_on_timeout: bool | None = None  # None: end when headless
+    #: End the attempt after this many seconds, as the test's time limit requires (suites).
+    time_left_s: float | None = None
+    #: Appended to the page's URL (a suite passes the time left: "#ielts-time=SECONDS").
+    url_fragment: str = ""
+    #: Leave the record to the caller and keep the session on disk (a part of a suite).
+    keep_session: bool = False
 
 
 @dataclass
@@ -210,11 +217,13 @@ async def practice_async(
     options: PracticeOptions,
     observer: Observer | None = None,
     browser: RunningBrowser | None = None,
+    window: Window | None = None,
 ) -> PracticeResult:
     """Run one session on ``exam`` (or resume ``options.resume``) and return its stored record.
 
     With ``browser``, the session runs in a new context of that browser (QA runs share one);
-    otherwise a browser is started for it and closed after.
+    otherwise a browser is started for it and closed after. With ``window`` (and ``browser``),
+    it runs in that window's page, which stays open for the next session (a suite's parts).
     """
     store = Store(resolve_data_dir(options.data_dir))
     if options.maintain_store:
@@ -299,22 +308,30 @@ async def practice_async(
                 if browser is not None
                 else await stack.enter_async_context(start_browser(launch_options))
             )
-            session_browser = await stack.enter_async_context(
-                open_context(
-                    running,
-                    on_binding=bridge.deliver,
-                    on_event=run.on_event,
-                    enhancer_config={"version": __version__},
-                    on_navigated=on_navigated,
-                    trace=options.trace,
-                    on_popup=on_popup,
-                    on_frame=on_frame,
+            if window is not None:
+                window.route(
+                    binding=bridge.deliver, event=run.on_event, navigated=on_navigated,
+                    popup=on_popup, frame=on_frame,
+                )  # fmt: skip
+                stack.callback(window.release)
+                exam_page = await window.page(running, {"version": __version__})
+            else:
+                session_browser = await stack.enter_async_context(
+                    open_context(
+                        running,
+                        on_binding=bridge.deliver,
+                        on_event=run.on_event,
+                        enhancer_config={"version": __version__},
+                        on_navigated=on_navigated,
+                        trace=options.trace,
+                        on_popup=on_popup,
+                        on_frame=on_frame,
+                    )
                 )
-            )
+                exam_page = await session_browser.open()
             run.browser_name = f"chromium {running.version}"
-            exam_page = await session_browser.open()
             run.observer.status(f"Opening {exam.title}")
-            await exam_page.goto(url)
+            await exam_page.goto(url + options.url_fragment)
             greeted = True
             await send_init()
             initial_sent = True
@@ -330,6 +347,8 @@ async def practice_async(
                     asyncio.ensure_future(_watch_inactivity(run)),
                     asyncio.ensure_future(_autosave(run)),
                 ]
+                if options.time_left_s is not None:
+                    watchers.append(asyncio.ensure_future(_watch_time_left(run)))
                 try:
                     if saved is not None and not run.done.is_set():
                         restored = await _restore(exam_page, session, survey)
@@ -429,6 +448,13 @@ async def _watch_inactivity(run: _Run) -> None:
             run.observer.status("No activity: saved as timed out. Submitting still records it.")
 
 
+async def _watch_time_left(run: _Run) -> None:
+    """The test's own time limit (a suite's one countdown): the attempt ends as it stands."""
+    assert run.options.time_left_s is not None
+    await asyncio.sleep(max(0.0, run.options.time_left_s))
+    run.finish("the test's time limit was reached")
+
+
 async def _autosave(run: _Run) -> None:
     while not run.done.is_set():
         await asyncio.sleep(run.options.autosave_seconds)
@@ -496,11 +522,16 @@ def _finish(run: _Run) -> PracticeResult:
     if session.state not in TERMINAL:  # a timed-out session ends as timed out
         session.interrupt(run.reason or "the session ended without a submit")
     record = _record(run)
-    run.store.save_record(record)
-    if session.state == "completed":
-        run.store.remove_active(session.session_id)
+    if run.options.keep_session:
+        # A part of a suite: the suite stores one record for all its parts, and until it does,
+        # this part's answers stay on disk as its session (recoverable if the recorder dies).
+        run.store.save_active(session.snapshot())
     else:
-        run.store.mark_interrupted(session.snapshot())
+        run.store.save_record(record)
+        if session.state == "completed":
+            run.store.remove_active(session.session_id)
+        else:
+            run.store.mark_interrupted(session.snapshot())
     return PracticeResult(
         record=record,
         data_dir=run.store.root,

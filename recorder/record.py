@@ -88,6 +88,20 @@ class RecordSummary(BaseModel):
     metadata: SummaryMetadata
 
 
+class PartResult(_Model):
+    """One part of a whole test (a suite), as the test's record lists it."""
+
+    examId: str
+    title: str
+    sessionId: str
+    status: RecordStatus
+    score: int | None = Field(ge=0)
+    totalQuestions: int = Field(ge=0)
+    duration: float = Field(ge=0)
+    keySource: str | None = None
+    questionIds: list[str]
+
+
 class PracticeRecord(RecordSummary):
     """One attempt, question by question: what the store keeps."""
 
@@ -97,6 +111,8 @@ class PracticeRecord(RecordSummary):
     questionTypePerformance: dict[str, TypePerformance]
     metadata: RecordMetadata
     createdAt: datetime
+    #: A whole test's record: one entry per part, in order (its answers are in ``answers``).
+    parts: list[PartResult] | None = None
 
 
 class Transition(_Model):

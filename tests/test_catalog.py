@@ -11,9 +11,11 @@ from recorder.errors import CatalogError
 
 def test_every_bundled_exam_has_its_file() -> None:
     catalog = Catalog()
-    assert catalog.ids() == ["academic-reef-soundscapes", "listening-community-centre"]
+    assert len(catalog.ids()) == len(set(catalog.ids())) == 10
+    assert {"academic-reef-soundscapes", "listening-community-centre"} <= set(catalog.ids())
     for exam in catalog.exams:
         assert exam.location().startswith("file://")
+        assert exam.answers is None or exam.qa_answers()
 
 
 def test_unknown_exam_message_orders_close_matches_first() -> None:
