@@ -25,8 +25,9 @@ def build_record(
     status: RecordStatus = "completed" if session.state == "completed" else _status(session)
     question_ids = list(session.question_ids or sorted(session.answers, key=_numeric))
     # A question of the key the learner never had on screen (a popup left unopened) counts as
-    # blank, as on paper, rather than vanishing from the total.
-    question_ids += sorted((q for q in key or {} if q not in question_ids), key=_numeric)
+    # unanswered, as on paper, rather than vanishing from the total.
+    unseen = sorted((q for q in key or {} if q not in question_ids), key=_numeric)
+    question_ids += unseen
     marking = mark_attempt(
         session.answers,
         key,
@@ -51,7 +52,7 @@ def build_record(
             correctAnswer=_shown(mark.accepted),
             isCorrect=mark.isCorrect,
             questionType=mark.questionType,
-            reason=mark.reason,
+            reason=_reason(mark.reason, mark.questionId in unseen),
             timeSpent=session.answer_times.get(mark.questionId),
             questionText=session.question_texts.get(mark.questionId),
         )
@@ -96,6 +97,10 @@ def build_record(
         ),
         createdAt=now,
     )
+
+
+def _reason(reason: str | None, unseen: bool) -> str | None:
+    return "unseen" if unseen and reason == "blank" else reason
 
 
 def _status(session: Session) -> RecordStatus:

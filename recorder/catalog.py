@@ -180,12 +180,24 @@ class Catalog:
         raise ExamNotFound(unknown_exam_message(target, self.ids()))
 
 
+def is_fragment(path: Path) -> bool:
+    """A page that is only part of another (a frame's content, a popup): ``ielts:part-of``."""
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    except OSError:
+        return False
+    return 'name="ielts:part-of"' in head
+
+
 def unknown_exam_message(wanted: str, known: Sequence[str]) -> str:
     """'no exam X' followed by the ids that exist, the closest first."""
-    close = difflib.get_close_matches(wanted, known, n=5, cutoff=0.4)
-    containing = [k for k in known if wanted.lower() in k.lower() and k not in close]
+    # An id that contains what was typed is the likeliest meaning, then the closest spellings.
+    containing = [k for k in known if wanted.lower() in k.lower()]
+    close = [
+        k for k in difflib.get_close_matches(wanted, known, n=5, cutoff=0.4) if k not in containing
+    ]
     rest = sorted(k for k in known if k not in close and k not in containing)
-    ordered = close + containing + rest
+    ordered = containing + close + rest
     hint = "; give a path or URL to open a page outside the library"
     return f"no exam {wanted!r}. Known exams: {', '.join(ordered)}{hint}"
 

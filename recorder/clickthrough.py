@@ -22,7 +22,7 @@ from typing import Literal
 from .audit import index_problems
 from .autoplay import Strategy
 from .browser import ExamPage, LaunchOptions, RunningBrowser, start_browser
-from .catalog import Catalog, Exam
+from .catalog import Catalog, Exam, is_fragment
 from .errors import ExamNotFound, RecorderError, SessionError
 from .practice import PracticeOptions, PracticeResult, practice_async
 from .protocol import AnswerValue
@@ -75,7 +75,11 @@ def select_exams(targets: Sequence[str], catalog: Catalog) -> list[Exam]:
     for target in targets:
         if any(ch in target for ch in "*?["):
             by_id = [e for e in catalog.exams if fnmatch.fnmatch(e.id, target)]
-            by_path = [catalog.resolve(p) for p in sorted(glob.glob(target, recursive=True))]
+            by_path = [
+                catalog.resolve(p)
+                for p in sorted(glob.glob(target, recursive=True))
+                if not is_fragment(Path(p))
+            ]
             if not by_id and not by_path:
                 raise ExamNotFound(f"{target!r} matches no exam id and no file")
             chosen += by_id + by_path
@@ -124,11 +128,17 @@ def expected_score(strategy: Strategy, result: PracticeResult) -> int | None:
     return marking.score
 
 
+def collected(record: PracticeRecord) -> int:
+    """How many questions the collectors found: the record also lists questions of the key that
+    never reached the screen."""
+    return sum(1 for answer in record.answers if answer.reason != "unseen")
+
+
 def record_problems(exam: Exam, strategy: Strategy, record: PracticeRecord) -> list[str]:
     """What the record itself shows to be wrong. It can be judged before the record is stored,
     while the page is still open, which is when it decides on screenshots and traces."""
     found_key = record.metadata.keySource
-    problems = index_problems(exam, found=len(record.answers), key_source=found_key)
+    problems = index_problems(exam, found=collected(record), key_source=found_key)
     if exam.keySource == "none" and record.score is not None:
         problems.append(f"a keyless page was given a score ({record.score})")
     if record.status != "completed":
@@ -240,7 +250,7 @@ async def _run_one(
         return outcome
     outcome.seconds = time.perf_counter() - started
     record = result.record
-    outcome.found = len(record.answers)
+    outcome.found = collected(record)
     outcome.key_source = record.metadata.keySource
     outcome.score, outcome.total = record.score, record.totalQuestions
     outcome.page_score = record.metadata.pageScore

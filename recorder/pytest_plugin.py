@@ -64,9 +64,14 @@ def pytest_runtest_makereport(
     return report
 
 
-def library(*, type: str | None = None) -> list[Any]:
-    """``pytest.param`` per bundled exam, with the exam id as the test id."""
-    return [pytest.param(exam, id=exam.id) for exam in Catalog().filter(type=type)]
+def library(*, type: str | None = None, scored: bool | None = None) -> list[Any]:
+    """``pytest.param`` per bundled exam, with the exam id as the test id. ``scored=True`` keeps
+    the pages with an answer key, ``scored=False`` the keyless ones."""
+    return [
+        pytest.param(exam, id=exam.id)
+        for exam in Catalog().filter(type=type)
+        if scored is None or scored == (exam.keySource != "none")
+    ]
 
 
 @pytest.fixture

@@ -42,6 +42,7 @@ REASONS: dict[str, str] = {
     "partial_set": "not every letter of the set is right",
     "over_selected": "more letters ticked than the question asks for",
     "bad_key": "the page's answer key for this question could not be read",
+    "unseen": "never on screen: a window of the test was not opened",
 }
 
 

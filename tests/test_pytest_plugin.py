@@ -9,7 +9,7 @@ import pytest
 from recorder.pytest_plugin import library
 
 
-@pytest.mark.parametrize("exam", library())
+@pytest.mark.parametrize("exam", library(type="listening", scored=True))
 def test_full_marks_everywhere(recorded_session, exam):
     record = recorded_session(exam, "key")
     assert record.status == "completed"
@@ -32,11 +32,11 @@ def test_the_plugin_gives_fixtures_ids_and_traces(pytester: pytest.Pytester) -> 
     result = pytester.runpytest_subprocess(
         "-p", "no:cacheprovider", "-v", "--tracing", "retain-on-failure"
     )
-    result.assert_outcomes(passed=3, failed=1)
+    result.assert_outcomes(passed=5, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*test_full_marks_everywhere?academic-reef-soundscapes? PASSED*",
             "*test_full_marks_everywhere?listening-community-centre? PASSED*",
+            "*test_full_marks_everywhere?listening-cooling-cities? PASSED*",
         ]
     )
     kept = sorted(p.name for p in (pytester.path / "test-results").rglob("*.zip"))
