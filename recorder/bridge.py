@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 #: refuses a flood before it costs any parsing.
 FLOOD_BURST = 2000
 FLOOD_RATE_PER_S = 500.0
+#: Documents (frames, reloads, popups) one session hears from before more count as a flood.
+MAX_SOURCES = 1000
 
 
 class _Refused(Exception):
@@ -70,8 +72,7 @@ class Bridge:
         self.on_message = on_message
         self.stats = BridgeStats()
         self._last_seq: dict[str, int] = {}
-        self._tokens = float(FLOOD_BURST)
-        self._tokens_at = session.clock.monotonic()
+        self._buckets: dict[str, tuple[float, float]] = {}  # source → (tokens, refilled at)
 
     def receive(self, raw: object, frame_url: str, source: str = "main") -> PageMessage | None:
         """Handle one binding call; returns the accepted message, or None when it was refused."""
@@ -89,7 +90,7 @@ class Bridge:
         self.receive(raw, frame_url, source)
 
     def _receive(self, raw: object, frame_url: str, source: str) -> PageMessage | None:
-        if not self._take_token():
+        if not self._take_token(source):
             self.stats.rejected["flood"] += 1  # counted, not logged: logging a flood is a flood
             return None
         if origin_of(frame_url) != self.origin:
@@ -148,11 +149,18 @@ class Bridge:
         self.stats.reasons.append(f"{kind}: {reason}")
         log.info("bridge refused a message (%s): %s", kind, reason)
 
-    def _take_token(self) -> bool:
+    def _take_token(self, source: str) -> bool:
+        """One token from the bucket of ``source``'s frame: a flooding frame empties its own
+        bucket only, and the exam's frames keep theirs. (The frame part of a source comes from
+        the browser; its document part from the page, so it does not choose the bucket.)"""
+        source = source.split(":", 1)[0]
         now = self.session.clock.monotonic()
-        self._tokens = min(FLOOD_BURST, self._tokens + (now - self._tokens_at) * FLOOD_RATE_PER_S)
-        self._tokens_at = now
-        if self._tokens < 1:
+        tokens, since = self._buckets.get(source, (float(FLOOD_BURST), now))
+        tokens = min(FLOOD_BURST, tokens + (now - since) * FLOOD_RATE_PER_S)
+        if len(self._buckets) >= MAX_SOURCES and source not in self._buckets:
+            return False  # a page that opens frames by the thousand is a flood too
+        if tokens < 1:
+            self._buckets[source] = (tokens, now)
             return False
-        self._tokens -= 1
+        self._buckets[source] = (tokens - 1, now)
         return True

@@ -164,6 +164,15 @@ def test_a_flood_is_refused_without_parsing() -> None:
     assert len(bridge.stats.reasons) == 0  # a flood is counted, not logged message by message
 
 
+def test_a_flooding_frame_does_not_silence_the_exam() -> None:
+    bridge, session, _ = make_bridge()
+    for n in range(FLOOD_BURST + 500):  # another document each time does not buy more tokens
+        bridge.receive("{}", URL, f"frame-2:doc-{n}")
+    assert bridge.stats.rejected["flood"] == 500
+    assert bridge.receive(envelope("session_progress", PROGRESS, seq=1), URL, "frame-1:doc")
+    assert session.answers["1"] == "A"
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda inner: (
