@@ -20,9 +20,10 @@ from typing import Protocol
 
 from . import __version__
 from .attempt import build_record
-from .autoplay import Strategy, plan, planned_answers, play
+from .autoplay import Step, Strategy, plan, planned_answers, play
 from .bridge import Bridge, BridgeStats
 from .browser import (
+    Control,
     DriverError,
     ExamFrame,
     ExamPage,
@@ -102,6 +103,8 @@ class PracticeOptions:
     url_fragment: str = ""
     #: Leave the record to the caller and keep the session on disk (a part of a suite).
     keep_session: bool = False
+    #: With autoplay: open the windows the page opens for part of its test, as a learner would.
+    open_popups: bool = True
 
 
 @dataclass
@@ -116,6 +119,9 @@ class PracticeResult:
     restored: int = 0
     #: The session as it ended: question ids, types, word limits, groups and the page's key.
     session: ActiveSession | None = None
+    #: With autoplay: the controls the scripted learner found and the input steps it took.
+    controls: tuple[Control, ...] = ()
+    steps: tuple[Step, ...] = ()
 
 
 class Observer(Protocol):
@@ -156,6 +162,8 @@ class _Run:
     browser_name: str = ""
     pending_inputs: list[float] = field(default_factory=list)
     save_timer: asyncio.TimerHandle | None = None
+    controls: tuple[Control, ...] = ()
+    steps: tuple[Step, ...] = ()
 
     def finish(self, reason: str) -> None:
         if self.reason is None:
@@ -336,7 +344,7 @@ async def practice_async(
             await send_init()
             initial_sent = True
             await _wait_ready(run, options.ready_timeout_s)
-            if options.autoplay is not None:
+            if options.autoplay is not None and options.open_popups:
                 await exam_page.open_popups()  # a scripted learner opens them as a learner would
             survey = await exam_page.survey()
             if survey.key:
@@ -390,6 +398,7 @@ async def _autoplay(run: _Run, exam_page: ExamPage, survey: Survey) -> None:
     # answers file, which is never used to mark the attempt.
     key = run.session.answer_key or (run.exam.qa_answers() if strategy.name == "key" else None)
     steps = plan(controls, strategy, key)
+    run.controls, run.steps = tuple(controls), tuple(steps)
     run.planned = planned_answers(steps, controls)
     run.observer.status(f"Autoplay '{strategy}': {len(steps)} input actions")
     await play(exam_page, steps, submit=False)
@@ -540,6 +549,8 @@ def _finish(run: _Run) -> PracticeResult:
         saved_at=run.last_saved,
         save_latencies_ms=run.latencies,
         session=session.snapshot(),
+        controls=run.controls,
+        steps=run.steps,
     )
 
 
