@@ -85,6 +85,11 @@ class Bridge:
             self._refuse("internal", f"{type(exc).__name__}: {exc}")
         return None
 
+    @property
+    def documents(self) -> int:
+        """How many documents (frames, popups, reloads) have spoken so far."""
+        return len(self._last_seq)
+
     def deliver(self, source: str, raw: object, frame_url: str) -> None:
         """The binding handler's signature: (source, payload, frame url)."""
         self.receive(raw, frame_url, source)
