@@ -2,8 +2,9 @@
 
 The plain script makes the same clicks on the same pages with nothing of the recorder: no
 enhancer, no binding, no store, no checks. It opens each page in a new context of one shared
-browser, gives the same answers with check / fill / select_option, presses submit and waits
-for the page's own score. The answers are planned once beforehand (untimed) by the recorder.
+browser, opens the page's popups, gives the same answers (check, fill, select_option, typing,
+drag and drop) in the same frames, presses submit and waits for the page's own score where it
+shows one. The answers are planned once beforehand (untimed) by the recorder.
 
 Run: .venv/bin/python -m bench.clickthrough [ROUNDS]
 """
@@ -15,56 +16,121 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Frame, Page, async_playwright
 
 from recorder.autoplay import Step, Strategy, plan
-from recorder.browser import QUIET_ARGS, LaunchOptions, find_browser, start_browser
+from recorder.browser import (
+    ORDER_ITEMS,
+    ORDER_JS,
+    QUIET_ARGS,
+    LaunchOptions,
+    find_browser,
+    start_browser,
+)
 from recorder.catalog import Catalog, Exam
 from recorder.clickthrough import ClickOptions, run_pages
+from recorder.origin import origin_of
 
 STRATEGY = Strategy.parse("key")
 
 
-async def planned_steps(exams: list[Exam]) -> dict[str, list[Step]]:
-    """What the scripted learner does on each page (found with the recorder, not timed)."""
+@dataclass
+class Plan:
+    """What the scripted learner does on one page: open its popups, give its answers, submit."""
+
+    popups: list[str]
+    steps: list[Step]
+    submit: tuple[int, str]
+    score_frame: int | None  # the frame whose #score the page fills when it has marked itself
+    frames: int  # how many frames of the exam there are once it has loaded (popups included)
+
+
+async def planned(exams: list[Exam]) -> dict[str, Plan]:
+    """Found with the recorder beforehand (not timed)."""
     from recorder.practice import PracticeOptions, practice_async
 
-    steps: dict[str, list[Step]] = {}
+    plans: dict[str, Plan] = {}
     with tempfile.TemporaryDirectory() as tmp:
         async with start_browser(LaunchOptions()) as browser:
             for exam in exams:
 
-                async def grab(page, _record, exam=exam):  # type: ignore[no-untyped-def]
+                async def grab(page, exam=exam):  # type: ignore[no-untyped-def]
                     survey = await page.survey()
-                    steps[exam.id] = plan(list(survey.controls), STRATEGY, survey.key)
+                    key = survey.key or exam.qa_answers()
+                    scored = await page.evaluate_in_frames(
+                        "() => !!document.querySelector('#score')"
+                    )
+                    plans[exam.id] = Plan(
+                        popups=await page.page.main_frame.evaluate(
+                            "() => window.__ieltsRecorder.popupOpeners()"
+                        ),
+                        steps=plan(list(survey.controls), STRATEGY, key),
+                        submit=survey.submit or (0, "#submit"),
+                        score_frame=next((i for i, has in scored if has), None),
+                        frames=len(scored),
+                    )
 
                 options = PracticeOptions(
-                    autoplay=STRATEGY, data_dir=Path(tmp), on_finished=grab, handle_signals=False
+                    autoplay=STRATEGY, data_dir=Path(tmp), after_answers=grab, handle_signals=False
                 )
                 await practice_async(exam, options, browser=browser)
-    return steps
+    return plans
 
 
-async def plain_page(browser: Browser, exam: Exam, steps: list[Step]) -> None:
+def exam_frames(page: Page) -> list[Frame]:
+    """The frames the recorder numbers its steps by: same-origin frames, then popups'."""
+    own = origin_of(page.url)
+    frames = list(page.frames)
+    for other in page.context.pages:
+        if other is not page:
+            frames += other.frames
+    return [f for f in frames if origin_of(f.url) == own]
+
+
+async def plain_page(browser: Browser, exam: Exam, todo: Plan) -> None:
     context = await browser.new_context()
     page = await context.new_page()
     await page.goto(exam.location(), wait_until="domcontentloaded")
-    for step in steps:
-        target = page.locator(step.selector)
+    for selector in todo.popups:
+        async with page.expect_popup() as info:
+            await page.locator(selector).click()
+        await (await info.value).wait_for_load_state("domcontentloaded")
+    frames = exam_frames(page)
+    while len(frames) < todo.frames:  # a frame still loading: the recorder waits for it too
+        await page.wait_for_timeout(5)
+        frames = exam_frames(page)
+    for step in todo.steps:
+        where = frames[step.frame]
+        target = where.locator(step.selector)
         if step.action == "check":
             await target.check()
         elif step.action == "select":
             await target.select_option(step.value)
+        elif step.action == "type":
+            await target.click()
+            await target.press_sequentially(step.value)
+        elif step.action == "drag":
+            await target.drag_to(where.locator(step.target))
+        elif step.action == "arrange":
+            items = target.locator(ORDER_ITEMS)
+            for position, value in enumerate(step.values):
+                current = await target.evaluate(ORDER_JS)
+                if current[position] != value:
+                    await items.nth(current.index(value)).drag_to(items.nth(position))
         else:
             await target.fill(step.value)
-    await page.locator("#submit").click()
-    await page.wait_for_function("() => /\\d/.test(document.querySelector('#score').textContent)")
+    await frames[todo.submit[0]].locator(todo.submit[1]).click()
+    if todo.score_frame is not None:
+        await frames[todo.score_frame].wait_for_function(
+            "() => /\\d/.test(document.querySelector('#score').textContent)"
+        )
     await context.close()
 
 
-async def plain(exams: list[Exam], steps: dict[str, list[Step]], workers: int) -> float:
+async def plain(exams: list[Exam], plans: dict[str, Plan], workers: int) -> float:
     limit = asyncio.Semaphore(workers)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
@@ -74,7 +140,7 @@ async def plain(exams: list[Exam], steps: dict[str, list[Step]], workers: int) -
 
         async def one(exam: Exam) -> None:
             async with limit:
-                await plain_page(browser, exam, steps[exam.id])
+                await plain_page(browser, exam, plans[exam.id])
 
         await asyncio.gather(*(one(e) for e in exams))
         elapsed = time.perf_counter() - started
@@ -98,15 +164,15 @@ def main() -> None:
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     library = list(Catalog().exams)
     exams = library * rounds
-    steps = asyncio.run(planned_steps(library))
+    plans = asyncio.run(planned(library))
     print(f"{len(exams)} pages ({len(library)} exams x {rounds} rounds), strategy key;")
     print(f"plain and recorder runs interleaved, {repeats} of each; medians (min-max)")
     print(f"{'workers':>7} | {'plain Playwright':>26} | {'recorder':>26} | overhead")
     for workers in (1, 2):
-        asyncio.run(plain(library, steps, workers))  # warm caches the same way for both
+        asyncio.run(plain(library, plans, workers))  # warm caches the same way for both
         base, ours = [], []
         for _ in range(repeats):  # interleaved, so drift in the machine hits both alike
-            base.append(60 * len(exams) / asyncio.run(plain(exams, steps, workers)))
+            base.append(60 * len(exams) / asyncio.run(plain(exams, plans, workers)))
             ours.append(60 * len(exams) / asyncio.run(recorder(exams, workers)))
         b, o = statistics.median(base), statistics.median(ours)
         print(
