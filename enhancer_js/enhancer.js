@@ -74,9 +74,11 @@
     return n;
   }
 
+  // Sends the answers changed since the last message; returns whether it sent one.
   function flushProgress(force) {
+    if (state.pendingTimer) clearTimeout(state.pendingTimer);
     state.pendingTimer = null;
-    if (!state.sessionId || state.completed) return;
+    if (!state.sessionId || state.completed) return false;
     var answers = NS.readAnswers();
     var changed = {};
     var any = false;
@@ -87,7 +89,7 @@
         any = true;
       }
     });
-    if (!any && !force) return;
+    if (!any && !force) return false;
     var data = {
       answers: changed,
       currentQuestion: state.current,
@@ -97,10 +99,10 @@
     };
     if (any && state.firstInputAt !== null) data.inputTs = state.firstInputAt;
     state.lastFlush = NS.now();
-    if (send('session_progress', data)) {
-      Object.keys(changed).forEach(function (id) { state.lastSent[id] = changed[id]; });
-      state.firstInputAt = null;
-    }
+    if (!send('session_progress', data)) return false;
+    Object.keys(changed).forEach(function (id) { state.lastSent[id] = changed[id]; });
+    state.firstInputAt = null;
+    return true;
   }
 
   // The first change after a quiet spell goes out at once; a burst of typing is then sent at
@@ -447,6 +449,12 @@
     submitTarget: submitTarget,
     popupOpeners: popupOpeners,
     adopt: function () { adoptSession(); },
+    // Answers still waiting for the throttle go out now; returns how many messages were sent.
+    flush: function () { return flushProgress(false) ? 1 : 0; },
+    // INIT_SESSION and, once the page has answered it, the survey: one round trip for both.
+    greet: function (raw) {
+      return receive(raw) ? { survey: window.__ieltsRecorder.survey() } : null;
+    },
     receive: receive,
     describe: NS.describe,
     answers: function () { return NS.readAnswers(); },

@@ -246,12 +246,29 @@ class ExamPage:
                     taken += 1
         return taken
 
-    async def evaluate_in_frames(self, expression: str) -> list[tuple[int, Any]]:
+    async def greet(self, message_json: str) -> Survey:
+        """Deliver ``INIT_SESSION`` to every frame and survey them in the same round trip."""
+        found = await self.evaluate_in_frames(
+            "m => window.__ieltsRecorder && window.__ieltsRecorder.greet"
+            " ? window.__ieltsRecorder.greet(m) : null",
+            message_json,
+        )
+        return _survey_of([(i, r["survey"] if r else None) for i, r in found])
+
+    async def flush(self) -> int:
+        """Have every frame send the answers its throttle still holds; returns how many did."""
+        sent = await self.evaluate_in_frames(
+            "() => window.__ieltsRecorder && window.__ieltsRecorder.flush"
+            " ? window.__ieltsRecorder.flush() : 0"
+        )
+        return sum(int(n or 0) for _, n in sent)
+
+    async def evaluate_in_frames(self, expression: str, arg: Any = None) -> list[tuple[int, Any]]:
         self._frames = self._all_frames()
         results = []
         for index, frame in enumerate(self._frames):
             with contextlib.suppress(PlaywrightError):
-                results.append((index, await frame.evaluate(expression)))
+                results.append((index, await frame.evaluate(expression, arg)))
         return results
 
     async def describe(self) -> list[Control]:
@@ -259,32 +276,10 @@ class ExamPage:
 
     async def survey(self) -> Survey:
         """Controls, key and submit button of every frame, in one evaluation per frame."""
-        controls: list[Control] = []
-        key: dict[str, Any] | None = None
-        source: str | None = None
-        submit: tuple[int, str] | None = None
         found = await self.evaluate_in_frames(
             "() => window.__ieltsRecorder ? window.__ieltsRecorder.survey() : null"
         )
-        for index, surveyed in found:
-            if not surveyed:
-                continue
-            for item in surveyed["controls"] or []:
-                controls.append(
-                    Control(
-                        frame=index,
-                        ids=tuple(item["ids"]),
-                        kind=item["kind"],
-                        type=item["type"],
-                        options=tuple((o["selector"], o["value"]) for o in item["options"]),
-                        values=tuple(item.get("values") or ()),
-                    )
-                )
-            if key is None and surveyed.get("key"):
-                key, source = surveyed["key"], surveyed.get("source")
-            if submit is None and surveyed.get("submit"):
-                submit = (index, surveyed["submit"])
-        return Survey(tuple(controls), key, source, submit)
+        return _survey_of(found)
 
     def _frame(self, index: int) -> Frame:
         return self._frames[index] if index < len(self._frames) else self.page.main_frame
@@ -428,6 +423,33 @@ class ExamFrame:
                 )
             )
         return False
+
+
+def _survey_of(found: Sequence[tuple[int, Any]]) -> Survey:
+    """A survey from what each frame's enhancer reported (frames without one report None)."""
+    controls: list[Control] = []
+    key: dict[str, Any] | None = None
+    source: str | None = None
+    submit: tuple[int, str] | None = None
+    for index, surveyed in found:
+        if not surveyed:
+            continue
+        for item in surveyed["controls"] or []:
+            controls.append(
+                Control(
+                    frame=index,
+                    ids=tuple(item["ids"]),
+                    kind=item["kind"],
+                    type=item["type"],
+                    options=tuple((o["selector"], o["value"]) for o in item["options"]),
+                    values=tuple(item.get("values") or ()),
+                )
+            )
+        if key is None and surveyed.get("key"):
+            key, source = surveyed["key"], surveyed.get("source")
+        if submit is None and surveyed.get("submit"):
+            submit = (index, surveyed["submit"])
+    return Survey(tuple(controls), key, source, submit)
 
 
 class BrowserSession:

@@ -61,9 +61,9 @@ CLOSE_GRACE_S = 0.5
 #: while a burst of changes costs one write instead of one each.
 SAVE_COALESCE_S = 0.05
 
-#: After a completion, how long answers from the test's other documents are still taken: more
-#: than the enhancer's progress throttle (100 ms).
-LATE_ANSWERS_S = 0.25
+#: After a completion, how long the test's other documents (popups, frames) are given to send
+#: the answers their throttle still holds.
+LATE_ANSWERS_S = 0.5
 
 PageHook = Callable[[ExamPage], Awaitable[None]]
 
@@ -168,6 +168,8 @@ class _Run:
     save_timer: asyncio.TimerHandle | None = None
     controls: tuple[Control, ...] = ()
     steps: tuple[Step, ...] = ()
+    page: ExamPage | None = None
+    late: asyncio.Future[None] | None = None
 
     def finish(self, reason: str) -> None:
         if self.reason is None:
@@ -196,13 +198,25 @@ class _Run:
         elif isinstance(message, SessionProgress) and message.data.inputTs:
             self.pending_inputs.append(message.data.inputTs)
         elif isinstance(message, SessionCompleted):
-            if self.bridge is not None and self.bridge.documents > 1:
-                # Another window or frame of the test may still have an answer on its way (its
-                # last keystroke, throttled): give it the moment it needs before the record.
-                loop = asyncio.get_running_loop()
-                loop.call_later(LATE_ANSWERS_S, self.finish, "completed")
+            if self.bridge is not None and self.bridge.documents > 1 and self.page is not None:
+                # Another window or frame of the test may still hold an answer back (its last
+                # keystroke, throttled): have it sent before the record is made.
+                self.late = asyncio.ensure_future(self._collect_late_answers(self.page))
             else:
                 self.finish("completed")
+
+    async def _collect_late_answers(self, page: ExamPage) -> None:
+        assert self.bridge is not None
+        stats = self.bridge.stats
+        before = stats.accepted + stats.refused
+        sent = 0
+        with contextlib.suppress(RecorderError, DriverError, asyncio.TimeoutError):
+            sent = await asyncio.wait_for(page.flush(), LATE_ANSWERS_S)
+        loop = asyncio.get_running_loop()
+        until = loop.time() + LATE_ANSWERS_S
+        while stats.accepted + stats.refused < before + sent and loop.time() < until:
+            await asyncio.sleep(0.005)  # the binding calls are on their way to the bridge
+        self.finish("completed")
 
     def on_event(self, event: str, detail: str) -> None:
         reasons = {
@@ -300,16 +314,18 @@ async def practice_async(
             with contextlib.suppress(RecorderError, DriverError):
                 await popup.send(init_message(None).model_dump_json())
 
+    def resume_state() -> ResumeState | None:
+        if saved is None and not initial_sent:
+            return None
+        return ResumeState(
+            answers=session.answers,
+            elapsedSeconds=session.elapsed(),
+            markedQuestions=session.marked_questions,
+            currentQuestion=session.current_question,
+        )
+
     async def send_init() -> None:
-        resume_state = None
-        if saved is not None or initial_sent:
-            resume_state = ResumeState(
-                answers=session.answers,
-                elapsedSeconds=session.elapsed(),
-                markedQuestions=session.marked_questions,
-                currentQuestion=session.current_question,
-            )
-        message = init_message(resume_state)
+        message = init_message(resume_state())
         if exam_page is not None:
             await exam_page.send(message.model_dump_json())
 
@@ -348,15 +364,20 @@ async def practice_async(
                 )
                 exam_page = await session_browser.open()
             run.browser_name = f"chromium {running.version}"
+            run.page = exam_page
             run.observer.status(f"Opening {exam.title}")
             await exam_page.goto(url + options.url_fragment)
             greeted = True
-            await send_init()
+            # INIT_SESSION and the survey of the page in one round trip per frame.
+            survey = await exam_page.greet(init_message(resume_state()).model_dump_json())
             initial_sent = True
             await _wait_ready(run, options.ready_timeout_s)
+            opened = 0
             if options.autoplay is not None and options.open_popups:
-                await exam_page.open_popups()  # a scripted learner opens them as a learner would
-            survey = await exam_page.survey()
+                opened = await exam_page.open_popups()  # as a learner would
+            surveyed = [qid for control in survey.controls for qid in control.ids]
+            if opened or surveyed != session.question_ids:
+                survey = await exam_page.survey()  # frames or windows that came later
             if survey.key:
                 session.answer_key, session.key_source = survey.key, survey.key_source
             run.save_active()
