@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import secrets
 import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -52,6 +54,8 @@ from .record import ActiveSession, PracticeRecord
 from .session import TERMINAL, Session, answered_count
 from .store import Store
 from .window import Window
+
+log = logging.getLogger(__name__)
 
 DEFAULT_INACTIVITY_MINUTES = 30.0
 DEFAULT_AUTOSAVE_SECONDS = 30.0
@@ -170,6 +174,10 @@ class _Run:
     steps: tuple[Step, ...] = ()
     page: ExamPage | None = None
     late: asyncio.Future[None] | None = None
+    writer: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="ielts-save")
+    )
+    writes: list[Future[object]] = field(default_factory=list)
 
     def finish(self, reason: str) -> None:
         if self.reason is None:
@@ -184,13 +192,29 @@ class _Run:
         self.observer.progress(session, self.last_saved)
 
     def save_active(self) -> None:
+        """Write the session as it stands now. The write (fsynced) runs on the run's one writer
+        thread, in order, so the event loop keeps serving the page meanwhile."""
         if self.save_timer is not None:
             self.save_timer.cancel()
             self.save_timer = None
-        self.store.save_active(self.session.snapshot())
-        self.last_saved = time.time()
-        self.latencies += [self.last_saved * 1000 - ts for ts in self.pending_inputs]
-        self.pending_inputs.clear()
+        snapshot = self.session.snapshot()
+        inputs, self.pending_inputs = self.pending_inputs, []
+
+        def write() -> None:
+            self.store.save_active(snapshot)
+            self.last_saved = time.time()
+            self.latencies.extend(self.last_saved * 1000 - ts for ts in inputs)
+
+        self.writes.append(self.writer.submit(write))
+
+    async def settle(self) -> None:
+        """Wait for every write handed to the writer thread; a failed one is logged."""
+        for future in self.writes:
+            try:
+                await asyncio.wrap_future(future)
+            except Exception:
+                log.exception("saving the active session failed")
+        self.writes.clear()
 
     def on_message(self, message: PageMessage) -> None:
         if isinstance(message, SessionReady) and self.session.question_ids:
@@ -416,7 +440,15 @@ async def practice_async(
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
-    result = _finish(run)
+    if run.save_timer is not None:
+        run.save_timer.cancel()  # the record and the final snapshot carry every answer
+        run.save_timer = None
+    try:
+        await run.settle()
+        # The record is built and stored on the writer thread too, after every earlier write.
+        result = await loop.run_in_executor(run.writer, _finish, run)
+    finally:
+        run.writer.shutdown(wait=True)
     result.restored = restored
     return result
 
@@ -483,8 +515,9 @@ async def _watch_inactivity(run: _Run) -> None:
                 run.finish(run.session.interruption_reason or "timeout")
                 return
             # Keep what was given as a timeout record now; a submit later replaces it.
-            run.store.save_record(_record(run))
-            run.store.save_active(run.session.snapshot())
+            record = _record(run)
+            run.writes.append(run.writer.submit(run.store.save_record, record))
+            run.save_active()
             run.observer.status("No activity: saved as timed out. Submitting still records it.")
 
 
@@ -555,10 +588,8 @@ def _record(run: _Run) -> PracticeRecord:
 
 
 def _finish(run: _Run) -> PracticeResult:
+    """The record, stored; runs on the writer thread once the session has ended."""
     session = run.session
-    if run.save_timer is not None:
-        run.save_timer.cancel()  # the record and the final snapshot below carry every answer
-        run.save_timer = None
     if session.state not in TERMINAL:  # a timed-out session ends as timed out
         session.interrupt(run.reason or "the session ended without a submit")
     record = _record(run)
