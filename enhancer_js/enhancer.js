@@ -444,7 +444,13 @@
     // Everything the recorder needs once the page is ready, in one round trip.
     survey: function () {
       var found = NS.extractKey();
-      return { controls: NS.describe(), key: found.key, source: found.source, submit: submitTarget() };
+      return {
+        controls: NS.describe(),
+        key: found.key,
+        source: found.source,
+        submit: submitTarget(),
+        popups: window.top === window ? popupOpeners() : [],
+      };
     },
     submitTarget: submitTarget,
     popupOpeners: popupOpeners,

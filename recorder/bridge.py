@@ -54,7 +54,8 @@ class BridgeStats:
 
     @property
     def refused(self) -> int:
-        return sum(self.rejected.values())
+        """Messages refused for a reason worth telling (not those that came after the end)."""
+        return sum(n for kind, n in self.rejected.items() if kind != "after_end")
 
 
 class Bridge:
@@ -72,10 +73,19 @@ class Bridge:
         self.on_message = on_message
         self.stats = BridgeStats()
         self._last_seq: dict[str, int] = {}
-        self._buckets: dict[str, tuple[float, float]] = {}  # source → (tokens, refilled at)
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._closed = False  # source → (tokens, refilled at)
+
+    def close(self) -> None:
+        """The session has ended: what still arrives (a closing window's last words) is counted
+        and dropped, so the record being made does not change under it."""
+        self._closed = True
 
     def receive(self, raw: object, frame_url: str, source: str = "main") -> PageMessage | None:
         """Handle one binding call; returns the accepted message, or None when it was refused."""
+        if self._closed:
+            self.stats.rejected["after_end"] += 1
+            return None
         try:
             return self._receive(raw, frame_url, source)
         except _Refused as refused:

@@ -201,6 +201,7 @@ class Survey:
     key: dict[str, Any] | None
     key_source: str | None
     submit: tuple[int, str] | None  # (frame, selector)
+    popups: tuple[str, ...] = ()  # controls of the main frame that open a window of the test
 
 
 @dataclass
@@ -336,14 +337,18 @@ class ExamPage:
                 f"the list {list_selector} did not take the order {list(wanted)}: it shows {final}"
             )
 
-    async def open_popups(self, timeout_ms: float = 10_000) -> int:
+    async def open_popups(
+        self, openers: Sequence[str] | None = None, timeout_ms: float = 10_000
+    ) -> int:
         """Open the windows the page opens for part of its test (as a learner would), and wait
-        until the enhancer runs in each. Returns how many were opened."""
-        found = await self.page.main_frame.evaluate(
-            "() => window.__ieltsRecorder ? window.__ieltsRecorder.popupOpeners() : []"
-        )
+        until the enhancer runs in each. ``openers`` from a survey, else looked up. Returns how
+        many were opened."""
+        if openers is None:
+            openers = await self.page.main_frame.evaluate(
+                "() => window.__ieltsRecorder ? window.__ieltsRecorder.popupOpeners() : []"
+            )
         opened = 0
-        for selector in found or []:
+        for selector in openers or []:
             try:
                 async with self.page.expect_popup(timeout=timeout_ms) as info:
                     await self.page.locator(selector).click()
@@ -431,6 +436,7 @@ def _survey_of(found: Sequence[tuple[int, Any]]) -> Survey:
     key: dict[str, Any] | None = None
     source: str | None = None
     submit: tuple[int, str] | None = None
+    popups: tuple[str, ...] = ()
     for index, surveyed in found:
         if not surveyed:
             continue
@@ -449,7 +455,9 @@ def _survey_of(found: Sequence[tuple[int, Any]]) -> Survey:
             key, source = surveyed["key"], surveyed.get("source")
         if submit is None and surveyed.get("submit"):
             submit = (index, surveyed["submit"])
-    return Survey(tuple(controls), key, source, submit)
+        if index == 0:
+            popups = tuple(surveyed.get("popups") or ())
+    return Survey(tuple(controls), key, source, submit, popups)
 
 
 class BrowserSession:
@@ -531,14 +539,16 @@ async def open_context(
         on_event("disconnected", "the browser went away")
 
     browser.on("disconnected", disconnected)
-    await context.add_init_script(script=script)
 
     def binding(source: dict[str, Any], doc: object = None, payload: object = None) -> None:
         frame = source.get("frame")
         url = frame.url if frame is not None else ""
         on_binding(f"{id(frame)}:{doc}", payload, url)
 
-    await context.expose_binding(BINDING, binding)
+    # Both before the first page; they do not depend on each other.
+    await asyncio.gather(
+        context.add_init_script(script=script), context.expose_binding(BINDING, binding)
+    )
 
     pages: list[Page] = []
 

@@ -207,6 +207,16 @@ class _Run:
 
         self.writes.append(self.writer.submit(write))
 
+    def start_finishing(self) -> asyncio.Future[PracticeResult]:
+        """Stop taking messages and store the record on the writer thread, after every earlier
+        write (the thread takes them in order)."""
+        if self.save_timer is not None:
+            self.save_timer.cancel()  # the record and the final snapshot carry every answer
+            self.save_timer = None
+        if self.bridge is not None:
+            self.bridge.close()
+        return asyncio.get_running_loop().run_in_executor(self.writer, _finish, self)
+
     async def settle(self) -> None:
         """Wait for every write handed to the writer thread; a failed one is logged."""
         for future in self.writes:
@@ -303,6 +313,7 @@ async def practice_async(
     loop = asyncio.get_running_loop()
     installed = _install_signal_handlers(loop, run) if options.handle_signals else []
     restored = 0
+    finishing: asyncio.Future[PracticeResult] | None = None
     exam_page: ExamPage | None = None
     init_seq = 0
 
@@ -398,7 +409,7 @@ async def practice_async(
             await _wait_ready(run, options.ready_timeout_s)
             opened = 0
             if options.autoplay is not None and options.open_popups:
-                opened = await exam_page.open_popups()  # as a learner would
+                opened = await exam_page.open_popups(survey.popups)  # as a learner would
             surveyed = [qid for control in survey.controls for qid in control.ids]
             if opened or surveyed != session.question_ids:
                 survey = await exam_page.survey()  # frames or windows that came later
@@ -431,6 +442,8 @@ async def practice_async(
                     if options.on_finished is not None and not exam_page.closed:
                         # Also after a failure: that is when a screenshot or trace is wanted.
                         await options.on_finished(exam_page, _record(run))
+                # Ended normally: the record is stored while the browser closes the page.
+                finishing = run.start_finishing()
     except (KeyboardInterrupt, asyncio.CancelledError):
         run.finish("interrupted by Ctrl-C")
     except Exception as exc:
@@ -440,13 +453,9 @@ async def practice_async(
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
-    if run.save_timer is not None:
-        run.save_timer.cancel()  # the record and the final snapshot carry every answer
-        run.save_timer = None
     try:
+        result = await (finishing or run.start_finishing())
         await run.settle()
-        # The record is built and stored on the writer thread too, after every earlier write.
-        result = await loop.run_in_executor(run.writer, _finish, run)
     finally:
         run.writer.shutdown(wait=True)
     result.restored = restored
