@@ -8,7 +8,14 @@ from . import __version__
 from .bands import band_for
 from .catalog import Exam
 from .protocol import KeyValue
-from .record import AnswerDetail, PracticeRecord, RecordMetadata, RecordStatus, TypePerformance
+from .record import (
+    AnswerDetail,
+    PracticeRecord,
+    RecordMetadata,
+    RecordStatus,
+    accuracy,
+    type_performance,
+)
 from .scoring import mark_attempt
 from .session import Session
 
@@ -71,17 +78,10 @@ def build_record(
         score=score,
         totalQuestions=total,
         correctAnswers=score,
-        accuracy=round(score / total, 4) if score is not None and total else None,
+        accuracy=accuracy(score, total),
         band=band,
         answers=answers,
-        questionTypePerformance={
-            qtype: TypePerformance(
-                correct=earned,
-                total=possible,
-                accuracy=round(earned / possible, 4) if possible else 0,
-            )
-            for qtype, (earned, possible) in marking.per_type.items()
-        },
+        questionTypePerformance=type_performance(marking.per_type),
         metadata=RecordMetadata(
             examTitle=exam.title,
             category=exam.part,

@@ -6,6 +6,7 @@ Field names follow the seed system (DESIGN.md, "The practice record"). TinyDB ho
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Literal
 
@@ -38,6 +39,21 @@ class TypePerformance(_Model):
     correct: int = Field(ge=0)
     total: int = Field(ge=0)
     accuracy: float = Field(ge=0, le=1)
+
+
+def type_performance(per_type: Mapping[str, tuple[int, int]]) -> dict[str, TypePerformance]:
+    """``{type: (correct, total)}`` as the record keeps it."""
+    return {
+        qtype: TypePerformance(
+            correct=correct, total=total, accuracy=round(correct / total, 4) if total else 0
+        )
+        for qtype, (correct, total) in per_type.items()
+    }
+
+
+def accuracy(score: int | None, total: int) -> float | None:
+    """score / total, or None for an unscored attempt."""
+    return round(score / total, 4) if score is not None and total else None
 
 
 class SummaryMetadata(BaseModel):

@@ -21,7 +21,14 @@ from .browser import LaunchOptions, start_browser
 from .catalog import Catalog, Suite
 from .config import data_dir as resolve_data_dir
 from .practice import Observer, PracticeOptions, PracticeResult, new_session_id, practice_async
-from .record import PartResult, PracticeRecord, RecordMetadata, RecordStatus, TypePerformance
+from .record import (
+    PartResult,
+    PracticeRecord,
+    RecordMetadata,
+    RecordStatus,
+    accuracy,
+    type_performance,
+)
 from .store import Store
 from .window import Window
 
@@ -129,13 +136,12 @@ def suite_record(
         score=score,
         totalQuestions=total,
         correctAnswers=score,
-        accuracy=round(score / total, 4) if score is not None and total else None,
+        accuracy=accuracy(score, total),
         band=band,
         answers=answers,
-        questionTypePerformance={
-            qtype: TypePerformance(correct=c, total=t, accuracy=round(c / t, 4) if t else 0)
-            for qtype, (c, t) in per_type.items()
-        },
+        questionTypePerformance=type_performance(
+            {qtype: (c, t) for qtype, [c, t] in per_type.items()}
+        ),
         metadata=RecordMetadata(
             examTitle=suite.title,
             category="Full test",
