@@ -11,10 +11,8 @@ import asyncio
 import contextlib
 import logging
 import secrets
-import signal
-import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +36,7 @@ from .browser import (
 from .catalog import Exam
 from .config import data_dir as resolve_data_dir
 from .errors import RecorderError, SessionError
+from .interrupts import install_signal_handlers, pause_key
 from .origin import origin_of
 from .protocol import (
     AnswerValue,
@@ -311,7 +310,7 @@ async def practice_async(
     bridge = Bridge(session, url, on_message=run.on_message)
     run.bridge = bridge
     loop = asyncio.get_running_loop()
-    installed = _install_signal_handlers(loop, run) if options.handle_signals else []
+    installed = install_signal_handlers(loop, run.finish) if options.handle_signals else []
     restored = 0
     finishing: asyncio.Future[PracticeResult] | None = None
     exam_page: ExamPage | None = None
@@ -416,7 +415,7 @@ async def practice_async(
             if survey.key:
                 session.answer_key, session.key_source = survey.key, survey.key_source
             run.save_active()
-            with _pause_key(loop, run, options.pause_key):
+            with pause_key(loop, run.toggle_pause, options.pause_key):
                 watchers = [
                     asyncio.ensure_future(_watch_inactivity(run)),
                     asyncio.ensure_future(_autosave(run)),
@@ -542,50 +541,6 @@ async def _autosave(run: _Run) -> None:
         await asyncio.sleep(run.options.autosave_seconds)
         if not run.session.finished:
             run.save_active()
-
-
-@contextlib.contextmanager
-def _pause_key(loop: asyncio.AbstractEventLoop, run: _Run, enabled: bool) -> Iterator[None]:
-    """'p' in the terminal pauses and resumes; the terminal is restored on the way out."""
-    if not enabled or not sys.stdin.isatty():
-        yield
-        return
-    import termios
-    import tty
-
-    fd = sys.stdin.fileno()
-    saved = termios.tcgetattr(fd)
-
-    def on_key() -> None:
-        if sys.stdin.read(1).lower() == "p":
-            run.toggle_pause()
-
-    try:
-        tty.setcbreak(fd)
-        loop.add_reader(fd, on_key)
-        yield
-    finally:
-        loop.remove_reader(fd)
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-
-
-def _install_signal_handlers(loop: asyncio.AbstractEventLoop, run: _Run) -> list[int]:
-    installed = []
-    names = {
-        "SIGINT": "interrupted by Ctrl-C",
-        "SIGTERM": "stopped by SIGTERM",
-        "SIGHUP": "terminal closed (SIGHUP)",
-    }
-    for name, reason in names.items():
-        sig = getattr(signal, name, None)
-        if sig is None:
-            continue
-        try:
-            loop.add_signal_handler(sig, run.finish, reason)
-        except (NotImplementedError, RuntimeError, ValueError):
-            continue  # not the main thread, or a platform without it
-        installed.append(sig)
-    return installed
 
 
 def _record(run: _Run) -> PracticeRecord:
