@@ -36,9 +36,11 @@ class PageAudit:
         return not self.problems
 
 
-def index_problems(exam: Exam, *, found: int, key_source: str | None) -> list[str]:
-    """Where a page differs from what the index declares: its key, then its question count.
-    The key comes first: without it nothing else can be judged, and CI shows the first line."""
+def index_problems(exam: Exam, *, ids: Sequence[str], key_source: str | None) -> list[str]:
+    """Where a page differs from what the index declares: its key, then its questions (how many,
+    and their numbers). The key comes first: without it nothing else can be judged, and CI shows
+    the first line."""
+    found = len(ids)
     problems = []
     declared = exam.keySource
     if declared == "none":
@@ -51,14 +53,43 @@ def index_problems(exam: Exam, *, found: int, key_source: str | None) -> list[st
         problems.append(f"the key was found by {key_source}, the index says {declared}")
     if exam.questions is not None and found != exam.questions:
         problems.append(f"declared {exam.questions} questions, the collectors found {found}")
+    problems += numbering_problems(exam, ids)
     return problems
+
+
+def numbering_problems(exam: Exam, ids: Sequence[str]) -> list[str]:
+    """Question numbers as printed: those the index gives the page (from firstQuestion), or for
+    a page it does not number, one unbroken run (a renamed question breaks it)."""
+    numbers = sorted({int(q) for q in ids if q.isdigit()})
+    if not numbers:
+        return []
+    if exam.firstQuestion is not None and exam.questions is not None:
+        first, last = exam.firstQuestion, exam.firstQuestion + exam.questions - 1
+        missing = sorted(set(range(first, last + 1)) - set(numbers))
+        extra = [n for n in numbers if not first <= n <= last]
+        if not missing and not extra:
+            return []
+        parts = []
+        if missing:
+            parts.append(f"question(s) {_listed(missing)} missing")
+        if extra:
+            parts.append(f"question(s) {_listed(extra)} not expected")
+        return [f"{' and '.join(parts)}: the index numbers this page {first}–{last}"]
+    gaps = [b for a, b in zip(numbers, numbers[1:], strict=False) if b != a + 1]
+    if gaps:
+        return [f"question numbers jump to {_listed(gaps)}: {numbers[0]}–{numbers[-1]} has gaps"]
+    return []
+
+
+def _listed(numbers: Sequence[int]) -> str:
+    return ", ".join(str(n) for n in numbers)
 
 
 def judge(
     exam: Exam, ids: Sequence[str], key: dict[str, object] | None, source: str | None
 ) -> list[str]:
     """The problems of one surveyed page."""
-    problems = index_problems(exam, found=len(ids), key_source=source if key else None)
+    problems = index_problems(exam, ids=ids, key_source=source if key else None)
     if len(set(ids)) != len(ids):
         twice = sorted({q for q in ids if ids.count(q) > 1}, key=lambda q: (len(q), q))
         problems.append(f"question number(s) used twice: {', '.join(twice)}")

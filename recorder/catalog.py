@@ -38,6 +38,8 @@ class Exam(BaseModel):
     module: Module
     part: str = ""
     questions: int | None = Field(default=None, gt=0, le=200, description="None: not declared")
+    #: The number printed on the page's first question (Passage 2 starts at 14).
+    firstQuestion: int | None = Field(default=None, gt=0, le=200)
     timeLimit: int | None = Field(default=None, gt=0, description="minutes")
     file: str | None = None
     url: str | None = None
@@ -240,6 +242,7 @@ def _adhoc_exam(url: str, *, html: str | None, fallback_title: str) -> Exam:
             module=meta.get("module") or ("listening" if exam_type == "listening" else "academic"),
             part=meta.get("part", ""),
             questions=int(meta["questions"]) if meta.get("questions") else None,
+            firstQuestion=int(meta["first-question"]) if meta.get("first-question") else None,
             timeLimit=int(meta["time-limit"]) if meta.get("time-limit") else None,
             url=url,
         )

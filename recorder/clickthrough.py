@@ -138,7 +138,8 @@ def record_problems(exam: Exam, strategy: Strategy, record: PracticeRecord) -> l
     """What the record itself shows to be wrong. It can be judged before the record is stored,
     while the page is still open, which is when it decides on screenshots and traces."""
     found_key = record.metadata.keySource
-    problems = index_problems(exam, found=collected(record), key_source=found_key)
+    shown = [a.questionId for a in record.answers if a.reason != "unseen"]
+    problems = index_problems(exam, ids=shown, key_source=found_key)
     if exam.keySource == "none" and record.score is not None:
         problems.append(f"a keyless page was given a score ({record.score})")
     if record.status != "completed":

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
-from recorder.audit import judge
+from recorder.audit import judge, numbering_problems
 from recorder.catalog import Catalog
 from recorder.cli import run
 from recorder.config import EXAMS_DIR
@@ -37,6 +38,7 @@ def test_a_broken_copy_fails_the_audit(tmp_path: Path, capsys: pytest.CaptureFix
     assert run(["exams", "check", str(page), "--json"]) == 1
     [found] = json.loads(capsys.readouterr().out)
     assert found["problems"] == [
+        "question(s) 13 missing and question(s) 31 not expected: the index numbers this page 1–13",
         "question(s) 31 not in the answer key",
         "the key has answers for question(s) 13 the page lacks",
     ]
@@ -60,4 +62,23 @@ def test_judge(
     ids: list[str], key: dict[str, object] | None, source: str | None, expected: list[str]
 ) -> None:
     exam = EXAM if len(ids) != 2 or key is None else EXAM.model_copy(update={"questions": 2})
+    exam = exam.model_copy(update={"firstQuestion": None})  # numbering has its own test
     assert judge(exam, ids, key, source) == expected
+
+
+@pytest.mark.parametrize(
+    "first,ids,expected",
+    [
+        (27, range(27, 41), []),
+        (27, [*range(28, 41), 72],
+         ["question(s) 27 missing and question(s) 72 not expected: "
+          "the index numbers this page 27–40"]),
+        (None, [*range(28, 41), 72], ["question numbers jump to 72: 28–72 has gaps"]),
+        (None, range(14, 28), []),
+    ],
+)  # fmt: skip
+def test_question_numbers_are_checked(
+    first: int | None, ids: Iterable[int], expected: list[str]
+) -> None:
+    exam = EXAM.model_copy(update={"questions": 14, "firstQuestion": first})
+    assert numbering_problems(exam, [str(n) for n in ids]) == expected
