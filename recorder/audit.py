@@ -74,7 +74,7 @@ def numbering_problems(exam: Exam, ids: Sequence[str]) -> list[str]:
             parts.append(f"question(s) {_listed(missing)} missing")
         if extra:
             parts.append(f"question(s) {_listed(extra)} not expected")
-        return [f"{' and '.join(parts)}: the index numbers this page {first}–{last}"]
+        return [f"{' and '.join(parts)}: this page's questions are {first}–{last}"]
     gaps = [b for a, b in zip(numbers, numbers[1:], strict=False) if b != a + 1]
     if gaps:
         return [f"question numbers jump to {_listed(gaps)}: {numbers[0]}–{numbers[-1]} has gaps"]

@@ -38,7 +38,7 @@ def test_a_broken_copy_fails_the_audit(tmp_path: Path, capsys: pytest.CaptureFix
     assert run(["exams", "check", str(page), "--json"]) == 1
     [found] = json.loads(capsys.readouterr().out)
     assert found["problems"] == [
-        "question(s) 13 missing and question(s) 31 not expected: the index numbers this page 1–13",
+        "question(s) 13 missing and question(s) 31 not expected: this page's questions are 1–13",
         "question(s) 31 not in the answer key",
         "the key has answers for question(s) 13 the page lacks",
     ]
@@ -72,7 +72,7 @@ def test_judge(
         (27, range(27, 41), []),
         (27, [*range(28, 41), 72],
          ["question(s) 27 missing and question(s) 72 not expected: "
-          "the index numbers this page 27–40"]),
+          "this page's questions are 27–40"]),
         (None, [*range(28, 41), 72], ["question numbers jump to 72: 28–72 has gaps"]),
         (None, range(14, 28), []),
     ],
