@@ -204,7 +204,12 @@ class _Run:
             self.last_saved = time.time()
             self.latencies.extend(self.last_saved * 1000 - ts for ts in inputs)
 
-        self.writes.append(self.writer.submit(write))
+        self.track(self.writer.submit(write))
+
+    def track(self, future: Future[object]) -> None:
+        """Keep the writes still running (a long session makes thousands); log a failed one."""
+        future.add_done_callback(_log_failed_write)
+        self.writes = [f for f in self.writes if not f.done()] + [future]
 
     def start_finishing(self) -> asyncio.Future[PracticeResult]:
         """Stop taking messages and store the record on the writer thread, after every earlier
@@ -217,12 +222,10 @@ class _Run:
         return asyncio.get_running_loop().run_in_executor(self.writer, _finish, self)
 
     async def settle(self) -> None:
-        """Wait for every write handed to the writer thread; a failed one is logged."""
+        """Wait for every write handed to the writer thread (a failed one was logged)."""
         for future in self.writes:
-            try:
+            with contextlib.suppress(Exception):
                 await asyncio.wrap_future(future)
-            except Exception:
-                log.exception("saving the active session failed")
         self.writes.clear()
 
     def on_message(self, message: PageMessage) -> None:
@@ -524,7 +527,7 @@ async def _watch_inactivity(run: _Run) -> None:
                 return
             # Keep what was given as a timeout record now; a submit later replaces it.
             record = _record(run)
-            run.writes.append(run.writer.submit(run.store.save_record, record))
+            run.track(run.writer.submit(run.store.save_record, record))
             run.save_active()
             run.observer.status("No activity: saved as timed out. Submitting still records it.")
 
@@ -541,6 +544,12 @@ async def _autosave(run: _Run) -> None:
         await asyncio.sleep(run.options.autosave_seconds)
         if not run.session.finished:
             run.save_active()
+
+
+def _log_failed_write(future: Future[object]) -> None:
+    error = None if future.cancelled() else future.exception()
+    if error is not None:
+        log.error("saving the session failed: %s: %s", type(error).__name__, error)
 
 
 def _record(run: _Run) -> PracticeRecord:
