@@ -6,18 +6,21 @@ browser, opens the page's popups, gives the same answers (check, fill, select_op
 drag and drop) in the same frames, presses submit and waits for the page's own score where it
 shows one. The answers are planned once beforehand (untimed) by the recorder.
 
-Run: .venv/bin/python -m bench.clickthrough [ROUNDS]
+Run: .venv/bin/python -m bench.clickthrough [ROUNDS] [REPEATS]
 """
 
 from __future__ import annotations
 
 import asyncio
+import resource
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from playwright.async_api import Browser, Frame, Page, async_playwright
 
@@ -159,6 +162,21 @@ async def recorder(exams: list[Exam], workers: int) -> float:
     return elapsed
 
 
+def cpu_seconds() -> float:
+    """CPU used so far by this process and by its children that have exited (the Playwright
+    driver, and the browser processes it reaped): each run starts and closes its own browser."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(run: Coroutine[Any, Any, float], pages: int) -> tuple[float, float]:
+    """(pages per minute, CPU milliseconds per page) of one run."""
+    before = cpu_seconds()
+    elapsed = asyncio.run(run)
+    return 60 * pages / elapsed, 1000 * (cpu_seconds() - before) / pages
+
+
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
@@ -167,17 +185,26 @@ def main() -> None:
     plans = asyncio.run(planned(library))
     print(f"{len(exams)} pages ({len(library)} exams x {rounds} rounds), strategy key;")
     print(f"plain and recorder runs interleaved, {repeats} of each; medians (min-max)")
-    print(f"{'workers':>7} | {'plain Playwright':>26} | {'recorder':>26} | overhead")
+    print(
+        f"{'workers':>7} | {'plain Playwright':>26} | {'recorder':>26} | overhead"
+        " | CPU ms/page plain, recorder"
+    )
     for workers in (1, 2):
         asyncio.run(plain(library, plans, workers))  # warm caches the same way for both
-        base, ours = [], []
+        base, ours, base_cpu, our_cpu = [], [], [], []
         for _ in range(repeats):  # interleaved, so drift in the machine hits both alike
-            base.append(60 * len(exams) / asyncio.run(plain(exams, plans, workers)))
-            ours.append(60 * len(exams) / asyncio.run(recorder(exams, workers)))
+            rate, cpu = timed(plain(exams, plans, workers), len(exams))
+            base.append(rate)
+            base_cpu.append(cpu)
+            rate, cpu = timed(recorder(exams, workers), len(exams))
+            ours.append(rate)
+            our_cpu.append(cpu)
         b, o = statistics.median(base), statistics.median(ours)
+        bc, oc = statistics.median(base_cpu), statistics.median(our_cpu)
         print(
             f"{workers:>7} | {b:>6.1f} pg/min ({min(base):.0f}-{max(base):.0f}) | "
             f"{o:>6.1f} pg/min ({min(ours):.0f}-{max(ours):.0f}) | {100 * (b / o - 1):+.0f}%"
+            f" | {bc:.0f}, {oc:.0f} ({100 * (oc / bc - 1):+.0f}%)"
         )
 
 
