@@ -22,20 +22,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, Frame, Page, async_playwright
+from playwright.async_api import Browser, async_playwright
 
-from recorder.autoplay import Step, Strategy, plan
+from recorder.autoplay import Step, Strategy, plan, play
 from recorder.browser import (
-    ORDER_ITEMS,
-    ORDER_JS,
     QUIET_ARGS,
+    ExamPage,
     LaunchOptions,
+    exam_frames,
     find_browser,
     start_browser,
 )
 from recorder.catalog import Catalog, Exam
 from recorder.clickthrough import ClickOptions, run_pages
-from recorder.origin import origin_of
 
 STRATEGY = Strategy.parse("key")
 
@@ -83,17 +82,9 @@ async def planned(exams: list[Exam]) -> dict[str, Plan]:
     return plans
 
 
-def exam_frames(page: Page) -> list[Frame]:
-    """The frames the recorder numbers its steps by: same-origin frames, then popups'."""
-    own = origin_of(page.url)
-    frames = list(page.frames)
-    for other in page.context.pages:
-        if other is not page:
-            frames += other.frames
-    return [f for f in frames if origin_of(f.url) == own]
-
-
 async def plain_page(browser: Browser, exam: Exam, todo: Plan) -> None:
+    """The same input actions through the same driving code (autoplay.play on an ExamPage,
+    which is plain Playwright), on a context with no enhancer, no binding and no store."""
     context = await browser.new_context()
     page = await context.new_page()
     await page.goto(exam.location(), wait_until="domcontentloaded")
@@ -101,33 +92,13 @@ async def plain_page(browser: Browser, exam: Exam, todo: Plan) -> None:
         async with page.expect_popup() as info:
             await page.locator(selector).click()
         await (await info.value).wait_for_load_state("domcontentloaded")
-    frames = exam_frames(page)
-    while len(frames) < todo.frames:  # a frame still loading: the recorder waits for it too
+    driven = ExamPage(page)
+    while driven.frames() < todo.frames:  # a frame still loading: the recorder waits for it too
         await page.wait_for_timeout(5)
-        frames = exam_frames(page)
-    for step in todo.steps:
-        where = frames[step.frame]
-        target = where.locator(step.selector)
-        if step.action == "check":
-            await target.check()
-        elif step.action == "select":
-            await target.select_option(step.value)
-        elif step.action == "type":
-            await target.click()
-            await target.press_sequentially(step.value)
-        elif step.action == "drag":
-            await target.drag_to(where.locator(step.target))
-        elif step.action == "arrange":
-            items = target.locator(ORDER_ITEMS)
-            for position, value in enumerate(step.values):
-                current = await target.evaluate(ORDER_JS)
-                if current[position] != value:
-                    await items.nth(current.index(value)).drag_to(items.nth(position))
-        else:
-            await target.fill(step.value)
-    await frames[todo.submit[0]].locator(todo.submit[1]).click()
+    await play(driven, todo.steps, submit=False)
+    await driven.submit(todo.submit)
     if todo.score_frame is not None:
-        await frames[todo.score_frame].wait_for_function(
+        await exam_frames(page)[todo.score_frame].wait_for_function(
             "() => /\\d/.test(document.querySelector('#score').textContent)"
         )
     await context.close()

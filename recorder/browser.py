@@ -167,6 +167,19 @@ def enhancer_script(config: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------------- driving pages
 
 ORDER_ITEMS = ":scope > [draggable=true], :scope > [data-value]"
+
+
+def exam_frames(page: Page) -> list[Frame]:
+    """Every frame of the exam: the page's, then those of the popups it opened; frames of
+    another origin (an advert, a sign-up box) are not part of it and are left alone."""
+    frames = list(page.frames)
+    for other in page.context.pages:
+        if other is not page and not other.is_closed():
+            frames += other.frames
+    own = origin_of(page.url)
+    return [f for f in frames if origin_of(f.url) == own]
+
+
 #: The values of an ordering list's items, in their present order.
 ORDER_JS = """list => Array.prototype.filter.call(list.children,
   c => c.getAttribute('draggable') === 'true' || c.hasAttribute('data-value'))
@@ -226,26 +239,17 @@ class ExamPage:
             raise BrowserError(f"could not open {url}: {exc.message.splitlines()[0]}") from None
 
     def _all_frames(self) -> list[Frame]:
-        """Every frame of the exam: this page's, then those of the popups it opened; frames
-        of another origin (an advert, a sign-up box) are not part of it and are left alone."""
-        frames = list(self.page.frames)
-        for other in self.page.context.pages:
-            if other is not self.page and not other.is_closed():
-                frames += other.frames
-        own = origin_of(self.page.url)
-        return [f for f in frames if origin_of(f.url) == own]
+        return exam_frames(self.page)
+
+    def frames(self) -> int:
+        """How many frames the exam has now; steps and surveys number frames in this order."""
+        self._frames = self._all_frames()
+        return len(self._frames)
 
     async def send(self, message_json: str) -> int:
         """Deliver a recorder → page message to every frame; returns how many took it."""
-        taken = 0
-        for frame in self._all_frames():
-            with contextlib.suppress(PlaywrightError):
-                if await frame.evaluate(
-                    "m => !!(window.__ieltsRecorder && window.__ieltsRecorder.receive(m))",
-                    message_json,
-                ):
-                    taken += 1
-        return taken
+        taken = [await ExamFrame(frame).send(message_json) for frame in self._all_frames()]
+        return sum(taken)
 
     async def greet(self, message_json: str) -> Survey:
         """Deliver ``INIT_SESSION`` to every frame and survey them in the same round trip."""
