@@ -128,18 +128,17 @@ def expected_score(strategy: Strategy, result: PracticeResult) -> int | None:
     return marking.score
 
 
-def collected(record: PracticeRecord) -> int:
-    """How many questions the collectors found: the record also lists questions of the key that
+def collected(record: PracticeRecord) -> list[str]:
+    """The questions the collectors found: the record also lists questions of the key that
     never reached the screen."""
-    return sum(1 for answer in record.answers if answer.reason != "unseen")
+    return [answer.questionId for answer in record.answers if answer.reason != "unseen"]
 
 
 def record_problems(exam: Exam, strategy: Strategy, record: PracticeRecord) -> list[str]:
     """What the record itself shows to be wrong. It can be judged before the record is stored,
     while the page is still open, which is when it decides on screenshots and traces."""
     found_key = record.metadata.keySource
-    shown = [a.questionId for a in record.answers if a.reason != "unseen"]
-    problems = index_problems(exam, ids=shown, key_source=found_key)
+    problems = index_problems(exam, ids=collected(record), key_source=found_key)
     if exam.keySource == "none" and record.score is not None:
         problems.append(f"a keyless page was given a score ({record.score})")
     if record.status != "completed":
@@ -251,7 +250,7 @@ async def _run_one(
         return outcome
     outcome.seconds = time.perf_counter() - started
     record = result.record
-    outcome.found = collected(record)
+    outcome.found = len(collected(record))
     outcome.key_source = record.metadata.keySource
     outcome.score, outcome.total = record.score, record.totalQuestions
     outcome.page_score = record.metadata.pageScore
