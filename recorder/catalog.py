@@ -27,8 +27,8 @@ ExamType = Literal["reading", "listening"]
 Module = Literal["listening", "academic", "general"]
 
 
-class Exam(BaseModel):
-    """One practice page and what the recorder needs to know about it."""
+class _Entry(BaseModel):
+    """What the index says of every entry, a page or a whole test."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -36,6 +36,11 @@ class Exam(BaseModel):
     title: str = Field(min_length=1)
     type: ExamType
     module: Module
+
+
+class Exam(_Entry):
+    """One practice page and what the recorder needs to know about it."""
+
     part: str = ""
     questions: int | None = Field(default=None, gt=0, le=200, description="None: not declared")
     #: The number printed on the page's first question (Passage 2 starts at 14).
@@ -79,15 +84,9 @@ class Exam(BaseModel):
         return (exams_dir / self.file).resolve().as_uri()
 
 
-class Suite(BaseModel):
+class Suite(_Entry):
     """A whole test: its parts (library exams) taken in order in one window, one countdown."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
-    title: str = Field(min_length=1)
-    type: ExamType
-    module: Module
     parts: tuple[str, ...] = Field(min_length=1)
     timeLimit: int = Field(gt=0, description="minutes, for all the parts together")
 
