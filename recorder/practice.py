@@ -113,6 +113,15 @@ class PracticeOptions:
     #: With autoplay: open the windows the page opens for part of its test, as a learner would.
     open_popups: bool = True
 
+    def launch(self) -> LaunchOptions:
+        """How to start (or reach) the browser these options ask for."""
+        return LaunchOptions(
+            headless=self.headless,
+            browser_path=self.browser_path,
+            slowmo_ms=self.slowmo_ms,
+            connect=self.connect,
+        )
+
 
 @dataclass
 class PracticeResult:
@@ -331,10 +340,13 @@ async def practice_async(
             with contextlib.suppress(RecorderError, DriverError):
                 await _restore(exam_page, session, await exam_page.survey())
 
-    async def on_frame(frame: ExamFrame) -> None:
-        if greeted and not run.done.is_set() and origin_of(frame.url) == origin_of(url):
+    async def greet_late(target: ExamFrame | ExamPage) -> None:
+        # A frame that loads after the page was greeted, or a window the exam opens for part of
+        # its test, joins the session (same origin only). One that already adopted the session
+        # from its parent or opener only says so again.
+        if greeted and not run.done.is_set() and origin_of(target.url) == origin_of(url):
             with contextlib.suppress(RecorderError, DriverError):
-                await frame.send(init_message(None).model_dump_json())
+                await target.send(init_message(None).model_dump_json())
 
     def init_message(resume_state: ResumeState | None) -> InitSession:
         nonlocal init_seq
@@ -343,13 +355,6 @@ async def practice_async(
             session_id=session.session_id, exam_id=exam.id, parent_origin="recorder",
             timestamp_ms=int(time.time() * 1000), seq=init_seq, resume=resume_state,
         )  # fmt: skip
-
-    async def on_popup(popup: ExamPage) -> None:
-        # A window the exam opened for part of its test joins the session. One that kept its
-        # opener has adopted the session already; telling it again only makes it say so again.
-        if greeted and not run.done.is_set():
-            with contextlib.suppress(RecorderError, DriverError):
-                await popup.send(init_message(None).model_dump_json())
 
     def resume_state() -> ResumeState | None:
         if saved is None and not initial_sent:
@@ -367,22 +372,16 @@ async def practice_async(
             await exam_page.send(message.model_dump_json())
 
     try:
-        launch_options = LaunchOptions(
-            headless=options.headless,
-            browser_path=options.browser_path,
-            slowmo_ms=options.slowmo_ms,
-            connect=options.connect,
-        )
         async with contextlib.AsyncExitStack() as stack:
             running = (
                 browser
                 if browser is not None
-                else await stack.enter_async_context(start_browser(launch_options))
+                else await stack.enter_async_context(start_browser(options.launch()))
             )
             if window is not None:
                 window.route(
                     binding=bridge.deliver, event=run.on_event, navigated=on_navigated,
-                    popup=on_popup, frame=on_frame,
+                    popup=greet_late, frame=greet_late,
                 )  # fmt: skip
                 stack.callback(window.release)
                 exam_page = await window.page(running, {"version": __version__})
@@ -395,8 +394,8 @@ async def practice_async(
                         enhancer_config={"version": __version__},
                         on_navigated=on_navigated,
                         trace=options.trace,
-                        on_popup=on_popup,
-                        on_frame=on_frame,
+                        on_popup=greet_late,
+                        on_frame=greet_late,
                     )
                 )
                 exam_page = await session_browser.open()

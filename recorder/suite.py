@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from . import __version__
 from .bands import band_for
-from .browser import LaunchOptions, start_browser
+from .browser import start_browser
 from .catalog import Catalog, Suite
 from .config import data_dir as resolve_data_dir
 from .practice import Observer, PracticeOptions, PracticeResult, new_session_id, practice_async
@@ -50,18 +50,13 @@ async def run_suite_async(
     store.replay_pending()
     store.backup()
     session_id = new_session_id()
+    exams = catalog.parts_of(suite)
     deadline = time.monotonic() + suite.timeLimit * 60
     results: list[PracticeResult] = []
-    launch = LaunchOptions(
-        headless=options.headless,
-        browser_path=options.browser_path,
-        slowmo_ms=options.slowmo_ms,
-        connect=options.connect,
-    )
-    async with start_browser(launch) as running:
+    async with start_browser(options.launch()) as running:
         window = Window()
         try:
-            for exam in catalog.parts_of(suite):
+            for exam in exams:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
@@ -80,7 +75,7 @@ async def run_suite_async(
                     break  # the learner stopped (or time ran out): the test ends here
         finally:
             await window.close()
-    declared = sum(exam.questions or 0 for exam in catalog.parts_of(suite))
+    declared = sum(exam.questions or 0 for exam in exams)
     record = suite_record(suite, session_id, [r.record for r in results], declared)
     store.save_record(record)
     for result in results:  # the test's record now holds every part's answers
