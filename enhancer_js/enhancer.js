@@ -110,9 +110,7 @@
   function scheduleProgress(immediate) {
     var wait = NS.config.progressThrottleMs - (NS.now() - state.lastFlush);
     if (immediate || wait <= 0) {
-      if (state.pendingTimer) clearTimeout(state.pendingTimer);
-      state.pendingTimer = null;
-      flushProgress(false);
+      flushProgress(false); // clears a pending timer itself
       return;
     }
     if (!state.pendingTimer) {
