@@ -6,12 +6,13 @@ browser, opens the page's popups, gives the same answers (check, fill, select_op
 drag and drop) in the same frames, presses submit and waits for the page's own score where it
 shows one. The answers are planned once beforehand (untimed) by the recorder.
 
-Run: .venv/bin/python -m bench.clickthrough [ROUNDS] [REPEATS]
+Run: .venv/bin/python -m bench.clickthrough [PAIRS] [ROUNDS]
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import resource
 import statistics
 import sys
@@ -105,21 +106,21 @@ async def plain_page(browser: Browser, exam: Exam, todo: Plan) -> None:
 
 
 async def plain(exams: list[Exam], plans: dict[str, Plan], workers: int) -> float:
+    """Seconds for the whole script: starting Playwright and the browser, the pages, closing;
+    as for the recorder, whose run_pages starts and closes its own."""
     limit = asyncio.Semaphore(workers)
+    executable = str(find_browser())
+    started = time.perf_counter()
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=str(find_browser()), args=list(QUIET_ARGS)
-        )
-        started = time.perf_counter()
+        browser = await pw.chromium.launch(executable_path=executable, args=list(QUIET_ARGS))
 
         async def one(exam: Exam) -> None:
             async with limit:
                 await plain_page(browser, exam, plans[exam.id])
 
         await asyncio.gather(*(one(e) for e in exams))
-        elapsed = time.perf_counter() - started
         await browser.close()
-    return elapsed
+    return time.perf_counter() - started
 
 
 async def recorder(exams: list[Exam], workers: int) -> float:
@@ -148,34 +149,73 @@ def timed(run: Coroutine[Any, Any, float], pages: int) -> tuple[float, float]:
     return 60 * pages / elapsed, 1000 * (cpu_seconds() - before) / pages
 
 
+@dataclass
+class Pairs:
+    """Runs of the plain script and the recorder on the same pages, taken in pairs."""
+
+    plain: list[float]  # pages per minute
+    recorder: list[float]
+    plain_cpu: list[float]  # CPU ms per page
+    recorder_cpu: list[float]
+
+    def overhead(self) -> list[float]:
+        """Per pair: how much longer the recorder took than the plain script, in percent."""
+        return sorted(100 * (p / r - 1) for p, r in zip(self.plain, self.recorder, strict=True))
+
+    def cpu_overhead(self) -> list[float]:
+        return sorted(
+            100 * (r / p - 1) for p, r in zip(self.plain_cpu, self.recorder_cpu, strict=True)
+        )
+
+
+def paired(exams: list[Exam], plans: dict[str, Plan], workers: int, count: int) -> Pairs:
+    """``count`` pairs, each a plain run and a recorder run back to back, in an order drawn at
+    random per pair: the machine's drift (on a shared VM, +-15% within minutes) hits both runs
+    of a pair alike, and neither always goes first."""
+    order = random.Random(workers)  # the same order every time the bench is run
+    asyncio.run(plain(exams, plans, workers))  # warm the OS caches the same way for both
+    asyncio.run(recorder(exams, workers))
+    pairs = Pairs([], [], [], [])
+    for _ in range(count):
+        runs = [("plain", plain(exams, plans, workers)), ("recorder", recorder(exams, workers))]
+        order.shuffle(runs)
+        for name, run in runs:
+            rate, cpu = timed(run, len(exams))
+            getattr(pairs, name).append(rate)
+            getattr(pairs, f"{name}_cpu").append(cpu)
+    return pairs
+
+
+def spread(values: list[float]) -> str:
+    """median (lower quartile to upper quartile)"""
+    q1, q2, q3 = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
+    return f"{q2:+.1f}% ({q1:+.0f} to {q3:+.0f})"
+
+
 def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     library = list(Catalog().exams)
     exams = library * rounds
     plans = asyncio.run(planned(library))
-    print(f"{len(exams)} pages ({len(library)} exams x {rounds} rounds), strategy key;")
-    print(f"plain and recorder runs interleaved, {repeats} of each; medians (min-max)")
     print(
-        f"{'workers':>7} | {'plain Playwright':>26} | {'recorder':>26} | overhead"
-        " | CPU ms/page plain, recorder"
+        f"{len(exams)} pages a run ({len(library)} exams x {rounds}), strategy key; {count} pairs"
+    )
+    print("of runs (plain script, recorder) back to back in random order; medians, and for the")
+    print("overhead the median of the pairs' own ratios with its quartiles")
+    print(
+        f"{'workers':>7} | {'plain pg/min':>16} | {'recorder pg/min':>16} | {'overhead':>21}"
+        f" | {'CPU ms/page plain, recorder':>27} | CPU overhead"
     )
     for workers in (1, 2):
-        asyncio.run(plain(library, plans, workers))  # warm caches the same way for both
-        base, ours, base_cpu, our_cpu = [], [], [], []
-        for _ in range(repeats):  # interleaved, so drift in the machine hits both alike
-            rate, cpu = timed(plain(exams, plans, workers), len(exams))
-            base.append(rate)
-            base_cpu.append(cpu)
-            rate, cpu = timed(recorder(exams, workers), len(exams))
-            ours.append(rate)
-            our_cpu.append(cpu)
-        b, o = statistics.median(base), statistics.median(ours)
-        bc, oc = statistics.median(base_cpu), statistics.median(our_cpu)
+        pairs = paired(exams, plans, workers, count)
+        p, r = pairs.plain, pairs.recorder
         print(
-            f"{workers:>7} | {b:>6.1f} pg/min ({min(base):.0f}-{max(base):.0f}) | "
-            f"{o:>6.1f} pg/min ({min(ours):.0f}-{max(ours):.0f}) | {100 * (b / o - 1):+.0f}%"
-            f" | {bc:.0f}, {oc:.0f} ({100 * (oc / bc - 1):+.0f}%)"
+            f"{workers:>7} | {statistics.median(p):>5.1f} ({min(p):.0f}-{max(p):.0f}) | "
+            f"{statistics.median(r):>5.1f} ({min(r):.0f}-{max(r):.0f}) | "
+            f"{spread(pairs.overhead()):>21} | "
+            f"{statistics.median(pairs.plain_cpu):>13.0f}, {statistics.median(pairs.recorder_cpu):.0f}"
+            f" | {spread(pairs.cpu_overhead())}"
         )
 
 

@@ -110,8 +110,27 @@
     return parts.join(' > ');
   };
 
+  // Within one synchronous pass (NS.once: a greeting, which answers INIT_SESSION and surveys
+  // the page) the page cannot change, so its questions and its key are looked for only once.
+  NS.memo = null;
+  NS.once = function (fn) {
+    var outer = NS.memo;
+    NS.memo = outer || {};
+    try {
+      return fn();
+    } finally {
+      NS.memo = outer;
+    }
+  };
+
   // Every question on the page, in page order: {ids, kind, type, controls[]}.
   NS.findQuestions = function (root) {
+    if (root || !NS.memo) return findQuestions(root);
+    if (!NS.memo.questions) NS.memo.questions = findQuestions();
+    return NS.memo.questions;
+  };
+
+  function findQuestions(root) {
     var byKey = {};
     var order = [];
     var controls = (root || document).querySelectorAll(CONTROLS + ', ' + DROP + ', ' + ORDER);
@@ -136,7 +155,7 @@
       q.options = values;
       return q;
     });
-  };
+  }
 
   // What a dragged item stands for: its data-value, else its text.
   function itemValue(item) {

@@ -457,7 +457,9 @@
     flush: function () { return flushProgress(false) ? 1 : 0; },
     // INIT_SESSION and, once the page has answered it, the survey: one round trip for both.
     greet: function (raw) {
-      return receive(raw) ? { survey: window.__ieltsRecorder.survey() } : null;
+      return NS.once(function () {
+        return receive(raw) ? { survey: window.__ieltsRecorder.survey() } : null;
+      });
     },
     receive: receive,
     describe: NS.describe,

@@ -273,8 +273,14 @@
     ['results_table', fromResultsTable],
   ];
 
-  // {key, source} or {key: null, source: null}.
+  // {key, source} or {key: null, source: null}. Looked for once within NS.once.
   NS.extractKey = function () {
+    if (!NS.memo) return extractKey();
+    if (!NS.memo.key) NS.memo.key = extractKey();
+    return NS.memo.key;
+  };
+
+  function extractKey() {
     for (var i = 0; i < STRATEGIES.length; i++) {
       var key = null;
       try {
@@ -285,5 +291,5 @@
       if (key) return { key: key, source: STRATEGIES[i][0] };
     }
     return { key: null, source: null };
-  };
+  }
 })();

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlparse
 
 
+@lru_cache(maxsize=1024)  # asked for every message a page sends, of the same few URLs
 def origin_of(url: str) -> str:
     """The origin a frame must share with the exam: scheme and host, or for files the folder."""
     parsed = urlparse(url)

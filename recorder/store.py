@@ -290,10 +290,11 @@ class Store:
                 raise StoreError(f"{segment}: a stored record is invalid: {exc}") from None
             yield from tables.get("records", {}).values()
 
-    def copies(self, session_id: str) -> int:
-        """How many stored documents carry this sessionId (1 for a record saved once)."""
+    def copies(self, session_id: str) -> list[PracticeRecord]:
+        """Every stored record that carries this sessionId: one for a record saved once."""
         with self._locked():
-            return len(self._docs_locked(session_id))
+            docs = self._docs_locked(session_id)
+        return [PracticeRecord.model_validate(doc) for doc in docs]
 
     def count_records(self) -> int:
         with self._locked():
