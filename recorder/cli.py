@@ -355,6 +355,14 @@ def clickthrough_command(
     ] = None,
     strategy: Annotated[str, typer.Option(help="key, blank, random:SEED or answers:FILE.")] = "key",
     workers: Annotated[int, typer.Option(help="Pages run at the same time.", min=1)] = 1,
+    processes: Annotated[
+        int,
+        typer.Option(
+            help="Spread the workers over this many processes, each with its own browser "
+            "(for machines with many cores).",
+            min=1,
+        ),
+    ] = 1,
     junit: Annotated[Path | None, typer.Option(help="Write JUnit XML here (for CI).")] = None,
     html_file: Annotated[
         Path | None, typer.Option("--html", help="Write an HTML report here.")
@@ -381,6 +389,11 @@ def clickthrough_command(
         raise typer.BadParameter("--trace takes off, on or retain-on-failure")
     if screenshot not in ("off", "on", "only-on-failure"):
         raise typer.BadParameter("--screenshot takes off, on or only-on-failure")
+    if processes > workers:
+        raise typer.BadParameter(
+            f"--processes {processes} is more than --workers {workers}: each process runs at "
+            "least one page at a time"
+        )
     exams = select_exams(targets or [], Catalog())
     if shard_spec:
         exams = shard(exams, shard_spec)
@@ -388,6 +401,7 @@ def clickthrough_command(
         strategy=Strategy.parse(strategy),
         db=db or resolve_data_dir(None) / "clickthrough",
         workers=workers,
+        processes=processes,
         trace=trace,  # type: ignore[arg-type]
         screenshot=screenshot,  # type: ignore[arg-type]
         artifacts=artifacts,

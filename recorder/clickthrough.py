@@ -12,11 +12,14 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 import glob
+import multiprocessing
 import re
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from queue import Empty, Queue
 from typing import Literal
 
 from .audit import index_problems
@@ -45,6 +48,7 @@ class ClickOptions:
     connect: str | None = None
     browser_path: str | None = None
     headless: bool = True
+    processes: int = 1  # the workers spread over this many processes, each with its own browser
 
 
 @dataclass
@@ -190,11 +194,14 @@ async def run_pages(
     exams: Sequence[Exam],
     options: ClickOptions,
     on_result: Callable[[PageResult], None] | None = None,
+    *,
+    maintain_store: bool = True,
 ) -> list[PageResult]:
     """Run and check every page, ``options.workers`` at a time, in one shared browser."""
     store = Store(options.db)
-    store.replay_pending()
-    store.backup()
+    if maintain_store:
+        store.replay_pending()
+        store.backup()
     launch = LaunchOptions(
         headless=options.headless, browser_path=options.browser_path, connect=options.connect
     )
@@ -265,4 +272,62 @@ def run_clickthrough(
     options: ClickOptions,
     on_result: Callable[[PageResult], None] | None = None,
 ) -> list[PageResult]:
-    return asyncio.run(run_pages(exams, replace(options), on_result))
+    """Every page run and checked, in the order given: in this process, or with
+    ``options.processes`` > 1 spread over that many processes (see :func:`_run_in_processes`)."""
+    processes = min(options.processes, options.workers, len(exams))
+    if processes <= 1:
+        return asyncio.run(run_pages(exams, options, on_result))
+    return _run_in_processes(exams, options, processes, on_result)
+
+
+def _run_in_processes(
+    exams: Sequence[Exam],
+    options: ClickOptions,
+    processes: int,
+    on_result: Callable[[PageResult], None] | None,
+) -> list[PageResult]:
+    """Each process runs one slice of the pages (as ``--shard``) in a browser of its own, with
+    its share of the workers, and writes to the same database (the store locks across
+    processes). A page's result comes back as soon as it is checked, so progress stays live.
+
+    Processes are for machines with more cores than one browser and one event loop can use: on
+    2 cores one process ran the library at 2 workers faster (9.3 s against 9.8 s for two)."""
+    store = Store(options.db)
+    store.replay_pending()
+    store.backup()
+    slices = [shard(exams, f"{n}/{processes}") for n in range(1, processes + 1)]
+    shares = [
+        options.workers // processes + (n < options.workers % processes) for n in range(processes)
+    ]
+    context = multiprocessing.get_context("spawn")  # no fork of a running event loop or thread
+    arrived: dict[str, list[PageResult]] = {}
+    with context.Manager() as manager, ProcessPoolExecutor(processes, mp_context=context) as pool:
+        results: Queue[PageResult] = manager.Queue()
+        running = [
+            pool.submit(_run_slice, part, replace(options, workers=share, processes=1), results)
+            for part, share in zip(slices, shares, strict=True)
+        ]
+        for _ in exams:
+            outcome = _next_result(results, running)
+            arrived.setdefault(outcome.exam.location(), []).append(outcome)
+            if on_result is not None:
+                on_result(outcome)
+    return [arrived[exam.location()].pop(0) for exam in exams]
+
+
+def _next_result(results: Queue[PageResult], running: list[Future[None]]) -> PageResult:
+    while True:
+        try:
+            return results.get(timeout=0.2)
+        except Empty:
+            for future in running:
+                error = future.exception() if future.done() else None
+                if error is not None:
+                    raise SessionError(
+                        f"a clickthrough process failed: {type(error).__name__}: {error}"
+                    ) from error
+
+
+def _run_slice(exams: Sequence[Exam], options: ClickOptions, results: Queue[PageResult]) -> None:
+    """One process's part of a clickthrough: its pages in a browser of its own."""
+    asyncio.run(run_pages(exams, options, results.put, maintain_store=False))

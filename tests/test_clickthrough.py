@@ -20,6 +20,7 @@ from recorder.clickthrough import ClickOptions, run_clickthrough, select_exams, 
 from recorder.config import EXAMS_DIR
 from recorder.errors import ExamNotFound, SessionError
 from recorder.qa_report import html_report, junit_xml
+from recorder.store import Store
 
 CATALOG = Catalog()
 
@@ -109,6 +110,28 @@ def test_qa_runs_use_their_own_database(tmp_path: Path) -> None:
     run_clickthrough(CATALOG.exams[:1], options(tmp_path))
     assert not learner.exists()
     assert (tmp_path / "qa" / "records" / "seg-000001.json").is_file()
+
+
+def test_workers_spread_over_processes_share_one_database(tmp_path: Path, broken: Path) -> None:
+    # Three pages over two processes (two browsers), one of them failing: results come back live
+    # (one call per page) and in the order given, and every record lands once in the one store.
+    exams = select_exams([*CATALOG.ids()[:2], str(broken / "renamed.html")], CATALOG)
+    seen: list[str] = []
+    results = run_clickthrough(
+        exams, options(tmp_path, workers=2, processes=2), on_result=lambda r: seen.append(r.exam.id)
+    )
+    assert [r.exam.location() for r in results] == [e.location() for e in exams]
+    assert sorted(seen) == sorted(e.id for e in exams)
+    assert [r.ok for r in results] == [True, True, False]
+    assert "question(s) 31 not in the answer key" in results[2].problems
+    stored = list(Store(tmp_path / "qa").records())
+    assert sorted(r.id for r in stored) == sorted(r.record_id for r in results if r.record_id)
+    assert len(stored) == 3
+
+
+def test_more_processes_than_workers_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["clickthrough", "--workers", "1", "--processes", "2"]) == 2
+    assert "--processes 2 is more than --workers 1" in capsys.readouterr().err
 
 
 def test_shards_split_the_library_deterministically() -> None:
