@@ -6,6 +6,10 @@ browser, opens the page's popups, gives the same answers (check, fill, select_op
 drag and drop) in the same frames, presses submit and waits for the page's own score where it
 shows one. The answers are planned once beforehand (untimed) by the recorder.
 
+Both are timed as whole scripts, from starting Playwright to closing the browser, in pairs of
+runs back to back; the overhead is the median of the pairs' own ratios. Rows: 1 worker, 2 workers
+(contexts of one browser), and the recorder's 2 workers in 2 processes (`--processes 2`).
+
 Run: .venv/bin/python -m bench.clickthrough [PAIRS] [ROUNDS]
 """
 
@@ -35,7 +39,7 @@ from recorder.browser import (
     start_browser,
 )
 from recorder.catalog import Catalog, Exam
-from recorder.clickthrough import ClickOptions, run_pages
+from recorder.clickthrough import ClickOptions, run_clickthrough, run_pages
 
 STRATEGY = Strategy.parse("key")
 
@@ -123,11 +127,16 @@ async def plain(exams: list[Exam], plans: dict[str, Plan], workers: int) -> floa
     return time.perf_counter() - started
 
 
-async def recorder(exams: list[Exam], workers: int) -> float:
+async def recorder(exams: list[Exam], workers: int, processes: int = 1) -> float:
     with tempfile.TemporaryDirectory() as tmp:
-        options = ClickOptions(strategy=STRATEGY, db=Path(tmp), workers=workers)
+        options = ClickOptions(
+            strategy=STRATEGY, db=Path(tmp), workers=workers, processes=processes
+        )
         started = time.perf_counter()
-        results = await run_pages(exams, options)
+        if processes > 1:  # each process runs its own event loop
+            results = await asyncio.to_thread(run_clickthrough, exams, options)
+        else:
+            results = await run_pages(exams, options)
         elapsed = time.perf_counter() - started
     failed = [r.exam.id for r in results if not r.ok]
     assert not failed, f"clickthrough failed on {failed}"
@@ -168,16 +177,21 @@ class Pairs:
         )
 
 
-def paired(exams: list[Exam], plans: dict[str, Plan], workers: int, count: int) -> Pairs:
+def paired(
+    exams: list[Exam], plans: dict[str, Plan], workers: int, count: int, processes: int = 1
+) -> Pairs:
     """``count`` pairs, each a plain run and a recorder run back to back, in an order drawn at
     random per pair: the machine's drift (on a shared VM, +-15% within minutes) hits both runs
     of a pair alike, and neither always goes first."""
     order = random.Random(workers)  # the same order every time the bench is run
     asyncio.run(plain(exams, plans, workers))  # warm the OS caches the same way for both
-    asyncio.run(recorder(exams, workers))
+    asyncio.run(recorder(exams, workers, processes))
     pairs = Pairs([], [], [], [])
     for _ in range(count):
-        runs = [("plain", plain(exams, plans, workers)), ("recorder", recorder(exams, workers))]
+        runs = [
+            ("plain", plain(exams, plans, workers)),
+            ("recorder", recorder(exams, workers, processes)),
+        ]
         order.shuffle(runs)
         for name, run in runs:
             rate, cpu = timed(run, len(exams))
@@ -207,11 +221,13 @@ def main() -> None:
         f"{'workers':>7} | {'plain pg/min':>16} | {'recorder pg/min':>16} | {'overhead':>21}"
         f" | {'CPU ms/page plain, recorder':>27} | CPU overhead"
     )
-    for workers in (1, 2):
-        pairs = paired(exams, plans, workers, count)
+    # The last row: the recorder's 2 workers in 2 processes (two browsers), the plain script's
+    # in one.
+    for workers, processes, label in ((1, 1, "1"), (2, 1, "2"), (2, 2, "2 in 2 p")):
+        pairs = paired(exams, plans, workers, count, processes)
         p, r = pairs.plain, pairs.recorder
         print(
-            f"{workers:>7} | {statistics.median(p):>5.1f} ({min(p):.0f}-{max(p):.0f}) | "
+            f"{label:>7} | {statistics.median(p):>5.1f} ({min(p):.0f}-{max(p):.0f}) | "
             f"{statistics.median(r):>5.1f} ({min(r):.0f}-{max(r):.0f}) | "
             f"{spread(pairs.overhead()):>21} | "
             f"{statistics.median(pairs.plain_cpu):>13.0f}, {statistics.median(pairs.recorder_cpu):.0f}"

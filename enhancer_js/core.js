@@ -28,6 +28,12 @@
     return Date.now();
   };
 
+  // JSON text as the enhancer found it, before any page script could replace JSON.stringify.
+  var stringify = JSON.stringify;
+  NS.json = function (value) {
+    return stringify.call(JSON, value);
+  };
+
   NS.hasBinding = function () {
     return typeof window[NS.config.binding] === 'function';
   };
@@ -37,7 +43,7 @@
   NS.post = function (envelope) {
     if (!NS.hasBinding()) return false;
     try {
-      var result = window[NS.config.binding](NS.docToken, JSON.stringify(envelope));
+      var result = window[NS.config.binding](NS.docToken, NS.json(envelope));
       if (result && typeof result.catch === 'function') result.catch(function () {});
       return true;
     } catch (err) {

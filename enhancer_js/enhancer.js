@@ -439,16 +439,17 @@
   }
 
   window.__ieltsRecorder = {
-    // Everything the recorder needs once the page is ready, in one round trip.
+    // Everything the recorder needs once the page is ready, in one round trip, as JSON text:
+    // one string crosses to Python where a tree would be serialized field by field.
     survey: function () {
       var found = NS.extractKey();
-      return {
+      return NS.json({
         controls: NS.describe(),
         key: found.key,
         source: found.source,
         submit: submitTarget(),
         popups: window.top === window ? popupOpeners() : [],
-      };
+      });
     },
     submitTarget: submitTarget,
     popupOpeners: popupOpeners,
@@ -458,7 +459,7 @@
     // INIT_SESSION and, once the page has answered it, the survey: one round trip for both.
     greet: function (raw) {
       return NS.once(function () {
-        return receive(raw) ? { survey: window.__ieltsRecorder.survey() } : null;
+        return receive(raw) ? window.__ieltsRecorder.survey() : null;
       });
     },
     receive: receive,

@@ -258,7 +258,7 @@ class ExamPage:
             " ? window.__ieltsRecorder.greet(m) : null",
             message_json,
         )
-        return _survey_of([(i, r["survey"] if r else None) for i, r in found])
+        return _survey_of(found)
 
     async def flush(self) -> int:
         """Have every frame send the answers its throttle still holds; returns how many did."""
@@ -435,17 +435,19 @@ class ExamFrame:
 
 
 def _survey_of(found: Sequence[tuple[int, Any]]) -> Survey:
-    """A survey from what each frame's enhancer reported (frames without one report None)."""
+    """A survey from what each frame's enhancer reported as JSON text (frames without one, or
+    one that has not taken the session, report None)."""
     controls: list[Control] = []
     key: dict[str, Any] | None = None
     source: str | None = None
     submit: tuple[int, str] | None = None
     popups: tuple[str, ...] = ()
-    for index, surveyed in found:
-        if not surveyed:
+    for index, text in found:
+        if not isinstance(text, str):
             continue
-        for item in surveyed["controls"] or []:
-            controls.append(
+        try:
+            surveyed = json.loads(text)
+            found_here = [
                 Control(
                     frame=index,
                     ids=tuple(item["ids"]),
@@ -454,7 +456,11 @@ def _survey_of(found: Sequence[tuple[int, Any]]) -> Survey:
                     options=tuple((o["selector"], o["value"]) for o in item["options"]),
                     values=tuple(item.get("values") or ()),
                 )
-            )
+                for item in surveyed["controls"] or []
+            ]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue  # not the enhancer's answer (a page replaced it): that frame has no say
+        controls += found_here
         if key is None and surveyed.get("key"):
             key, source = surveyed["key"], surveyed.get("source")
         if submit is None and surveyed.get("submit"):

@@ -326,6 +326,10 @@ def _next_result(results: Queue[PageResult], running: list[Future[None]]) -> Pag
                     raise SessionError(
                         f"a clickthrough process failed: {type(error).__name__}: {error}"
                     ) from error
+            if all(future.done() for future in running) and results.empty():
+                raise SessionError(
+                    "the clickthrough processes ended with pages not reported"
+                ) from None
 
 
 def _run_slice(exams: Sequence[Exam], options: ClickOptions, results: Queue[PageResult]) -> None:
