@@ -121,7 +121,7 @@ def expected_score(strategy: Strategy, result: PracticeResult) -> int | None:
     if saved is None or saved.answerKey is None:
         return None
     if strategy.name == "key":
-        return len(result.record.answers)
+        return full_marks(result.record)
     if strategy.name == "blank":
         return 0
     planned: dict[str, AnswerValue] = dict(result.planned or {})
@@ -130,6 +130,12 @@ def expected_score(strategy: Strategy, result: PracticeResult) -> int | None:
         word_limits=saved.wordLimits, groups=saved.questionGroups,
     )  # fmt: skip
     return marking.score
+
+
+def full_marks(record: PracticeRecord) -> int:
+    """The score of an attempt that gives the key's answer everywhere: one mark per question of
+    the key (a question the page has and the key lacks can earn nothing)."""
+    return sum(1 for answer in record.answers if answer.isCorrect is not None)
 
 
 def collected(record: PracticeRecord) -> list[str]:
@@ -152,7 +158,7 @@ def record_problems(exam: Exam, strategy: Strategy, record: PracticeRecord) -> l
         if missing:
             problems.append(f"question(s) {', '.join(missing)} not in the answer key")
     # key and blank need no planning to know the expected score; random and answers do (check).
-    expected = {"key": len(record.answers), "blank": 0}.get(strategy.name)
+    expected = {"key": full_marks(record), "blank": 0}.get(strategy.name)
     if expected is not None and record.score is not None and record.score != expected:
         problems.append(f"stored score {record.score}, expected {expected}")
     page = record.metadata.pageScore
