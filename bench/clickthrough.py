@@ -22,12 +22,12 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from recorder.autoplay import Step, Strategy, plan, play
 from recorder.browser import (
@@ -87,12 +87,23 @@ async def planned(exams: list[Exam]) -> dict[str, Plan]:
     return plans
 
 
-async def plain_page(browser: Browser, exam: Exam, todo: Plan) -> None:
+async def plain_page(
+    browser: Browser,
+    exam: Exam,
+    todo: Plan,
+    prepare: Callable[[BrowserContext], Awaitable[None]] | None = None,
+    loaded: Callable[[Page], Awaitable[None]] | None = None,
+) -> None:
     """The same input actions through the same driving code (autoplay.play on an ExamPage,
-    which is plain Playwright), on a context with no enhancer, no binding and no store."""
+    which is plain Playwright), on a context with no enhancer, no binding and no store.
+    (``prepare`` and ``loaded`` add parts of the recorder back: bench.page_overhead.)"""
     context = await browser.new_context()
+    if prepare is not None:
+        await prepare(context)
     page = await context.new_page()
     await page.goto(exam.location(), wait_until="domcontentloaded")
+    if loaded is not None:
+        await loaded(page)
     for selector in todo.popups:
         async with page.expect_popup() as info:
             await page.locator(selector).click()

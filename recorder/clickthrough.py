@@ -217,7 +217,7 @@ async def run_pages(
 
         async def one(exam: Exam) -> PageResult:
             async with limit:
-                outcome = await _run_one(exam, options, browser, store)
+                outcome = await run_page(exam, options, browser, store)
             results.append(outcome)
             if on_result is not None:
                 on_result(outcome)
@@ -227,7 +227,7 @@ async def run_pages(
     return list(ordered)
 
 
-async def _run_one(
+async def run_page(
     exam: Exam, options: ClickOptions, browser: RunningBrowser, store: Store
 ) -> PageResult:
     outcome = PageResult(exam)
