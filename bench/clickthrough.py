@@ -71,9 +71,7 @@ async def planned(exams: list[Exam]) -> dict[str, Plan]:
                         "() => !!document.querySelector('#score')"
                     )
                     plans[exam.id] = Plan(
-                        popups=await page.page.main_frame.evaluate(
-                            "() => window.__ieltsRecorder.popupOpeners()"
-                        ),
+                        popups=list(survey.popups),
                         steps=plan(list(survey.controls), STRATEGY, key),
                         submit=survey.submit or (0, "#submit"),
                         score_frame=next((i for i, has in scored if has), None),

@@ -73,8 +73,8 @@ class Bridge:
         self.on_message = on_message
         self.stats = BridgeStats()
         self._last_seq: dict[str, int] = {}
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._closed = False  # source → (tokens, refilled at)
+        self._buckets: dict[str, tuple[float, float]] = {}  # source → (tokens, refilled at)
+        self._closed = False
 
     def close(self) -> None:
         """The session has ended: what still arrives (a closing window's last words) is counted

@@ -167,12 +167,14 @@ def record_problems(exam: Exam, strategy: Strategy, record: PracticeRecord) -> l
     return problems
 
 
-def check(exam: Exam, strategy: Strategy, result: PracticeResult, store: Store) -> list[str]:
-    """Everything wrong with one page's recorded session, in words a QA engineer can act on."""
+def check(
+    exam: Exam, strategy: Strategy, result: PracticeResult, store: Store, expected: int | None
+) -> list[str]:
+    """Everything wrong with one page's recorded session, in words a QA engineer can act on.
+    ``expected`` is :func:`expected_score` of the result."""
     record: PracticeRecord = result.record
     problems = record_problems(exam, strategy, record)
     if strategy.name in ("random", "answers"):
-        expected = expected_score(strategy, result)
         if expected is not None and record.score != expected:
             problems.append(f"stored score {record.score}, expected {expected}")
     if result.planned is not None:
@@ -204,21 +206,16 @@ async def run_pages(
     maintain_store: bool = True,
 ) -> list[PageResult]:
     """Run and check every page, ``options.workers`` at a time, in one shared browser."""
-    store = Store(options.db)
-    if maintain_store:
-        store.replay_pending()
-        store.backup()
+    store = Store(options.db).start_run() if maintain_store else Store(options.db)
     launch = LaunchOptions(
         headless=options.headless, browser_path=options.browser_path, connect=options.connect
     )
     limit = asyncio.Semaphore(max(1, options.workers))
-    results: list[PageResult] = []
     async with start_browser(launch) as browser:
 
         async def one(exam: Exam) -> PageResult:
             async with limit:
                 outcome = await run_page(exam, options, browser, store)
-            results.append(outcome)
             if on_result is not None:
                 on_result(outcome)
             return outcome
@@ -248,7 +245,7 @@ async def run_page(
         autoplay=options.strategy,
         data_dir=options.db,
         handle_signals=False,
-        maintain_store=False,  # done once for the whole run, in run_pages
+        maintain_store=False,  # done once for the whole run (Store.start_run)
         trace=options.trace != "off",
         on_finished=keep_artifacts
         if (options.trace, options.screenshot) != ("off", "off")
@@ -269,7 +266,7 @@ async def run_page(
     outcome.page_score = record.metadata.pageScore
     outcome.record_id = record.id
     outcome.expected = expected_score(options.strategy, result)
-    outcome.problems = check(exam, options.strategy, result, store)
+    outcome.problems = check(exam, options.strategy, result, store, outcome.expected)
     return outcome
 
 
@@ -298,9 +295,7 @@ def _run_in_processes(
 
     Processes are for machines with more cores than one browser and one event loop can use: on
     2 cores one process ran the library at 2 workers faster (9.3 s against 9.8 s for two)."""
-    store = Store(options.db)
-    store.replay_pending()
-    store.backup()
+    Store(options.db).start_run()
     slices = [shard(exams, f"{n}/{processes}") for n in range(1, processes + 1)]
     shares = [
         options.workers // processes + (n < options.workers % processes) for n in range(processes)

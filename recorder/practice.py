@@ -304,8 +304,7 @@ async def practice_async(
     """
     store = Store(resolve_data_dir(options.data_dir))
     if options.maintain_store:
-        store.replay_pending()
-        store.backup()
+        store.start_run()
     url = exam.location()
     saved = options.resume
     session = Session(

@@ -249,6 +249,13 @@ class Store:
             "and will be saved at the next start"
         )
 
+    def start_run(self) -> Store:
+        """What a run (a session, a suite, a clickthrough) does once before it records: save the
+        records a failed save left pending, and back up the files that changed."""
+        self.replay_pending()
+        self.backup()
+        return self
+
     def replay_pending(self) -> list[str]:
         """Save the records a failed save left in ``pending``; returns the ids saved."""
         pending = self._with_db(self.active_path, lambda db: db.table("pending").all())

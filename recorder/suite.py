@@ -46,9 +46,7 @@ async def run_suite_async(
     observer: Observer | None = None,
 ) -> SuiteResult:
     """Run every part of ``suite`` in one window until the test's time is up; store one record."""
-    store = Store(resolve_data_dir(options.data_dir))
-    store.replay_pending()
-    store.backup()
+    store = Store(resolve_data_dir(options.data_dir)).start_run()
     session_id = new_session_id()
     exams = catalog.parts_of(suite)
     deadline = time.monotonic() + suite.timeLimit * 60
