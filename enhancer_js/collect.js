@@ -1,19 +1,15 @@
 /*
  * collect.js: finds the questions on a page and reads the learner's answers.
  *
- * A question is numbered as printed. Its number comes, in this order, from:
- *   data-question on the control or an ancestor ("7", or "10-11" / "10_11" for a pair),
- *   a name such as "q7", "question7" or "7" ("q10_11" stands for questions 10 and 11),
- *   an id such as "q7", "q36_input" or "q7-answer".
- * Answers: a radio group gives its checked value, checkboxes the list of checked values, a select
- * its value, a text box or textarea its text, a contenteditable its text. Nothing given is null.
+ * A question is a group of controls that answer the same question numbers (ids.js says which,
+ * widgets.js what kind of widget they are). Answers: a radio group gives its checked value,
+ * checkboxes the list of checked values, a select its value, a text box or textarea its text, a
+ * contenteditable its text, a drop zone the value of what was dropped in it, an ordering list
+ * each position's item once the learner has moved one. Nothing given is null.
  *
- * Two shapes are not form controls:
- *   a drop zone (a gap of a word bank or a map: [data-drop], [dropzone], .drop-zone) answers with
- *   the value (data-value, else the text) of the draggable item dropped into it;
- *   an ordering list ([data-order], .sortable; data-question="26-30" numbers its positions)
- *   answers each position with the value of the item there, once the learner has moved one:
- *   the order a page starts with is not an answer.
+ * The scan is cached and made again only after the page's DOM changed (enhancer.js watches), so
+ * reading the answers on every keystroke does not rescan the page. What was not taken, and why,
+ * is kept for the diagnosis (`ielts exams check --explain`).
  */
 (function () {
   'use strict';
@@ -21,70 +17,9 @@
 
   var CONTROLS =
     'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset])' +
-    ':not([type=image]):not([type=file]), select, textarea, [contenteditable=""], [contenteditable=true]';
-  var DROP = '[data-drop], [dropzone], .drop-zone, .dropzone';
-  var ORDER = '[data-order], .sortable';
-  var NAME_RE = /^(?:q|question|ans|answer)?[-_]?(\d{1,3})(?:[-_](\d{1,3}))?$/i;
-  var ID_RE = /^(?:q|question)[-_]?(\d{1,3})(?:[-_](?:input|answer|select|text|box|field))?$/i;
-
-  function range(first, last) {
-    var a = parseInt(first, 10);
-    var b = last === undefined || last === null ? a : parseInt(last, 10);
-    if (!(b >= a) || b - a > 9) b = a;
-    var out = [];
-    for (var i = a; i <= b; i++) out.push(String(i));
-    return out;
-  }
-
-  function fromDataQuestion(el) {
-    var holder = el.closest('[data-question]');
-    if (!holder) return null;
-    var m = /^\s*(\d{1,3})(?:\s*[-_,]\s*(\d{1,3}))?\s*$/.exec(holder.getAttribute('data-question'));
-    return m ? range(m[1], m[2]) : null;
-  }
-
-  // The question numbers one control answers, or null when it is not a question.
-  NS.questionIdsOf = function (el) {
-    var ids = fromDataQuestion(el);
-    if (ids) return ids;
-    var name = el.getAttribute('name');
-    var m = name && NAME_RE.exec(name);
-    if (m) return range(m[1], m[2]);
-    var id = el.getAttribute('id');
-    m = id && ID_RE.exec(id);
-    if (m) return range(m[1]);
-    return null;
-  };
-
-  function kindOf(el) {
-    if (el.matches(ORDER)) return 'order';
-    if (el.matches(DROP)) return 'drop';
-    if (el.isContentEditable && !('value' in el)) return 'editable';
-    var tag = el.tagName.toLowerCase();
-    if (tag === 'select') return 'select';
-    if (tag === 'textarea') return 'text';
-    var type = (el.getAttribute('type') || 'text').toLowerCase();
-    if (type === 'radio' || type === 'checkbox') return type;
-    return 'text';
-  }
-
-  var TFNG = ['TRUE', 'FALSE', 'NOT GIVEN'];
-  var YNNG = ['YES', 'NO', 'NOT GIVEN'];
-
-  function sameSet(values, family) {
-    var upper = values.map(function (v) { return String(v).trim().toUpperCase(); });
-    return upper.length === family.length && family.every(function (f) { return upper.indexOf(f) >= 0; });
-  }
-
-  function inferType(kind, values) {
-    if (sameSet(values, TFNG)) return 'true_false_not_given';
-    if (sameSet(values, YNNG)) return 'yes_no_not_given';
-    if (kind === 'radio') return 'multiple_choice';
-    if (kind === 'checkbox') return 'multiple_choice_multi';
-    if (kind === 'select') return 'matching';
-    if (kind === 'order') return 'ordering';
-    return 'completion';
-  }
+    ':not([type=image]):not([type=file]):not([type=search]):not([type=password]), select, textarea, ' +
+    '[contenteditable=""], [contenteditable=true]';
+  var DROP_CANDIDATES = '[data-drop], [dropzone], [ondrop], [class*=drop], [class*=gap], [class*=slot], [class*=blank]';
 
   NS.cssPath = function (el) {
     if (el.id && document.querySelectorAll('#' + CSS.escape(el.id)).length === 1) {
@@ -110,8 +45,7 @@
     return parts.join(' > ');
   };
 
-  // Within one synchronous pass (NS.once: a greeting, which answers INIT_SESSION and surveys
-  // the page) the page cannot change, so its questions and its key are looked for only once.
+  // Within one synchronous pass (NS.once) the page cannot change: the key is looked for once.
   NS.memo = null;
   NS.once = function (fn) {
     var outer = NS.memo;
@@ -123,134 +57,167 @@
     }
   };
 
-  // Every question on the page, in page order: {ids, kind, type, controls[]}.
-  NS.findQuestions = function (root) {
-    if (root || !NS.memo) return findQuestions(root);
-    if (!NS.memo.questions) NS.memo.questions = findQuestions();
-    return NS.memo.questions;
+  var cache = null; // {questions, rejected, byControl}
+  NS.invalidate = function () { cache = null; };
+
+  // Every question on the page, in page order: {ids, element, kind, type, controls[], options}.
+  NS.findQuestions = function () {
+    if (!cache) cache = scan();
+    return cache.questions;
+  };
+  NS.rejectedControls = function () {
+    if (!cache) cache = scan();
+    return cache.rejected;
   };
 
-  function findQuestions(root) {
-    var byKey = {};
+  function dropZones() {
+    var found = [];
+    var seen = new Set();
+    var add = function (el) {
+      if (!seen.has(el) && NS.WIDGETS.drop.matches(el) && !el.querySelector('input, select, textarea') && !el.closest(NS.ORDER)) {
+        seen.add(el);
+        found.push(el);
+      }
+    };
+    Array.prototype.forEach.call(document.querySelectorAll(DROP_CANDIDATES), add);
+    if (NS.dropTargets) NS.dropTargets.forEach(function (el) { if (el.isConnected && el.nodeType === 1) add(el); });
+    // The innermost zone only: a list that takes drops for all its gaps is not a question.
+    return found.filter(function (el) {
+      return !found.some(function (other) { return other !== el && el.contains(other); });
+    });
+  }
+
+  function candidates() {
+    var list = Array.prototype.slice.call(document.querySelectorAll(CONTROLS + ', ' + NS.ORDER));
+    var zones = dropZones();
+    if (zones.length) {
+      list = list.concat(zones);
+      list.sort(function (a, b) { return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1; });
+    }
+    return list.filter(function (el) {
+      if (el.closest('[data-ielts-ignore]')) return false;
+      return el.matches(NS.ORDER) || !(el.parentElement && el.parentElement.closest(NS.ORDER));
+    });
+  }
+
+  function describeEl(el) {
+    var s = el.tagName.toLowerCase();
+    if (el.id) s += '#' + el.id;
+    if (el.getAttribute('name')) s += '[name=' + el.getAttribute('name') + ']';
+    if (el.type && el.tagName === 'INPUT') s += '[type=' + el.type + ']';
+    return s.slice(0, 120);
+  }
+
+  function scan() {
+    var groups = {};
     var order = [];
-    var controls = (root || document).querySelectorAll(CONTROLS + ', ' + DROP + ', ' + ORDER);
-    for (var i = 0; i < controls.length; i++) {
-      var el = controls[i];
-      if (el.closest('[data-ielts-ignore]')) continue;
-      if (!el.matches(ORDER) && el.parentElement && el.parentElement.closest(ORDER)) continue;
-      var ids = NS.questionIdsOf(el);
-      if (!ids) continue;
-      var key = ids.join(',');
-      if (!byKey[key]) {
-        byKey[key] = { ids: ids, kind: kindOf(el), controls: [] };
+    var rejected = [];
+    candidates().forEach(function (el) {
+      var kind = NS.kindOf(el);
+      var source = NS.tokenOf(el);
+      var parsed = source ? NS.parseToken(source.token, source.requirePrefix) : null;
+      if (!source && kind !== 'drop' && kind !== 'order') {
+        rejected.push({ control: describeEl(el), kind: kind, reason: 'no question number in data-question, name or id' });
+        return;
+      }
+      var key = source ? source.token.toLowerCase() + '|' + kind : 'zone' + order.length;
+      if (!groups[key]) {
+        groups[key] = { kind: kind, controls: [], element: source ? source.token : null, from: source ? source.from : null,
+          nums: parsed ? parsed.nums : null, test: parsed ? parsed.test : null };
         order.push(key);
       }
-      byKey[key].controls.push(el);
-    }
-    return order.map(function (key) {
-      var q = byKey[key];
-      var values = optionValues(q);
+      groups[key].controls.push(el);
+    });
+    var questions = order.map(function (k) { return groups[k]; });
+    var owner = new Map();
+    questions.forEach(function (q, i) { q.controls.forEach(function (c) { owner.set(c, i); }); });
+    questions.forEach(function (q, i) {
+      var first = q.controls[0];
+      q.printed = NS.printedNumberOf(first, function (node) {
+        var inside = node.querySelectorAll(CONTROLS + ', ' + NS.ORDER);
+        for (var j = 0; j < inside.length; j++) if (owner.has(inside[j]) && owner.get(inside[j]) !== i) return true;
+        var zones = questions.filter(function (other, n) { return n !== i && other.kind === 'drop' && node.contains(other.controls[0]); });
+        return zones.length > 0;
+      });
+    });
+    NS.numberQuestions(questions);
+    var tests = {};
+    questions.forEach(function (q) { if (q.test) tests[q.test] = true; });
+    var multiTest = Object.keys(tests).length > 1;
+    var byId = {};
+    var kept = [];
+    NS.zones = questions.filter(function (q) { return q.kind === 'drop'; }).map(function (q) { return q.controls[0]; });
+    questions.forEach(function (q) {
+      if (!q.numbers) {
+        var why = q.element ? 'its name "' + q.element + '" has no question number and none is printed near it'
+          : 'a drop zone with no question number in its attributes or printed near it';
+        rejected.push({ control: describeEl(q.controls[0]), kind: q.kind, reason: why });
+        return;
+      }
+      q.ids = NS.idsOf(q, multiTest);
+      var clash = q.ids.filter(function (id) { return byId[id]; });
+      if (clash.length) {
+        rejected.push({ control: describeEl(q.controls[0]), kind: q.kind, reason: 'question ' + clash[0] + ' is answered by another control already' });
+        return;
+      }
+      q.ids.forEach(function (id) { byId[id] = q; });
+      var widget = NS.WIDGETS[q.kind];
+      q.options = widget.values(q);
       var holder = q.controls[0].closest('[data-qtype]');
-      q.type = holder ? holder.getAttribute('data-qtype') : inferType(q.kind, values);
-      q.options = values;
-      return q;
+      q.type = holder ? holder.getAttribute('data-qtype') : inferType(q.kind, q.options);
+      kept.push(q);
     });
+    var byControl = new Map();
+    kept.forEach(function (q) { q.controls.forEach(function (c) { byControl.set(c, q); }); });
+    return { questions: kept, rejected: rejected.slice(0, 50), byControl: byControl, multiTest: multiTest };
   }
 
-  // What a dragged item stands for: its data-value, else its text.
-  function itemValue(item) {
-    var v = item.getAttribute('data-value');
-    return (v === null ? item.textContent || '' : v).trim();
-  }
-
-  function itemsOf(container) {
-    var out = [];
-    var kids = container.children;
-    for (var i = 0; i < kids.length; i++) {
-      if (kids[i].getAttribute('draggable') === 'true' || kids[i].hasAttribute('data-value')) out.push(kids[i]);
+  // The question ids one element answers (a control, or anything inside a drop zone), or null.
+  NS.questionIdsOf = function (el) {
+    if (!el || !el.closest) return null;
+    NS.findQuestions();
+    for (var node = el; node && node.nodeType === 1; node = node.parentElement) {
+      var q = cache.byControl.get(node);
+      if (q) return q.ids;
     }
-    return out;
-  }
-
-  // Every item a learner can drag onto a drop zone: the page's draggable items with a value.
-  function dragItems() {
-    return Array.prototype.slice.call(document.querySelectorAll('[draggable=true]')).filter(function (el) {
-      return !el.closest(ORDER) && itemValue(el) !== '';
-    });
-  }
-
-  // A selector for a draggable item that still finds it after it has been moved.
-  NS.itemSelector = function (item) {
-    if (item.id && document.querySelectorAll('#' + CSS.escape(item.id)).length === 1) return '#' + CSS.escape(item.id);
-    var value = item.getAttribute('data-value');
-    if (value !== null) {
-      var sel = '[draggable="true"][data-value="' + value.replace(/["\\]/g, '\\$&') + '"]';
-      if (document.querySelectorAll(sel).length === 1) return sel;
-    }
-    return NS.cssPath(item);
+    var source = NS.tokenOf(el);
+    var parsed = source && NS.parseToken(source.token, source.requirePrefix);
+    return parsed ? parsed.nums.map(String) : null;
   };
+
+  // The element token each question id came from, where it differs from the id.
+  NS.elementIds = function () {
+    var out = {};
+    NS.findQuestions().forEach(function (q) {
+      q.ids.forEach(function (id) { if (q.element && q.element !== id) out[id] = q.element.slice(0, 60); });
+    });
+    return out;
+  };
+
+  var TFNG = ['TRUE', 'FALSE', 'NOT GIVEN'];
+  var YNNG = ['YES', 'NO', 'NOT GIVEN'];
+
+  function sameSet(values, family) {
+    var upper = values.map(function (v) { return String(v).trim().toUpperCase(); });
+    return upper.length === family.length && family.every(function (f) { return upper.indexOf(f) >= 0; });
+  }
+
+  function inferType(kind, values) {
+    if (sameSet(values, TFNG)) return 'true_false_not_given';
+    if (sameSet(values, YNNG)) return 'yes_no_not_given';
+    if (kind === 'radio') return 'multiple_choice';
+    if (kind === 'checkbox') return 'multiple_choice_multi';
+    if (kind === 'select') return 'matching';
+    if (kind === 'order') return 'ordering';
+    if (kind === 'drop') return 'matching';
+    return 'completion';
+  }
 
   // Marks an ordering list as answered: its order is now the learner's.
   NS.touchOrder = function (el) {
-    var list = el && el.closest && el.closest(ORDER);
+    var list = el && el.closest && el.closest(NS.ORDER);
     if (list) list.__ieltsMoved = true;
   };
-
-  function optionValues(q) {
-    if (q.kind === 'drop') {
-      var seen = [];
-      dragItems().forEach(function (it) { var v = itemValue(it); if (seen.indexOf(v) < 0) seen.push(v); });
-      return seen;
-    }
-    if (q.kind === 'order') return itemsOf(q.controls[0]).map(itemValue);
-    if (q.kind === 'radio' || q.kind === 'checkbox') {
-      return q.controls.map(function (c) { return c.value; });
-    }
-    if (q.kind === 'select') {
-      var out = [];
-      var opts = q.controls[0].options;
-      for (var i = 0; i < opts.length; i++) if (opts[i].value !== '') out.push(opts[i].value);
-      return out;
-    }
-    return [];
-  }
-
-  // One answer per question id: an ordering list gives each position its own.
-  function readIds(q) {
-    var out = {};
-    if (q.kind === 'order') {
-      var items = itemsOf(q.controls[0]);
-      var moved = q.controls[0].__ieltsMoved || q.controls[0].hasAttribute('data-answered');
-      q.ids.forEach(function (id, n) { out[id] = moved && items[n] ? itemValue(items[n]) : null; });
-      return out;
-    }
-    var value = readOne(q);
-    q.ids.forEach(function (id) { out[id] = value; });
-    return out;
-  }
-
-  function readOne(q) {
-    var c = q.controls;
-    if (q.kind === 'drop') {
-      var item = c[0].querySelector('[draggable=true], [data-value]');
-      return item ? itemValue(item) || null : null;
-    }
-    if (q.kind === 'radio') {
-      for (var i = 0; i < c.length; i++) if (c[i].checked) return c[i].value;
-      return null;
-    }
-    if (q.kind === 'checkbox') {
-      var picked = [];
-      for (var j = 0; j < c.length; j++) if (c[j].checked) picked.push(c[j].value);
-      return picked;
-    }
-    if (q.kind === 'editable') {
-      var t = (c[0].innerText || c[0].textContent || '').trim();
-      return t === '' ? null : t;
-    }
-    var v = c[0].value;
-    return v === '' || v === null || v === undefined ? null : String(v);
-  }
 
   var LIMIT_RE = /(NO\s+MORE\s+THAN\s+(ONE|TWO|THREE|FOUR|FIVE)\s+WORDS?(\s+AND\/OR\s+A\s+NUMBER)?|\b(ONE|TWO|THREE)\s+WORDS?(\s+AND\/OR\s+A\s+NUMBER|\s+ONLY)?|\bA\s+NUMBER\s+ONLY|\bNUMBERS?\s+ONLY)/i;
 
@@ -272,18 +239,24 @@
 
   // The question as printed: the text of its nearest container, without option labels' noise.
   NS.questionTextOf = function (el) {
-    var start = el.matches(DROP + ', ' + ORDER) ? el.parentElement || el : el;
+    var start = el.matches('input, select, textarea') ? el : el.parentElement || el;
     var holder = start.closest('[data-question], .question, li, tr, p') || start.parentElement;
     var text = holder ? (holder.innerText || holder.textContent || '') : '';
-    return text.replace(/\s+/g, ' ').trim().replace(/^\d{1,3}\s*(?=\D)/, '').slice(0, 300);
+    return NS.cut(text.replace(/\s+/g, ' ').trim().replace(/^\d{1,3}\s*(?=\D)/, ''), 300);
   };
 
   // {questionId: answer} for every question on the page.
-  NS.readAnswers = function (questions) {
+  NS.readAnswers = function () {
     var out = {};
-    (questions || NS.findQuestions()).forEach(function (q) {
-      var given = readIds(q);
-      Object.keys(given).forEach(function (id) { out[id] = given[id]; });
+    NS.findQuestions().forEach(function (q) {
+      var widget = NS.WIDGETS[q.kind];
+      if (widget.readAll) {
+        var given = widget.readAll(q);
+        Object.keys(given).forEach(function (id) { out[id] = given[id]; });
+        return;
+      }
+      var value = widget.read(q);
+      q.ids.forEach(function (id) { out[id] = value; });
     });
     return out;
   };
@@ -291,18 +264,8 @@
   // What a scripted learner needs to answer through real input events.
   NS.describe = function () {
     return NS.findQuestions().map(function (q) {
-      var options = q.controls.map(function (c, i) {
-        return { selector: NS.cssPath(c), value: q.options[i] === undefined ? null : q.options[i] };
-      });
-      // A drop zone comes first, then the items that can be dropped on it; an ordering list
-      // comes first, then its items in their present order.
-      if (q.kind === 'drop' || q.kind === 'order') {
-        var items = q.kind === 'drop' ? dragItems() : itemsOf(q.controls[0]);
-        options = [{ selector: NS.cssPath(q.controls[0]), value: null }].concat(items.map(function (it) {
-          return { selector: NS.itemSelector(it), value: itemValue(it) };
-        }));
-      }
-      return { ids: q.ids, kind: q.kind, type: q.type, options: options, values: q.options };
+      return { ids: q.ids, kind: q.kind, type: q.type, options: NS.WIDGETS[q.kind].describe(q), values: q.options,
+        element: q.element };
     });
   };
 })();

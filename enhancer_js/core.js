@@ -3,7 +3,7 @@
  *
  * The recorder injects, into every frame and before any page script runs:
  *   1. a one-line JSON prelude: window.__IELTS_RECORDER_CONFIG__ = {...};
- *   2. core.js, collect.js, key.js, enhancer.js, opener.js, in that order.
+ *   2. core.js, ids.js, widgets.js, collect.js, key.js, enhancer.js, opener.js, in that order.
  * Each file only adds functions to the namespace; enhancer.js starts the work, once per document.
  */
 (function () {
@@ -18,6 +18,8 @@
     heartbeatMs: config.heartbeatMs || 15000,
     openerShim: config.openerShim !== false,
     payloadWaitMs: config.payloadWaitMs || 500,
+    // After a DOM change, how long to wait before looking at the questions again.
+    rescanMs: config.rescanMs || 150,
   };
 
   // One token per document, so the recorder can keep the order of each document's messages
@@ -33,6 +35,33 @@
   NS.json = function (value) {
     return stringify.call(JSON, value);
   };
+
+  // Text cut to at most `max` characters without splitting a surrogate pair (an emoji cut in
+  // half is not valid JSON text for the recorder).
+  NS.cut = function (text, max) {
+    var s = String(text);
+    if (s.length <= max) return s;
+    var end = max;
+    var code = s.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff) end--;
+    return s.slice(0, end);
+  };
+
+  // Elements the page gives a drop listener, seen as it adds them: a drop zone is recognised
+  // by what it does, whatever its class. The page's own call goes through unchanged.
+  NS.dropTargets = typeof Set === 'function' ? new Set() : null;
+  var listen = EventTarget.prototype.addEventListener;
+  if (NS.dropTargets && !listen.__ieltsWrapped) {
+    var wrapped = function (type, fn, opts) {
+      if ((type === 'drop' || type === 'dragover') && this && this.nodeType === 1 &&
+          this !== document.body && this !== document.documentElement) {
+        NS.dropTargets.add(this);
+      }
+      return listen.call(this, type, fn, opts);
+    };
+    wrapped.__ieltsWrapped = true;
+    EventTarget.prototype.addEventListener = wrapped;
+  }
 
   NS.hasBinding = function () {
     return typeof window[NS.config.binding] === 'function';

@@ -78,13 +78,13 @@
   function flushProgress(force) {
     if (state.pendingTimer) clearTimeout(state.pendingTimer);
     state.pendingTimer = null;
-    if (!state.sessionId || state.completed) return false;
+    if (!state.sessionId || state.completed || !state.started) return false;
     var answers = NS.readAnswers();
     var changed = {};
     var any = false;
     Object.keys(answers).forEach(function (id) {
       if (state.touched && !state.touched[id]) return; // still the saved answer, not yet typed back
-      if (JSON.stringify(answers[id]) !== JSON.stringify(state.lastSent[id])) {
+      if (NS.json(answers[id]) !== NS.json(state.lastSent[id])) {
         changed[id] = answers[id];
         any = true;
       }
@@ -194,7 +194,7 @@
       answerKey: found.key,
       keySource: found.source,
       elapsed: elapsed(),
-      pageScore: readPageScore(),
+      pageScore: (extra && extra.score) || readPageScore(),
     });
   }
 
@@ -224,17 +224,15 @@
   }
 
   // A results block that appears (or fills) after the session started is a submit, too.
-  function watchResults() {
-    var seenAtStart = Array.prototype.some.call(document.querySelectorAll(RESULTS), visible);
-    state.resultsSeen = seenAtStart;
-    if (typeof MutationObserver === 'undefined' || !document.body) return;
-    var observer = new MutationObserver(function () {
-      if (state.completed) { observer.disconnect(); return; }
-      var shown = Array.prototype.some.call(document.querySelectorAll(RESULTS), visible);
-      if (shown && !state.resultsSeen) complete(NS.readAnswers());
-      state.resultsSeen = shown;
-    });
-    observer.observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true, attributeFilter: ['class', 'style', 'hidden'] });
+  function resultsShown() {
+    return Array.prototype.some.call(document.querySelectorAll(RESULTS), visible);
+  }
+
+  function checkResults() {
+    if (!state.started || state.completed) return;
+    var shown = resultsShown();
+    if (shown && !state.resultsSeen) complete(NS.readAnswers());
+    state.resultsSeen = shown;
   }
 
   function isSubmitControl(el) {
@@ -279,16 +277,50 @@
   }
 
   function noteDropTarget(target) {
-    if (!target || !target.closest) return;
-    var zone = target.closest('[data-question]');
-    if (zone) noteTarget(zone);
-    if (state.touched && zone) (NS.questionIdsOf(zone) || []).forEach(function (id) { state.touched[id] = true; });
+    var ids = NS.questionIdsOf(target);
+    if (!ids) return;
+    state.current = ids[0];
+    if (state.touched) ids.forEach(function (id) { state.touched[id] = true; });
   }
 
+  // The page is ready when its questions exist: on many real pages that is after load, once a
+  // data script has rendered them. Until then the enhancer waits for the DOM to change.
   function ready() {
     var questions = NS.findQuestions();
+    if (!questions.length) {
+      state.waitingForQuestions = true;
+      return;
+    }
+    state.waitingForQuestions = false;
+    announce(questions);
+    if (!state.started) {
+      state.started = true;
+      state.readyAt = NS.now();
+      state.resultsSeen = resultsShown();
+      var found = NS.extractKey();
+      send('session_started', {
+        examId: state.examId,
+        sessionId: state.sessionId,
+        metadata: { keySource: found.source, recorderVersion: NS.config.version },
+      });
+      // A resumed session's answers are already the recorder's: the blank page must not report
+      // them as cleared while the recorder types them back in, so only touched questions count.
+      state.lastSent = state.resumeAnswers ? JSON.parse(NS.json(state.resumeAnswers)) : {};
+      state.touched = state.resumeAnswers ? {} : null;
+      wrapGradingFunctions();
+      if (NS.openerReady) NS.openerReady(state);
+    }
+    flushProgress(false); // anything typed before the recorder said hello
+  }
+
+  // SESSION_READY: the questions as they stand. Sent again when they change (a part revealed,
+  // a tab of a multi-test page rendered), so the recorder learns of every question.
+  function announce(questions) {
     var ids = [];
     questions.forEach(function (q) { ids = ids.concat(q.ids); });
+    var signature = ids.join(',');
+    if (signature === state.announced) return;
+    state.announced = signature;
     var found = NS.extractKey();
     var limits = {};
     var groups = [];
@@ -297,37 +329,60 @@
       var text = NS.questionTextOf(q.controls[0]);
       if (text) q.ids.forEach(function (id) { texts[id] = text; });
       var limit = q.kind === 'text' || q.kind === 'editable' ? NS.wordLimitOf(q.controls[0]) : null;
-      if (limit) q.ids.forEach(function (id) { limits[id] = limit.slice(0, 120); });
-      if (q.ids.length > 1 && q.kind !== 'order') groups.push(q.ids); // a choose-N set
+      if (limit) q.ids.forEach(function (id) { limits[id] = NS.cut(limit, 120); });
+      if (q.ids.length > 1 && q.kind !== 'order') groups.push(q.ids.slice(0, 10)); // a choose-N set
     });
     send('SESSION_READY', {
       sessionId: state.sessionId,
       examId: state.examId,
-      url: String(location.href).slice(0, 4000),
-      title: String(document.title || '').slice(0, 500),
+      url: NS.cut(String(location.href), 4000),
+      title: NS.cut(pageTitle(), 500),
       questionIds: ids,
       questionTypes: questionTypes(questions),
       wordLimits: limits,
       questionGroups: groups,
       questionTexts: texts,
+      elementIds: NS.elementIds(),
       keyFound: !!found.key,
     });
-    send('session_started', {
-      examId: state.examId,
-      sessionId: state.sessionId,
-      metadata: { keySource: found.source, recorderVersion: NS.config.version },
+  }
+
+  // What the page shows as its title once rendered: its document title, else its first heading.
+  function pageTitle() {
+    var title = String(document.title || '').trim();
+    if (title) return title;
+    var h = document.querySelector('h1, h2');
+    return h ? (h.textContent || '').replace(/\s+/g, ' ').trim() : '';
+  }
+
+  // One observer for the whole document: a DOM change (elements added or removed, a question
+  // attribute changed) makes the question scan stale; a moment later the questions are looked
+  // at again, and a results block that appeared is a submit.
+  function watchDom() {
+    if (typeof MutationObserver === 'undefined') return;
+    var timer = null;
+    var observer = new MutationObserver(function (mutations) {
+      var structural = mutations.some(function (m) {
+        if (m.type === 'attributes') return true;
+        if (m.type === 'characterData') return false;
+        for (var i = 0; i < m.addedNodes.length; i++) if (m.addedNodes[i].nodeType === 1) return true;
+        for (var j = 0; j < m.removedNodes.length; j++) if (m.removedNodes[j].nodeType === 1) return true;
+        return false;
+      });
+      if (structural) NS.invalidate();
+      if (timer) return;
+      timer = setTimeout(function () {
+        timer = null;
+        if (!state.sessionId || state.completed) return;
+        if (state.waitingForQuestions || structural) ready();
+        checkResults();
+      }, NS.config.rescanMs);
     });
-    // A resumed session's answers are already the recorder's: the blank page must not report
-    // them as cleared while the recorder types them back in, so only touched questions count.
-    state.lastSent = state.resumeAnswers ? JSON.parse(JSON.stringify(state.resumeAnswers)) : {};
-    state.touched = state.resumeAnswers ? {} : null;
-    flushProgress(false); // anything typed before the recorder said hello
-    wrapGradingFunctions();
-    if (!state.watching) {
-      state.watching = true;
-      watchResults();
-    }
-    if (NS.openerReady) NS.openerReady(state);
+    observer.observe(document, { // the document: its root element may not exist yet
+      childList: true, subtree: true, attributes: true, characterData: true,
+      attributeFilter: ['class', 'style', 'hidden', 'name', 'id', 'draggable', 'contenteditable', 'type', 'open']
+        .concat(NS.QUESTION_ATTRS),
+    });
   }
 
   function whenDomReady(fn) {
@@ -344,11 +399,13 @@
     }
     if (!msg || msg.v !== 1 || msg.type !== 'INIT_SESSION' || !msg.data) return false;
     if (state.sessionId === msg.data.sessionId) {
+      state.announced = null;
       whenDomReady(ready); // asked again (a reload of the recorder's side): answer again
       return true;
     }
     state.sessionId = msg.data.sessionId;
     state.examId = msg.data.examId;
+    state.greetedAt = NS.now();
     state.resumeAnswers = (msg.data.resume && msg.data.resume.answers) || null;
     state.startedAt = NS.now() - ((msg.data.resume && msg.data.resume.elapsedSeconds) || 0) * 1000;
     whenDomReady(ready);
@@ -356,6 +413,7 @@
     return true;
   }
 
+  watchDom();
   document.addEventListener('input', onAnswerEvent, true);
   document.addEventListener('change', onAnswerEvent, true);
   document.addEventListener('click', onClick, true);
@@ -453,6 +511,31 @@
     },
     submitTarget: submitTarget,
     popupOpeners: popupOpeners,
+    // What the recorder saw on this page, in plain facts, as JSON text (ielts exams check --explain).
+    explain: function () {
+      return NS.json(NS.explain(state));
+    },
+    // The page's own script files of its origin: the recorder reads them as data for keys.
+    scripts: function () {
+      return Array.prototype.map.call(document.querySelectorAll('script[src]'), function (s) { return s.src; })
+        .filter(function (src) { return src && (src.indexOf(location.origin) === 0 || /^file:/.test(src)); })
+        .slice(0, 40);
+    },
+    // The text of one of those files, read by the recorder: a key in it is a key of the page.
+    // Returns whether the page now has a key.
+    offerScript: function (text) {
+      if (typeof text !== 'string' || NS.offeredScripts.length >= 40) return false;
+      NS.offeredScripts.push(text);
+      return !!NS.extractKey().key;
+    },
+    // A fresh selector for the item of `value` nearest to the drop zone `zone` (items move).
+    itemFor: function (zone, value) {
+      NS.findQuestions(); // the zones as they are now
+      var el = document.querySelector(zone);
+      var items = NS.dragItems(el);
+      for (var i = 0; i < items.length; i++) if (NS.itemValue(items[i]) === value) return NS.itemSelector(items[i]);
+      return null;
+    },
     adopt: function () { adoptSession(); },
     // Answers still waiting for the throttle go out now; returns how many messages were sent.
     flush: function () { return flushProgress(false) ? 1 : 0; },

@@ -5,11 +5,20 @@
  *   json_script      a <script type="application/json"> whose id or data-role speaks of answers/keys
  *   global_variable  a global whose name says it is the key (answerKey, correctAnswers, ...);
  *                    never `answers` or `userAnswers`, which pages use for the learner's own input
- *   script_literal   `const|let|var answerKey = {...}` inside page code (a closure, say): the
- *                    literal is parsed from the script text as data, never run
+ *   global_object    such a key one or two levels inside a page's global object (App.answerKey)
+ *   script_literal   `const answerKey = {...}`, `App.answerKey = {...}`, `answerKey: {...}` (in a
+ *                    closure, or inside a `X.register("id", {...})` call) in the page's inline
+ *                    scripts: the literal is parsed from the script text as data, never run
  *   data_attribute   data-correct / data-answer-key on a question's control or container
  *   results_table    a table the page renders after submit, with a question-number column and a
- *                    "correct answer" column (never a "your answer" column)
+ *                    "correct answer" column (never a "your answer" column), headers in English,
+ *                    Chinese, Spanish, French, German, Vietnamese or Portuguese
+ *   script_file      the same literals in the page's own script files, whose text the recorder
+ *                    reads (as data) and offers with window.__ieltsRecorder.offerScript
+ * A key's question ids are read as the page names them (q1, t3_q11, "14") and put on the
+ * page's printed numbers: through the page's own display map where the data has one
+ * (questionDisplayMap), else through the controls' tokens. Where several keys are found (a data
+ * file of many exams), the one that fits the page's questions best is taken.
  * The key is returned as {questionId: string | string[]}.
  */
 (function () {
@@ -17,15 +26,17 @@
   var NS = window.__ieltsRecorderNS;
 
   var KEY_NAME_RE = /(answer[-_]?key|correct[-_]?answers?|solutions?|answers?[-_]?correct)/i;
-  var GLOBAL_NAMES = [
-    'answerKey', 'ANSWER_KEY', 'answer_key', 'AnswerKey',
+  var KEY_NAMES = [
+    'answerKey', 'ANSWER_KEY', 'answer_key', 'AnswerKey', 'answerkey',
     'correctAnswers', 'CORRECT_ANSWERS', 'correct_answers', 'solutions',
   ];
+  var DISPLAY_NAMES = ['questionDisplayMap', 'displayMap', 'questionNumbers', 'displayNumbers'];
 
+  // A question number from a key's own id, as the page would print it ("q7", "Q7", "7").
   NS.cleanId = cleanId;
   function cleanId(raw) {
-    var m = /^(?:q|question|ans)?[-_ ]?(\d{1,3})$/i.exec(String(raw).trim());
-    return m ? String(parseInt(m[1], 10)) : null;
+    var parsed = NS.parseToken(raw, false);
+    return parsed && parsed.nums.length === 1 ? String(parsed.nums[0]) : null;
   }
 
   function cleanValue(value) {
@@ -39,73 +50,199 @@
       }
       return out.length ? out : null;
     }
+    if (value && typeof value === 'object') {
+      // {answer: "x", alternatives: [...]} and the like
+      var main = value.answer !== undefined ? value.answer : value.correct !== undefined ? value.correct : value.value;
+      var main2 = cleanValue(main);
+      var alts = cleanValue(value.alternatives || value.accepted || value.alternates || null);
+      if (main2 === null) return null;
+      return alts ? [].concat(main2, alts) : main2;
+    }
     return null;
   }
 
-  // An object or array from a page, as {questionId: value}; null if it does not look like a key.
-  NS.normalizeKey = function (data) {
-    if (data && typeof data === 'object' && !Array.isArray(data)) {
+  // Resolves a key's own ids to the page's question ids.
+  function resolver() {
+    var questions = NS.findQuestions();
+    var byToken = {};
+    var byElementNumber = {};
+    var ids = {};
+    questions.forEach(function (q) {
+      q.ids.forEach(function (id) { ids[id.toLowerCase()] = id; });
+      if (q.element) byToken[q.element.toLowerCase()] = q.ids;
+      if (q.nums && q.nums.length === q.ids.length) {
+        q.nums.forEach(function (n, i) { byElementNumber[(q.test || '') + '|' + n] = q.ids[i]; });
+      }
+    });
+    return { ids: ids, byToken: byToken, byElementNumber: byElementNumber, empty: !questions.length };
+  }
+
+  // The page's ids for one key id, by one of two readings: 'element' (the key speaks the
+  // controls' tokens: q1 is the control named q1, printed 14) or 'printed' (q14 is question 14).
+  function resolveId(raw, reading, r, displayMap) {
+    var low = String(raw).trim().toLowerCase();
+    if (displayMap && displayMap[raw] !== undefined) {
+      var shown = cleanId(displayMap[raw]);
+      if (shown) return [r.ids[shown.toLowerCase()] || shown];
+    }
+    if (r.byToken[low]) return r.byToken[low];
+    var parsed = NS.parseToken(raw, false);
+    if (!parsed) return null;
+    var out = [];
+    parsed.nums.forEach(function (n) {
+      var viaElement = r.byElementNumber[(parsed.test || '') + '|' + n];
+      var direct = parsed.test && r.ids[parsed.test + '.' + n] ? r.ids[parsed.test + '.' + n] : r.ids[String(n)];
+      var id = reading === 'element' ? viaElement || direct : direct || viaElement;
+      out.push(id || (parsed.test && !r.empty ? parsed.test + '.' + n : String(n)));
+    });
+    return out;
+  }
+
+  // The page's question id for one id of the page's own data (a payload's answers), or null.
+  NS.keyId = function (raw) {
+    var ids = resolveId(raw, 'element', resolver(), null);
+    return ids && ids.length === 1 ? ids[0] : null;
+  };
+
+  function mapKey(entries, displayMap) {
+    var r = resolver();
+    var best = null;
+    ['printed', 'element'].forEach(function (reading) {
+      var out = {};
+      var hits = 0;
+      var count = 0;
+      for (var i = 0; i < entries.length; i++) {
+        var ids = resolveId(entries[i][0], reading, r, displayMap);
+        var value = cleanValue(entries[i][1]);
+        if (!ids || value === null) {
+          if (r.empty) return; // nothing on the page to tell a typo from a wrong guess
+          continue;
+        }
+        ids.forEach(function (id, n) {
+          // "21-23": one list of letters for each of its questions
+          out[id] = ids.length > 1 && Array.isArray(value) ? value : ids.length > 1 ? String(value).split(/\s*,\s*/) : value;
+          if (r.ids[id.toLowerCase()]) hits++;
+          count++;
+        });
+      }
+      if (count && (!best || hits > best.hits)) best = { key: out, hits: hits, count: count };
+    });
+    return best;
+  }
+
+  function entriesOf(data) {
+    if (Array.isArray(data)) return data.map(function (v, i) { return [String(i + 1), v]; });
+    return Object.keys(data).map(function (k) { return [k, data[k]]; });
+  }
+
+  // An object or array from a page, as {questionId: value} with a fit score; null if it does
+  // not look like a key.
+  function candidate(data, displayMap) {
+    if (!data || typeof data !== 'object') return null;
+    if (!Array.isArray(data)) {
+      for (var i = 0; i < KEY_NAMES.length; i++) {
+        if (data[KEY_NAMES[i]] && typeof data[KEY_NAMES[i]] === 'object') {
+          return candidate(data[KEY_NAMES[i]], displayMap || displayMapOf(data));
+        }
+      }
       if (data.answers && typeof data.answers === 'object') data = data.answers;
     }
-    var out = {};
-    var count = 0;
-    if (Array.isArray(data)) {
-      for (var i = 0; i < data.length; i++) {
-        var v = cleanValue(data[i]);
-        if (v === null) return null;
-        out[String(i + 1)] = v;
-        count++;
-      }
-    } else if (data && typeof data === 'object') {
-      var keys = Object.keys(data);
-      for (var j = 0; j < keys.length; j++) {
-        var id = cleanId(keys[j]);
-        var value = cleanValue(data[keys[j]]);
-        if (id === null || value === null) return null;
-        out[id] = value;
-        count++;
-      }
+    var entries = entriesOf(data);
+    if (!entries.length || entries.length > 500) return null;
+    return mapKey(entries, displayMap);
+  }
+
+  function displayMapOf(data) {
+    for (var i = 0; i < DISPLAY_NAMES.length; i++) {
+      var m = data[DISPLAY_NAMES[i]];
+      if (m && typeof m === 'object' && !Array.isArray(m)) return m;
     }
-    return count ? out : null;
+    return null;
+  }
+
+  NS.normalizeKey = function (data, displayMap) {
+    var found = candidate(data, displayMap || null);
+    return found ? found.key : null;
   };
+
+  // The best of several candidate keys: the one whose ids are most the page's questions.
+  function bestOf(list) {
+    var best = null;
+    list.forEach(function (c) {
+      if (c && (!best || c.hits > best.hits)) best = c;
+    });
+    return best ? best.key : null;
+  }
 
   function fromJsonScript() {
     var scripts = document.querySelectorAll('script[type="application/json"]');
+    var found = [];
     for (var i = 0; i < scripts.length; i++) {
       var s = scripts[i];
       var label = (s.id || '') + ' ' + (s.getAttribute('data-role') || '') + ' ' + (s.className || '');
       if (!KEY_NAME_RE.test(label)) continue;
       try {
-        var key = NS.normalizeKey(JSON.parse(s.textContent));
-        if (key) return key;
+        found.push(candidate(JSON.parse(s.textContent)));
       } catch (err) {
         /* not JSON: try the next one */
       }
     }
-    return null;
+    return bestOf(found);
+  }
+
+  // Reads a data property only; a getter defined by the page is never called.
+  function dataProperty(obj, name) {
+    try {
+      var desc = Object.getOwnPropertyDescriptor(obj, name);
+      return desc && 'value' in desc ? desc.value : undefined;
+    } catch (err) {
+      return undefined;
+    }
   }
 
   function fromGlobal() {
-    for (var i = 0; i < GLOBAL_NAMES.length; i++) {
-      var value;
-      try {
-        // Reads a data property only; a getter defined by the page is not called.
-        var desc = Object.getOwnPropertyDescriptor(window, GLOBAL_NAMES[i]);
-        value = desc && 'value' in desc ? desc.value : undefined;
-      } catch (err) {
-        value = undefined;
-      }
-      if (value && typeof value === 'object') {
-        var key = NS.normalizeKey(value);
-        if (key) return key;
-      }
+    var found = [];
+    for (var i = 0; i < KEY_NAMES.length; i++) {
+      var value = dataProperty(window, KEY_NAMES[i]);
+      if (value && typeof value === 'object') found.push(candidate(value));
     }
-    return null;
+    return bestOf(found);
   }
 
-  // A tolerant reader for JavaScript object and array literals: quoted or bare keys, single or
-  // double quotes, trailing commas and comments. It reads data only: anything else (a call, a
-  // variable, an expression) makes it give up, so no page code is ever run.
+  function plainObject(v) {
+    if (!v || typeof v !== 'object' || v.nodeType || v === window) return false;
+    var proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+  }
+
+  // A key one or two levels inside the page's own global objects (window.App.answerKey).
+  function fromGlobalObject() {
+    var found = [];
+    var names = Object.keys(window).slice(0, 400);
+    function visit(obj, depth) {
+      for (var i = 0; i < KEY_NAMES.length; i++) {
+        var v = dataProperty(obj, KEY_NAMES[i]);
+        if (v && typeof v === 'object') found.push(candidate(v, displayMapOf(obj)));
+      }
+      if (depth >= 2) return;
+      var keys = Object.keys(obj).slice(0, 100);
+      for (var j = 0; j < keys.length; j++) {
+        var child = dataProperty(obj, keys[j]);
+        if (plainObject(child)) visit(child, depth + 1);
+      }
+    }
+    for (var n = 0; n < names.length; n++) {
+      if (names[n].indexOf('__ielts') === 0) continue;
+      var value = dataProperty(window, names[n]);
+      if (plainObject(value)) visit(value, 1);
+    }
+    return bestOf(found);
+  }
+
+  // A tolerant reader for JavaScript object and array literals: quoted or bare keys, single,
+  // double or back quotes (no ${}), true/false/null, trailing commas and comments. It reads data
+  // only: anything else (a call, a variable, an expression) makes it give up, so no page code
+  // is ever run.
   function parseLiteral(text, start) {
     var i = start;
     function fail() { throw new Error('not a literal'); }
@@ -117,16 +254,33 @@
         return;
       }
     }
+    var ESCAPES = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', 0: '\0' };
     function string() {
       var quote = text[i++];
       var out = '';
       while (i < text.length && text[i] !== quote) {
-        if (text[i] === '\\') { i++; out += text[i] === 'n' ? '\n' : text[i]; i++; continue; }
+        if (quote === '`' && text[i] === '$' && text[i + 1] === '{') fail();
+        if (text[i] === '\\') {
+          i++;
+          var c = text[i];
+          if (c === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) {
+            out += String.fromCharCode(parseInt(text.slice(i + 1, i + 5), 16));
+            i += 5;
+            continue;
+          }
+          out += ESCAPES[c] !== undefined ? ESCAPES[c] : c;
+          i++;
+          continue;
+        }
         out += text[i++];
       }
       if (text[i] !== quote) fail();
       i++;
       return out;
+    }
+    function word() {
+      var m = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(text.slice(i, i + 64));
+      return m ? m[0] : null;
     }
     function value() {
       space();
@@ -167,7 +321,9 @@
           fail();
         }
       }
-      if (ch === '"' || ch === "'") return string();
+      if (ch === '"' || ch === "'" || ch === '`') return string();
+      var w = word();
+      if (w === 'true' || w === 'false' || w === 'null') { i += w.length; return w === 'true' ? true : w === 'false' ? false : null; }
       var num = /^-?\d+(\.\d+)?/.exec(text.slice(i, i + 32));
       if (num) { i += num[0].length; return Number(num[0]); }
       fail();
@@ -176,25 +332,53 @@
   }
   NS.parseLiteral = function (text) { return parseLiteral(text, 0); };
 
-  var DECLARATION_RE = /\b(?:const|let|var)\s+(answerKey|ANSWER_KEY|answer_key|AnswerKey|correctAnswers|CORRECT_ANSWERS|correct_answers|solutions)\s*=\s*/g;
+  var NAMES = KEY_NAMES.join('|');
+  // const answerKey = {, App.answerKey = {, answerKey: {, "answerKey": {
+  var KEY_AT_RE = new RegExp('(?:\\b(?:const|let|var)\\s+|\\.|[{,\\s]["\']?)(' + NAMES + ')["\']?\\s*[:=]\\s*(?=[\\[{])', 'g');
+  var DISPLAY_AT_RE = new RegExp('\\b(' + DISPLAY_NAMES.join('|') + ')["\']?\\s*[:=]\\s*(?=\\{)', 'g');
+
+  // Every key literal in a script's text, with the display map that stands nearest before it.
+  NS.keysInText = function (text) {
+    var found = [];
+    var maps = [];
+    var m;
+    DISPLAY_AT_RE.lastIndex = 0;
+    while ((m = DISPLAY_AT_RE.exec(text))) {
+      try { maps.push({ at: m.index, map: parseLiteral(text, DISPLAY_AT_RE.lastIndex) }); } catch (err) { /* not data */ }
+    }
+    KEY_AT_RE.lastIndex = 0;
+    while ((m = KEY_AT_RE.exec(text))) {
+      var literal;
+      try {
+        literal = parseLiteral(text, KEY_AT_RE.lastIndex);
+      } catch (err) {
+        continue; // not a plain literal: try the next one
+      }
+      var near = null;
+      for (var j = 0; j < maps.length; j++) {
+        if (Math.abs(maps[j].at - m.index) < 20000 && (!near || Math.abs(maps[j].at - m.index) < Math.abs(near.at - m.index))) near = maps[j];
+      }
+      found.push(candidate(literal, near && plainObject(near.map) ? near.map : null));
+    }
+    return found;
+  };
 
   function fromScriptLiteral() {
     var scripts = document.querySelectorAll('script:not([src])');
+    var found = [];
     for (var i = 0; i < scripts.length; i++) {
-      var text = scripts[i].textContent || '';
       if (scripts[i].type && !/javascript|module/i.test(scripts[i].type)) continue;
-      DECLARATION_RE.lastIndex = 0;
-      var m;
-      while ((m = DECLARATION_RE.exec(text))) {
-        try {
-          var key = NS.normalizeKey(parseLiteral(text, DECLARATION_RE.lastIndex));
-          if (key) return key;
-        } catch (err) {
-          /* not a plain literal: try the next declaration */
-        }
-      }
+      found = found.concat(NS.keysInText(scripts[i].textContent || ''));
     }
-    return null;
+    return bestOf(found);
+  }
+
+  // Script files of the page whose text the recorder read and offered (as data).
+  NS.offeredScripts = [];
+  function fromScriptFile() {
+    var found = [];
+    NS.offeredScripts.forEach(function (text) { found = found.concat(NS.keysInText(text)); });
+    return bestOf(found);
   }
 
   function fromDataAttributes() {
@@ -221,9 +405,10 @@
     return count ? out : null;
   }
 
-  var NUMBER_HEAD_RE = /^\s*(q(uestion)?\.?|no\.?|number|#)\s*$/i;
-  var CORRECT_HEAD_RE = /\b(correct|right|model)\b|\banswer\s*key\b/i;
-  var YOURS_HEAD_RE = /\b(your|you|learner|given|candidate)\b/i;
+  // Column headers, in the languages practice pages are written in.
+  var NUMBER_HEAD_RE = /^\s*(q(uestion)?\.?|no\.?|number|#|n[º°o]\.?|nr\.?|num(é|e)ro|pregunta|frage|câu(\s*hỏi)?|quest(ão|ao)|题号|题目|序号|題號|题|問題|번호)\s*$/i;
+  var CORRECT_HEAD_RE = /\b(correct|right|model)\b|\banswer\s*key\b|正确答案|正確答案|参考答案|標準答案|标准答案|答案|correcta|respuesta|bonne|corrig|richtig|lösung|losung|đáp\s*án|đúng|correta|resposta|정답/i;
+  var YOURS_HEAD_RE = /\b(your|you|learner|given|candidate)\b|你的|您的|我的|用户|作答|tu\b|votre|ihre|deine|của\s+bạn|sua\b|su\s+respuesta/i;
 
   function cellTexts(row) {
     var out = [];
@@ -244,23 +429,22 @@
         else if (correct < 0 && CORRECT_HEAD_RE.test(text) && !YOURS_HEAD_RE.test(text)) correct = i;
       });
       if (num < 0 || correct < 0) continue;
-      var out = {};
-      var count = 0;
+      var entries = [];
       for (var r = 1; r < rows.length; r++) {
         var cells = cellTexts(rows[r]);
-        var m = /^(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?$/.exec(cells[num] || '');
+        var m = /^(?:q(?:uestion)?\.?\s*)?(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?$/i.exec(cells[num] || '');
         var value = cells[correct];
         if (!m || !value) continue;
         if (m[2]) {
           // "21-23 | A, C, E": a choose-N set, one list for each of its questions
-          var letters = value.split(/\s*(?:,|\band\b)\s*/).filter(Boolean);
-          for (var q = parseInt(m[1], 10); q <= parseInt(m[2], 10); q++) { out[String(q)] = letters; count++; }
+          var letters = value.split(/\s*(?:,|\band\b|、|，)\s*/).filter(Boolean);
+          for (var q = parseInt(m[1], 10); q <= parseInt(m[2], 10); q++) entries.push([String(q), letters]);
         } else {
-          out[String(parseInt(m[1], 10))] = value;
-          count++;
+          entries.push([m[1], value]);
         }
       }
-      if (count) return out;
+      var found = entries.length ? mapKey(entries, null) : null;
+      if (found) return found.key;
     }
     return null;
   }
@@ -268,16 +452,31 @@
   var STRATEGIES = [
     ['json_script', fromJsonScript],
     ['global_variable', fromGlobal],
+    ['global_object', fromGlobalObject],
     ['script_literal', fromScriptLiteral],
     ['data_attribute', fromDataAttributes],
     ['results_table', fromResultsTable],
+    ['script_file', fromScriptFile],
   ];
+  NS.KEY_SOURCES = STRATEGIES.map(function (s) { return s[0]; });
 
   // {key, source} or {key: null, source: null}. Looked for once within NS.once.
   NS.extractKey = function () {
     if (!NS.memo) return extractKey();
     if (!NS.memo.key) NS.memo.key = extractKey();
     return NS.memo.key;
+  };
+
+  // What each strategy found, for the diagnosis: [{source, found, questions | error}].
+  NS.keyTrials = function () {
+    return STRATEGIES.map(function (s) {
+      try {
+        var key = s[1]();
+        return { source: s[0], found: !!key, questions: key ? Object.keys(key).length : 0 };
+      } catch (err) {
+        return { source: s[0], found: false, questions: 0, error: NS.cut(String(err && err.message), 200) };
+      }
+    });
   };
 
   function extractKey() {

@@ -8,6 +8,11 @@
  * REQUEST_INIT once the recorder's session has started, and turns PRACTICE_COMPLETE into
  * session_completed, with the payload as one more source of answers and of the key.
  * PRACTICE_COMPLETE posted to the page's own window is taken the same way.
+ *
+ * Such pages ask again every 500 ms until answered and ignore an INIT_SESSION whose examId is
+ * not their own, so the reply carries the id the page asked with. A PRACTICE_COMPLETE that comes
+ * before the recorder's session has started (a submit within the first second) is kept and
+ * taken as soon as it has.
  */
 (function () {
   'use strict';
@@ -16,10 +21,13 @@
   NS.openerInstalled = true;
 
   var waiting = false; // the page asked for INIT_SESSION before the recorder had started
+  var askedAs = null; // the exam id the page asked with
+  var early = null; // a PRACTICE_COMPLETE that came before the session started
   var session = null;
 
   function reply() {
-    var data = { sessionId: session.sessionId, examId: session.examId, parentOrigin: 'recorder', timestamp: NS.now() };
+    var examId = askedAs || session.examId;
+    var data = { sessionId: session.sessionId, examId: examId, parentOrigin: 'recorder', timestamp: NS.now() };
     var origin = location.origin && location.origin !== 'null' ? location.origin : '';
     window.dispatchEvent(new MessageEvent('message', { data: { type: 'INIT_SESSION', data: data }, origin: origin }));
   }
@@ -30,7 +38,7 @@
     var out = {};
     var count = 0;
     Object.keys(raw).forEach(function (k) {
-      var id = NS.cleanId(k);
+      var id = NS.keyId ? NS.keyId(k) : NS.cleanId(k);
       var v = raw[k];
       if (id === null) return;
       if (v === null || v === undefined || v === '') out[id] = null;
@@ -46,9 +54,16 @@
     if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return;
     if (msg.type === 'REQUEST_INIT') {
       NS.openerSpoken = true;
+      var asked = (msg.data && (msg.data.examId || msg.data.exam_id)) || msg.examId;
+      if (typeof asked === 'string' && asked) askedAs = asked.slice(0, 200);
       if (session) reply();
       else waiting = true;
     } else if (msg.type === 'PRACTICE_COMPLETE') {
+      NS.openerSpoken = true;
+      if (!session) {
+        early = msg;
+        return;
+      }
       var data = msg.data && typeof msg.data === 'object' ? msg.data : msg;
       var key = null;
       try {
@@ -56,8 +71,24 @@
       } catch (err) {
         key = null;
       }
-      NS.complete({ answers: payloadAnswers(data.answers || data.userAnswers), key: key });
+      NS.complete({ answers: payloadAnswers(data.answers || data.userAnswers), key: key, score: payloadScore(data) });
     }
+  }
+
+  // The page's own score in its payload: {score, totalQuestions} or {correct, total}.
+  function payloadScore(data) {
+    var score = firstNumber(data, ['score', 'correct', 'correctAnswers', 'correctCount']);
+    var total = firstNumber(data, ['totalQuestions', 'total', 'questionCount']);
+    if (score === null && data.scoreInfo && typeof data.scoreInfo === 'object') return payloadScore(data.scoreInfo);
+    return score !== null && total !== null && total > 0 && score >= 0 && score <= total ? { score: score, total: total } : null;
+  }
+
+  function firstNumber(data, names) {
+    for (var i = 0; i < names.length; i++) {
+      var v = data[names[i]];
+      if (typeof v === 'number' && isFinite(v)) return v;
+    }
+    return null;
   }
 
   // Called by enhancer.js once the recorder's session is ready in this document.
@@ -66,6 +97,11 @@
     if (waiting) {
       waiting = false;
       reply();
+    }
+    if (early) {
+      var msg = early;
+      early = null;
+      onMessage(msg);
     }
   };
 

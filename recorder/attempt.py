@@ -62,14 +62,16 @@ def build_record(
             reason=_reason(mark.reason, mark.questionId in unseen),
             timeSpent=session.answer_times.get(mark.questionId),
             questionText=session.question_texts.get(mark.questionId),
+            elementId=session.element_ids.get(mark.questionId),
         )
         for mark in marking.marks
     ]
+    title = session.page_title if exam.titleFromPage and session.page_title else exam.title
     return PracticeRecord(
         id=f"record_{session.session_id}",
         examId=exam.id,
         sessionId=session.session_id,
-        title=exam.title,
+        title=title,
         type=exam.type,
         startTime=session.start_time,
         endTime=now,
@@ -83,7 +85,7 @@ def build_record(
         answers=answers,
         questionTypePerformance=type_performance(marking.per_type),
         metadata=RecordMetadata(
-            examTitle=exam.title,
+            examTitle=title,
             category=exam.part,
             frequency=exam.frequency,
             url=session.url,

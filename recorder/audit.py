@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import __version__
-from .browser import LaunchOptions, open_context, start_browser
+from .browser import ExamPage, LaunchOptions, open_context, start_browser
 from .catalog import Exam
+from .diagnosis import explain_lines, not_ready_reason
 from .errors import ProtocolError, RecorderError
-from .protocol import SessionCompleted, init_session, parse_message
+from .protocol import SessionCompleted, SessionReady, init_session, parse_message
+
+#: How long a page is given to render its questions (real pages take up to a few seconds).
+READY_TIMEOUT_S = 15.0
 
 
 @dataclass
@@ -30,6 +35,8 @@ class PageAudit:
     key_source: str | None = None
     types: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
+    #: With --explain: what the recorder saw, a line per fact.
+    explained: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -104,72 +111,103 @@ def judge(
     return problems
 
 
-class _Completion:
-    """Listens for the session_completed of a throwaway session, for the key it carries."""
+class _Listener:
+    """Listens to a throwaway session: its readiness, and the key a completion carries."""
 
     def __init__(self) -> None:
         self.key: dict[str, object] | None = None
         self.source: str | None = None
         self.seen = asyncio.Event()
+        self.ready = asyncio.Event()
+        self.messages: list[str] = []
 
     def on_binding(self, _source: str, payload: object, _url: str) -> None:
         try:
             message = parse_message(payload) if isinstance(payload, str) else None
-        except ProtocolError:
+        except ProtocolError as exc:
+            self.messages.append(f"invalid ({str(exc)[:60]})")
             return
+        if message is None:
+            return
+        self.messages.append(message.type)
+        if isinstance(message, SessionReady) and message.data.questionIds:
+            self.ready.set()
         if isinstance(message, SessionCompleted):
             self.key = dict(message.data.answerKey) if message.data.answerKey else None
             self.source = message.data.keySource
             self.seen.set()
 
 
-async def audit_pages(exams: Sequence[Exam], launch: LaunchOptions) -> list[PageAudit]:
+async def audit_pages(
+    exams: Sequence[Exam], launch: LaunchOptions, *, explain: bool = False,
+    ready_timeout_s: float = READY_TIMEOUT_S,
+) -> list[PageAudit]:  # fmt: skip
     results = []
     async with start_browser(launch) as browser:
         for exam in exams:
             audit = PageAudit(exam)
             results.append(audit)
-            completion = _Completion()
+            listener = _Listener()
             try:
                 async with open_context(
                     browser,
-                    on_binding=completion.on_binding,
+                    on_binding=listener.on_binding,
                     on_event=_ignore,
                     enhancer_config={"version": __version__},
                 ) as context:
                     page = await context.open()
-                    await page.goto(exam.location())
-                    # A throwaway session (nothing is stored), so that pages which wait for one
-                    # (another app's REQUEST_INIT) behave as they do when recorded.
-                    hello = init_session(
-                        session_id=f"audit-{exam.id}", exam_id=exam.id, parent_origin="recorder",
-                        timestamp_ms=int(time.time() * 1000), seq=1,
-                    )  # fmt: skip
-                    await page.send(hello.model_dump_json())
-                    await page.open_popups()
-                    survey = await page.survey()
-                    key, source = survey.key, survey.key_source
-                    if key is None and survey.submit is not None and exam.keySource != "none":
-                        # Some pages show their key only once an attempt is submitted: in their
-                        # results, or in the message announcing the end. Submit a blank one.
-                        await page.submit(survey.submit)
-                        with contextlib.suppress(asyncio.TimeoutError):
-                            await asyncio.wait_for(completion.seen.wait(), 5)
-                        key, source = completion.key, completion.source
+                    await _audit_page(audit, page, listener, explain, ready_timeout_s)
             except RecorderError as exc:
                 audit.problems.append(f"{type(exc).__name__}: {exc}")
-                continue
-            ids = [qid for control in survey.controls for qid in control.ids]
-            audit.found = len(ids)
-            audit.key_source = source
-            audit.types = Counter(control.type for control in survey.controls for _ in control.ids)
-            audit.problems = judge(exam, ids, key, source)
     return results
+
+
+async def _audit_page(
+    audit: PageAudit, page: ExamPage, listener: _Listener, explain: bool, timeout_s: float
+) -> None:
+    exam = audit.exam
+    await page.goto(exam.location())
+    # A throwaway session (nothing is stored), so that pages which wait for one (another
+    # app's REQUEST_INIT) behave as they do when recorded.
+    hello = init_session(
+        session_id=re.sub(r"[^A-Za-z0-9_-]", "-", f"audit-{exam.id}")[:64], exam_id=exam.id,
+        parent_origin="recorder", timestamp_ms=int(time.time() * 1000), seq=1,
+    )  # fmt: skip
+    await page.send(hello.model_dump_json())
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(listener.ready.wait(), timeout_s)  # questions rendered late
+    if not listener.ready.is_set():
+        frames = await page.explain()
+        audit.problems.append(not_ready_reason(exam.location(), frames, timeout_s))
+        if explain:
+            audit.explained = explain_lines(frames, listener.messages)
+        return
+    await page.open_popups()
+    survey = await page.survey()
+    if not survey.key and await page.offer_scripts(exam.scripts):
+        survey = await page.survey()
+    key, source = survey.key, survey.key_source
+    if explain:
+        audit.explained = explain_lines(await page.explain(), listener.messages)
+    if key is None and survey.submit is not None and exam.keySource != "none":
+        # Some pages show their key only once an attempt is submitted: in their results, or in
+        # the message announcing the end. Submit a blank one.
+        await page.submit(survey.submit)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(listener.seen.wait(), 5)
+        key, source = listener.key, listener.source
+    ids = [qid for control in survey.controls for qid in control.ids]
+    audit.found = len(ids)
+    audit.key_source = source
+    audit.types = Counter(control.type for control in survey.controls for _ in control.ids)
+    audit.problems = judge(exam, ids, key, source)
 
 
 def _ignore(*_args: object) -> None:
     pass
 
 
-def audit(exams: Sequence[Exam], launch: LaunchOptions) -> list[PageAudit]:
-    return asyncio.run(audit_pages(exams, launch))
+def audit(
+    exams: Sequence[Exam], launch: LaunchOptions, *, explain: bool = False
+) -> list[PageAudit]:
+    return asyncio.run(audit_pages(exams, launch, explain=explain))

@@ -125,7 +125,7 @@ def plan(
         )
     rng = random.Random(strategy.seed)
     steps: list[Step] = []
-    dragged: set[str] = set()  # a word-bank item is used once: dropping it again moves it
+    dragged: set[str] = set()  # a random learner takes each word-bank item once
     for control in controls:
         values = list(control.values) or [v for _, v in control.options if v is not None]
         if control.kind in ("drop", "order"):
@@ -219,9 +219,8 @@ def planned_answers(steps: Sequence[Step], controls: Sequence[Control]) -> dict[
     }
     for step in steps:
         if step.action == "drag":
-            for other in controls:  # the item leaves the gap it was in
-                if other.kind == "drop" and answers[other.ids[0]] == step.value:
-                    answers[other.ids[0]] = None
+            # Items are only ever taken from a pool (browser.ExamPage.drag), never from another
+            # gap, so no gap loses its answer; a pool that copies lets a value be used twice.
             answers[zones[step.target].ids[0]] = step.value
             continue
         if step.action == "arrange":
@@ -241,8 +240,10 @@ def planned_answers(steps: Sequence[Step], controls: Sequence[Control]) -> dict[
     return answers
 
 
-async def play(page: ExamPage, steps: Sequence[Step], *, submit: bool = True) -> None:
-    """Perform ``steps`` through real input events, then press the page's submit button."""
+async def play(page: ExamPage, steps: Sequence[Step], *, submit: bool = True) -> list[Step]:
+    """Perform ``steps`` through real input events, then press the page's submit button.
+    Returns the steps performed: a drag whose item is no longer in any pool is left out."""
+    done: list[Step] = []
     for step in steps:
         if step.action == "check":
             await page.check(step.frame, step.selector)
@@ -251,10 +252,13 @@ async def play(page: ExamPage, steps: Sequence[Step], *, submit: bool = True) ->
         elif step.action == "select":
             await page.select(step.frame, step.selector, step.value)
         elif step.action == "drag":
-            await page.drag(step.frame, step.selector, step.target)
+            if not await page.drag(step.frame, step.selector, step.target, step.value):
+                continue
         elif step.action == "arrange":
             await page.arrange(step.frame, step.selector, step.values)
         else:
             await page.type_into(step.frame, step.selector, step.value)
+        done.append(step)
     if submit:
         await page.submit()
+    return done

@@ -20,13 +20,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from playwright.async_api import Browser, BrowserContext, Frame, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from .config import ENHANCER_DIR
-from .errors import BrowserError, BrowserNotFound
+from .errors import BrowserError, BrowserNotFound, ProtocolError
 from .origin import origin_of
+from .protocol import WidgetKind, parse_survey
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,16 @@ DriverError = PlaywrightError
 
 BROWSER_ENV = "IELTS_RECORDER_BROWSER"
 BINDING = "__ieltsRecorderSend"
-ENHANCER_FILES = ("core.js", "collect.js", "key.js", "enhancer.js", "opener.js")
+ENHANCER_FILES = (
+    "core.js",
+    "ids.js",
+    "widgets.js",
+    "collect.js",
+    "key.js",
+    "explain.js",
+    "enhancer.js",
+    "opener.js",
+)
 # Chromium on a machine with no network keeps retrying Google's services; these stop it.
 QUIET_ARGS = (
     "--disable-background-networking",
@@ -166,8 +177,6 @@ def enhancer_script(config: dict[str, Any]) -> str:
 
 # ---------------------------------------------------------------------------------- driving pages
 
-ORDER_ITEMS = ":scope > [draggable=true], :scope > [data-value]"
-
 
 def exam_frames(page: Page) -> list[Frame]:
     """Every frame of the exam: the page's, then those of the popups it opened; frames of
@@ -200,10 +209,11 @@ class Control:
 
     frame: int
     ids: tuple[str, ...]
-    kind: str
+    kind: WidgetKind
     type: str
     options: tuple[tuple[str, str | None], ...]  # (selector, value) of each control
     values: tuple[str, ...] = ()  # every value it can take (a select's options)
+    element: str | None = None  # the page's own name for the question ("q1"), if any
 
 
 @dataclass(frozen=True)
@@ -215,6 +225,20 @@ class Survey:
     key_source: str | None
     submit: tuple[int, str] | None  # (frame, selector)
     popups: tuple[str, ...] = ()  # controls of the main frame that open a window of the test
+
+
+#: A page's own script file larger than this is not read for a key.
+MAX_SCRIPT_BYTES = 8_000_000
+
+
+@dataclass(frozen=True)
+class FrameReport:
+    """One frame of a page as the diagnosis shows it: where it is from and what the enhancer
+    there saw (None: no enhancer answered in that frame)."""
+
+    url: str
+    origin: str
+    seen: dict[str, Any] | None
 
 
 @dataclass
@@ -286,14 +310,76 @@ class ExamPage:
         )
         return _survey_of(found)
 
+    async def explain(self) -> list[FrameReport]:
+        """What the enhancer of each frame saw (``explain.js``), with the frame's url."""
+        reports = []
+        for frame in self.page.frames:
+            text: object = None
+            with contextlib.suppress(PlaywrightError):
+                text = await frame.evaluate(
+                    "() => window.__ieltsRecorder && window.__ieltsRecorder.explain"
+                    " ? window.__ieltsRecorder.explain() : null"
+                )
+            seen: dict[str, Any] | None = None
+            if isinstance(text, str):
+                with contextlib.suppress(ValueError):
+                    loaded = json.loads(text)
+                    seen = loaded if isinstance(loaded, dict) else None
+            reports.append(FrameReport(frame.url, origin_of(frame.url), seen))
+        return reports
+
+    async def offer_scripts(
+        self, extra: Sequence[str] = (), limit_bytes: int = MAX_SCRIPT_BYTES
+    ) -> bool:
+        """Read the page's own script files (its origin only), and ``extra`` data files the
+        library names, as text and hand them to the enhancer, which looks for a key in them as
+        data. Returns whether a frame now has a key."""
+        found = False
+        for index, frame in enumerate(self._all_frames()):
+            try:
+                urls = await frame.evaluate(
+                    "() => window.__ieltsRecorder && window.__ieltsRecorder.scripts"
+                    " ? window.__ieltsRecorder.scripts() : []"
+                )
+            except PlaywrightError:
+                continue
+            wanted = [*extra] if index == 0 else []
+            wanted += [u for u in (urls if isinstance(urls, list) else []) if u not in wanted]
+            for url in wanted:
+                if not isinstance(url, str) or origin_of(url) != origin_of(frame.url):
+                    continue
+                text = await self._script_text(url, limit_bytes)
+                if text is None:
+                    continue
+                with contextlib.suppress(PlaywrightError):
+                    found = (
+                        bool(
+                            await frame.evaluate("t => window.__ieltsRecorder.offerScript(t)", text)
+                        )
+                        or found
+                    )
+        return found
+
+    async def _script_text(self, url: str, limit_bytes: int) -> str | None:
+        parsed = urlparse(url)
+        try:
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path))
+                if not path.is_file() or path.stat().st_size > limit_bytes:
+                    return None
+                return await asyncio.to_thread(path.read_text, "utf-8", "replace")
+            response = await self.page.context.request.get(url, timeout=10_000)
+            body = await response.body() if response.ok else b""
+            return body[:limit_bytes].decode("utf-8", "replace") if body else None
+        except (OSError, PlaywrightError) as exc:
+            log.info("could not read %s: %s", url, exc)
+            return None
+
     def _frame(self, index: int) -> Frame:
         return self._frames[index] if index < len(self._frames) else self.page.main_frame
 
     async def check(self, frame: int, selector: str) -> None:
         await self._frame(frame).locator(selector).check()
-
-    async def uncheck(self, frame: int, selector: str) -> None:
-        await self._frame(frame).locator(selector).uncheck()
 
     async def fill(self, frame: int, selector: str, text: str) -> None:
         await self._frame(frame).locator(selector).fill(text)
@@ -314,10 +400,29 @@ class ExamPage:
                     await self._frame(control.frame).locator(control.options[0][0]).focus()
                 return
 
-    async def drag(self, frame: int, item: str, target: str) -> None:
-        """Drag ``item`` onto ``target`` with the mouse (HTML drag and drop events)."""
+    async def drag(self, frame: int, item: str, target: str, value: str | None = None) -> bool:
+        """Drag ``item`` onto ``target`` with the mouse (HTML drag and drop events). With
+        ``value``, the item of that value nearest the target is looked up afresh (items move,
+        and a pool per question group holds the same value several times). The target is first
+        scrolled to the middle of its pane, so that a fixed footer cannot cover it. Returns
+        False, doing nothing, when no item of that value is left to take."""
         where = self._frame(frame)
-        await where.locator(item).drag_to(where.locator(target))
+        if value is not None:
+            fresh: object = item
+            with contextlib.suppress(PlaywrightError):
+                fresh = await where.evaluate(
+                    "([z, v]) => window.__ieltsRecorder ? window.__ieltsRecorder.itemFor(z, v)"
+                    " : undefined",
+                    [target, value],
+                )
+            if fresh is None:
+                return False
+            item = fresh if isinstance(fresh, str) else item
+        goal = where.locator(target)
+        with contextlib.suppress(PlaywrightError):
+            await goal.evaluate("el => el.scrollIntoView({block: 'center', inline: 'center'})")
+        await where.locator(item).drag_to(goal)
+        return True
 
     async def arrange(self, frame: int, list_selector: str, wanted: Sequence[str]) -> None:
         """Drag the items of an ordering list until they stand in the order ``wanted`` (values)."""
@@ -398,9 +503,6 @@ class ExamPage:
                 return
         raise BrowserError("the page has no submit button the recorder can recognise")
 
-    async def wait(self, ms: float) -> None:
-        await self.page.wait_for_timeout(ms)
-
     async def screenshot(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(PlaywrightError):
@@ -446,27 +548,28 @@ def _survey_of(found: Sequence[tuple[int, Any]]) -> Survey:
         if not isinstance(text, str):
             continue
         try:
-            surveyed = json.loads(text)
-            found_here = [
-                Control(
-                    frame=index,
-                    ids=tuple(item["ids"]),
-                    kind=item["kind"],
-                    type=item["type"],
-                    options=tuple((o["selector"], o["value"]) for o in item["options"]),
-                    values=tuple(item.get("values") or ()),
-                )
-                for item in surveyed["controls"] or []
-            ]
-        except (ValueError, KeyError, TypeError, AttributeError):
-            continue  # not the enhancer's answer (a page replaced it): that frame has no say
-        controls += found_here
-        if key is None and surveyed.get("key"):
-            key, source = surveyed["key"], surveyed.get("source")
-        if submit is None and surveyed.get("submit"):
-            submit = (index, surveyed["submit"])
+            surveyed = parse_survey(text)
+        except ProtocolError as exc:
+            log.warning("frame %d: its survey is not the enhancer's: %s", index, exc)
+            continue  # a page replaced the enhancer's answer: that frame has no say
+        controls += [
+            Control(
+                frame=index,
+                ids=tuple(item.ids),
+                kind=item.kind,
+                type=item.type,
+                options=tuple((o.selector, o.value) for o in item.options),
+                values=tuple(item.values),
+                element=item.element,
+            )
+            for item in surveyed.controls
+        ]
+        if key is None and surveyed.key:
+            key, source = dict(surveyed.key), surveyed.source
+        if submit is None and surveyed.submit:
+            submit = (index, surveyed.submit)
         if index == 0:
-            popups = tuple(surveyed.get("popups") or ())
+            popups = tuple(surveyed.popups)
     return Survey(tuple(controls), key, source, submit, popups)
 
 

@@ -1,94 +1,37 @@
 """The exam library: which practice pages exist and what they are.
 
-Bundled exams are listed in ``exams/index.json``. A page outside the library (a path or a URL) is
-described from its ``<meta name="ielts:...">`` tags and ``<title>`` where it has them.
+Exams come from library sources (:mod:`recorder.library`): our ``exams/index.json`` always, and
+the libraries a learner has pointed the recorder at (``ielts exams --library PATH``, remembered
+in the data directory's settings, and ``$IELTS_RECORDER_LIBRARIES``). A page outside every
+library is opened by path or URL (:func:`recorder.exam.adhoc_exam`), its query kept.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
-import re
 from collections.abc import Sequence
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import unquote, urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .config import EXAMS_DIR
 from .errors import CatalogError, ExamNotFound
+from .exam import Exam, ExamType, Module, Suite, adhoc_exam, is_fragment, readable
 
-ExamType = Literal["reading", "listening"]
-#: Which band table applies: IELTS converts Listening, Academic Reading and General Training
-#: Reading raw scores with different tables.
-Module = Literal["listening", "academic", "general"]
-
-
-class _Entry(BaseModel):
-    """What the index says of every entry, a page or a whole test."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
-    title: str = Field(min_length=1)
-    type: ExamType
-    module: Module
-
-
-class Exam(_Entry):
-    """One practice page and what the recorder needs to know about it."""
-
-    part: str = ""
-    questions: int | None = Field(default=None, gt=0, le=200, description="None: not declared")
-    #: The number printed on the page's first question (Passage 2 starts at 14).
-    firstQuestion: int | None = Field(default=None, gt=0, le=200)
-    timeLimit: int | None = Field(default=None, gt=0, description="minutes")
-    file: str | None = None
-    url: str | None = None
-    keySource: str = "unknown"
-    frequency: str = ""
-    scope: Literal["part", "full"] = "part"
-    #: For QA on a page whose key the recorder cannot read before submit (or at all): a JSON file
-    #: of question number → answer that ``--autoplay key`` gives. It never marks an attempt.
-    answers: str | None = None
-
-    @field_validator("file", "answers")
-    @classmethod
-    def _relative(cls, value: str | None) -> str | None:
-        if value is not None and (value.startswith("/") or ".." in Path(value).parts):
-            raise ValueError("must be a path inside exams/")
-        return value
-
-    def qa_answers(self, exams_dir: Path = EXAMS_DIR) -> dict[str, Any] | None:
-        """The answers file's question → answer, or None when the exam has none."""
-        if self.answers is None:
-            return None
-        path = exams_dir / self.answers
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise CatalogError(f"exam {self.id!r}: answers file {path} unreadable: {exc}") from None
-        if not isinstance(data, dict):
-            raise CatalogError(f"exam {self.id!r}: answers file {path} is not a JSON object")
-        return {str(k): v for k, v in data.items()}
-
-    def location(self, exams_dir: Path = EXAMS_DIR) -> str:
-        """The URL the browser opens for this exam."""
-        if self.url:
-            return self.url
-        if self.file is None:
-            raise CatalogError(f"exam {self.id!r} has neither a file nor a url")
-        return (exams_dir / self.file).resolve().as_uri()
-
-
-class Suite(_Entry):
-    """A whole test: its parts (library exams) taken in order in one window, one countdown."""
-
-    parts: tuple[str, ...] = Field(min_length=1)
-    timeLimit: int = Field(gt=0, description="minutes, for all the parts together")
+__all__ = [
+    "Catalog",
+    "Exam",
+    "ExamType",
+    "Module",
+    "Suite",
+    "adhoc_exam",
+    "is_fragment",
+    "load_index",
+    "unknown_exam_message",
+]
 
 
 class _Index(BaseModel):
@@ -98,39 +41,60 @@ class _Index(BaseModel):
     tests: list[Suite] = []
 
 
-class Catalog:
-    """The bundled exam library, loaded from ``index.json``."""
+def load_index(exams_dir: Path) -> tuple[list[Exam], list[Suite]]:
+    """The exams and whole tests of our ``index.json``, checked; raises :class:`CatalogError`."""
+    index_path = exams_dir / "index.json"
+    try:
+        raw = json.loads(index_path.read_text(encoding="utf-8"))
+        index = _Index.model_validate(raw)
+    except FileNotFoundError as exc:
+        raise CatalogError(f"no exam index at {index_path}") from exc
+    except json.JSONDecodeError as exc:
+        raise CatalogError(f"{index_path} is not valid JSON: {exc}") from exc
+    except ValidationError as exc:
+        raise CatalogError(f"{index_path} is invalid:\n{readable(exc)}") from exc
+    seen: set[str] = set()
+    for exam in index.exams:
+        if exam.id in seen:
+            raise CatalogError(f"{index_path}: exam id {exam.id!r} appears twice")
+        seen.add(exam.id)
+        if exam.questions is None:
+            raise CatalogError(f"{index_path}: exam {exam.id!r} must declare its questions")
+        if exam.file and not (exams_dir / exam.file).is_file():
+            raise CatalogError(f"{index_path}: exam {exam.id!r} names missing file {exam.file}")
+    ids = {exam.id for exam in index.exams}
+    for suite in index.tests:
+        if suite.id in seen:
+            raise CatalogError(f"{index_path}: id {suite.id!r} appears twice")
+        seen.add(suite.id)
+        for part in suite.parts:
+            if part not in ids:
+                raise CatalogError(f"{index_path}: test {suite.id!r} names unknown exam {part}")
+    return list(index.exams), list(index.tests)
 
-    def __init__(self, exams_dir: Path = EXAMS_DIR) -> None:
+
+class Catalog:
+    """Every exam the recorder knows: our library first, then each library given, in order.
+    Where two libraries use one id, the first keeps it."""
+
+    def __init__(self, exams_dir: Path = EXAMS_DIR, libraries: Sequence[Path] = ()) -> None:
+        from .library import IndexSource, open_library
+
         self.exams_dir = exams_dir
-        index_path = exams_dir / "index.json"
-        try:
-            raw = json.loads(index_path.read_text(encoding="utf-8"))
-            index = _Index.model_validate(raw)
-        except FileNotFoundError as exc:
-            raise CatalogError(f"no exam index at {index_path}") from exc
-        except json.JSONDecodeError as exc:
-            raise CatalogError(f"{index_path} is not valid JSON: {exc}") from exc
-        except ValidationError as exc:
-            raise CatalogError(f"{index_path} is invalid:\n{_readable(exc)}") from exc
-        seen: set[str] = set()
-        for exam in index.exams:
-            if exam.id in seen:
-                raise CatalogError(f"{index_path}: exam id {exam.id!r} appears twice")
-            seen.add(exam.id)
-            if exam.questions is None:
-                raise CatalogError(f"{index_path}: exam {exam.id!r} must declare its questions")
-            if exam.file and not (exams_dir / exam.file).is_file():
-                raise CatalogError(f"{index_path}: exam {exam.id!r} names missing file {exam.file}")
-        self.exams: tuple[Exam, ...] = tuple(index.exams)
-        for suite in index.tests:
-            if suite.id in seen:
-                raise CatalogError(f"{index_path}: id {suite.id!r} appears twice")
-            seen.add(suite.id)
-            for part in suite.parts:
-                if part not in self.ids():
-                    raise CatalogError(f"{index_path}: test {suite.id!r} names unknown exam {part}")
-        self.suites: tuple[Suite, ...] = tuple(index.tests)
+        exams, suites = list(IndexSource(exams_dir).exams()), list(IndexSource(exams_dir).suites())
+        self.libraries = [open_library(path) for path in libraries]
+        seen = {exam.id for exam in exams}
+        for library in self.libraries:
+            for exam in library.exams():
+                if exam.id not in seen:
+                    seen.add(exam.id)
+                    exams.append(exam)
+        self.exams: tuple[Exam, ...] = tuple(exams)
+        self.suites: tuple[Suite, ...] = tuple(suites)
+
+    def library(self, name: str) -> list[Exam]:
+        """The exams of one library given (by the path it was opened from)."""
+        return [exam for exam in self.exams if exam.library == name]
 
     def suite(self, suite_id: str) -> Suite:
         """A whole test by id; an unknown id lists the tests that exist."""
@@ -163,31 +127,25 @@ class Catalog:
         ]
 
     def resolve(self, target: str) -> Exam:
-        """An exam from an id in the library, a path to an HTML file, or a URL."""
+        """An exam from an id in a library, a path to an HTML file, or a URL (query kept)."""
         if target in self.ids():
             return self.get(target)
         parsed = urlparse(target)
         if parsed.scheme in ("http", "https"):
-            return _adhoc_exam(target, html=None, fallback_title=parsed.path.rsplit("/", 1)[-1])
+            return adhoc_exam(target)
         if parsed.scheme == "file":
             path = Path(unquote(parsed.path))
+            query = f"?{parsed.query}" if parsed.query else ""
+            fragment = f"#{parsed.fragment}" if parsed.fragment else ""
         else:
-            path = Path(target).expanduser()
+            # A path as typed may carry a query too: page.html?examId=p2-low-222
+            raw, _, query = target.partition("?")
+            path, query, fragment = Path(raw).expanduser(), f"?{query}" if query else "", ""
         if path.suffix.lower() in (".html", ".htm") or path.exists():
             if not path.is_file():
                 raise ExamNotFound(f"no practice page at {path}")
-            html = path.read_text(encoding="utf-8", errors="replace")
-            return _adhoc_exam(path.resolve().as_uri(), html=html, fallback_title=path.stem)
+            return adhoc_exam(path.resolve().as_uri() + query + fragment)
         raise ExamNotFound(unknown_exam_message(target, self.ids()))
-
-
-def is_fragment(path: Path) -> bool:
-    """A page that is only part of another (a frame's content, a popup): ``ielts:part-of``."""
-    try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
-    except OSError:
-        return False
-    return 'name="ielts:part-of"' in head
 
 
 def unknown_exam_message(wanted: str, known: Sequence[str]) -> str:
@@ -201,57 +159,3 @@ def unknown_exam_message(wanted: str, known: Sequence[str]) -> str:
     ordered = containing + close + rest
     hint = "; give a path or URL to open a page outside the library"
     return f"no exam {wanted!r}. Known exams: {', '.join(ordered)}{hint}"
-
-
-class _MetaReader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.meta: dict[str, str] = {}
-        self.title = ""
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        if tag == "meta" and values.get("name", "").startswith("ielts:"):
-            self.meta[values["name"][6:]] = values.get("content", "")
-        self._in_title = tag == "title"
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-
-
-def _adhoc_exam(url: str, *, html: str | None, fallback_title: str) -> Exam:
-    reader = _MetaReader()
-    if html is not None:
-        reader.feed(html)
-    meta = reader.meta
-    digest = hashlib.sha1(url.encode()).hexdigest()[:8]
-    slug = re.sub(r"[^a-z0-9]+", "-", fallback_title.lower()).strip("-") or "page"
-    exam_type = meta.get("type", "reading")
-    try:
-        return Exam(
-            id=meta.get("id") or f"adhoc-{slug}-{digest}",
-            title=meta.get("title") or reader.title.strip() or fallback_title or url,
-            type=exam_type,
-            module=meta.get("module") or ("listening" if exam_type == "listening" else "academic"),
-            part=meta.get("part", ""),
-            questions=int(meta["questions"]) if meta.get("questions") else None,
-            firstQuestion=int(meta["first-question"]) if meta.get("first-question") else None,
-            timeLimit=int(meta["time-limit"]) if meta.get("time-limit") else None,
-            url=url,
-        )
-    except (ValidationError, ValueError) as exc:
-        detail = _readable(exc) if isinstance(exc, ValidationError) else str(exc)
-        raise ExamNotFound(f"{url}: its ielts: meta tags are invalid:\n{detail}") from exc
-
-
-def _readable(exc: ValidationError) -> str:
-    return "\n".join(
-        f"  {'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
-        for err in exc.errors()
-    )

@@ -21,12 +21,14 @@ from .config import data_dir as resolve_data_dir
 from .errors import RecorderError, RecordNotFound
 from .exports import export, import_records
 from .history import HistoryFilter, history, parse_day
+from .library import open_library
 from .mistakes import mistakes, to_anki
 from .mistakes import to_csv as mistakes_csv
 from .practice import PracticeOptions, practice
 from .qa_report import html_report, junit_xml
 from .report import write_report
 from .sessions import clear_sessions, exam_of, find_resumable, list_sessions, recover_orphans
+from .settings import library_paths, remember_library
 from .stats import compute_stats
 from .store import Store
 from .suite import run_suite
@@ -81,10 +83,18 @@ def _record_session(exam: Exam, options: PracticeOptions) -> None:
     console.result_panel(result)
 
 
+def open_catalog(data_dir: Path | None = None, extra: Path | None = None) -> Catalog:
+    """Our library, the libraries remembered in the settings and ``extra``."""
+    libraries = library_paths(resolve_data_dir(data_dir))
+    if extra is not None and extra.resolve() not in [p.resolve() for p in libraries]:
+        libraries.append(extra)
+    return Catalog(libraries=libraries)
+
+
 def open_store(data_dir: Path | None) -> Store:
     """The store, after turning sessions whose recorder died into resumable interrupted ones."""
     store = Store(resolve_data_dir(data_dir))
-    for record in recover_orphans(store, Catalog()):
+    for record in recover_orphans(store, open_catalog(data_dir)):
         console.orphan_notice(record)
     return store
 
@@ -145,7 +155,7 @@ def practice_command(
     """Open an exam in Chromium, record the attempt, and print the score when you submit."""
     if (exam is None) == (suite is None):
         raise typer.BadParameter("give an exam, or a whole test with --suite TEST_ID (not both)")
-    catalog = Catalog()
+    catalog = open_catalog(data_dir)
     whole = catalog.suite(suite) if suite is not None else None
     exam_info = catalog.resolve(exam) if exam is not None else None
     open_store(data_dir)
@@ -179,7 +189,7 @@ def resume_command(
     """Reopen an interrupted session with every answer put back, and go on recording it."""
     store = open_store(data_dir)
     saved = find_resumable(store, session)
-    exam = exam_of(saved, Catalog())
+    exam = exam_of(saved, open_catalog(data_dir))
     console.session_summary(saved)
     if not yes and not typer.confirm("Resume this session?", default=True):
         raise typer.Exit(1)
@@ -383,6 +393,13 @@ def clickthrough_command(
         str | None, typer.Option(help="A Playwright browser server's ws:// endpoint.")
     ] = None,
     browser: BrowserPath = None,
+    library: Annotated[
+        Path | None,
+        typer.Option(help="Run every exam of this library (another app's, or a folder of pages)."),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="Explain each failed page: what was seen.")
+    ] = False,
 ) -> None:
     """Run every page of the library (or the ones named) headless and check each one."""
     if trace not in ("off", "on", "retain-on-failure"):
@@ -394,7 +411,11 @@ def clickthrough_command(
             f"--processes {processes} is more than --workers {workers}: each process runs at "
             "least one page at a time"
         )
-    exams = select_exams(targets or [], Catalog())
+    catalog = open_catalog(extra=library)
+    if library is not None and not targets:
+        exams = catalog.library(open_library(library).name)
+    else:
+        exams = select_exams(targets or [], catalog)
     if shard_spec:
         exams = shard(exams, shard_spec)
     options = ClickOptions(
@@ -450,10 +471,21 @@ def exams_command(
         typer.Option("--module", help="Only academic, general or listening exams."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the exams as JSON.")] = False,
+    library: Annotated[
+        Path | None,
+        typer.Option(
+            help="Add a library (another app's manifest, or a folder of pages); remembered.",
+        ),
+    ] = None,
+    data_dir: DataDir = None,
 ) -> None:
-    """List the bundled exams and whole tests."""
+    """List the exams of every library, and the whole tests."""
+    if library is not None:
+        source = open_library(library)  # checked before it is remembered
+        if remember_library(resolve_data_dir(data_dir), library):
+            console.note(f"Library added: {source.name} ({len(source.exams())} exams)")
     if ctx.invoked_subcommand is None:
-        catalog = Catalog()
+        catalog = open_catalog(data_dir)
         console.exams_table(
             catalog.filter(type=type, module=module),
             [s for s in catalog.suites if type in (None, s.type) and module in (None, s.module)],
@@ -469,11 +501,18 @@ def exams_check_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
     browser: BrowserPath = None,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="Say in plain words what was seen on each page, and why."),
+    ] = False,
 ) -> None:
     """Open each page headless and show what the recorder finds on it; exit 1 on any problem."""
-    chosen = select_exams(exams or [], Catalog())
-    results = audit(chosen, LaunchOptions(headless=True, browser_path=browser))
+    chosen = select_exams(exams or [], open_catalog())
+    results = audit(chosen, LaunchOptions(headless=True, browser_path=browser), explain=explain)
     console.audit_table(results, as_json=as_json)
+    if explain and not as_json:
+        for result in results:
+            console.explanation(result)
     if any(not r.ok for r in results):
         raise typer.Exit(1)
 

@@ -77,7 +77,10 @@ def select_exams(targets: Sequence[str], catalog: Catalog) -> list[Exam]:
         return list(catalog.exams)
     chosen: list[Exam] = []
     for target in targets:
-        if any(ch in target for ch in "*?["):
+        # A URL or a page that exists keeps its query: "page.html?examId=p2" is no pattern.
+        if target in catalog.ids() or "://" in target or Path(target.partition("?")[0]).is_file():
+            chosen.append(catalog.resolve(target))
+        elif any(ch in target for ch in "*?["):
             by_id = [e for e in catalog.exams if fnmatch.fnmatch(e.id, target)]
             by_path = [
                 catalog.resolve(p)

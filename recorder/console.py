@@ -198,6 +198,10 @@ class LiveProgress(_Shown):
     def status(self, message: str) -> None:
         self.console.print(Text(message, style="cyan"))
 
+    def explained(self, lines: list[str]) -> None:
+        for line in lines:
+            self.console.print(Text(line, style="dim"))
+
     def progress(self, session: Session, last_saved: float | None) -> None:
         total = len(session.question_ids)
         saved = f"saved {time.time() - last_saved:.1f} s ago" if last_saved else "not saved yet"
@@ -462,6 +466,13 @@ def audit_table(results: Sequence[PageAudit], *, as_json: bool = False) -> None:
             Text("\n".join(r.problems)),
         )
     console.print(table)
+
+
+def explanation(result: PageAudit) -> None:
+    """What the recorder saw on one page (``--explain``), as plain lines under its name."""
+    console.print(Text(f"\n{page_label(result.exam)}", style="bold"))
+    for line in result.explained:
+        console.print(Text("  " + line))
 
 
 def clickthrough_table(results: Sequence[PageResult]) -> None:

@@ -35,6 +35,7 @@ from .browser import (
 )
 from .catalog import Exam
 from .config import data_dir as resolve_data_dir
+from .diagnosis import explain_lines, not_ready_reason
 from .errors import RecorderError, SessionError
 from .interrupts import install_signal_handlers, pause_key
 from .origin import origin_of
@@ -112,6 +113,8 @@ class PracticeOptions:
     keep_session: bool = False
     #: With autoplay: open the windows the page opens for part of its test, as a learner would.
     open_popups: bool = True
+    #: Tell the observer what the recorder saw on the page once it is ready (``-v``).
+    verbose: bool = False
 
     def launch(self) -> LaunchOptions:
         """How to start (or reach) the browser these options ask for."""
@@ -145,10 +148,14 @@ class Observer(Protocol):
 
     def status(self, message: str) -> None: ...
     def progress(self, session: Session, last_saved: float | None) -> None: ...
+    def explained(self, lines: list[str]) -> None: ...
 
 
 class _Quiet:
     def status(self, message: str) -> None:
+        pass
+
+    def explained(self, lines: list[str]) -> None:
         pass
 
     def progress(self, session: Session, last_saved: float | None) -> None:
@@ -406,13 +413,17 @@ async def practice_async(
             # INIT_SESSION and the survey of the page in one round trip per frame.
             survey = await exam_page.greet(init_message(resume_state()).model_dump_json())
             initial_sent = True
-            await _wait_ready(run, options.ready_timeout_s)
+            await _wait_ready(run, exam_page, options.ready_timeout_s)
             opened = 0
             if options.autoplay is not None and options.open_popups:
                 opened = await exam_page.open_popups(survey.popups)  # as a learner would
             surveyed = [qid for control in survey.controls for qid in control.ids]
             if opened or surveyed != session.question_ids:
                 survey = await exam_page.survey()  # frames or windows that came later
+            if not survey.key and await exam_page.offer_scripts(exam.scripts):
+                survey = await exam_page.survey()  # a key in the page's own data files
+            if options.verbose:
+                run.observer.explained(explain_lines(await exam_page.explain()))
             if survey.key:
                 session.answer_key, session.key_source = survey.key, survey.key_source
             run.save_active()
@@ -470,10 +481,11 @@ async def _autoplay(run: _Run, exam_page: ExamPage, survey: Survey) -> None:
     # answers file, which is never used to mark the attempt.
     key = run.session.answer_key or (run.exam.qa_answers() if strategy.name == "key" else None)
     steps = plan(controls, strategy, key)
-    run.controls, run.steps = tuple(controls), tuple(steps)
-    run.planned = planned_answers(steps, controls)
+    run.controls = tuple(controls)
     run.observer.status(f"Autoplay '{strategy}': {len(steps)} input actions")
-    await play(exam_page, steps, submit=False)
+    done = await play(exam_page, steps, submit=False)
+    run.steps = tuple(done)
+    run.planned = planned_answers(done, controls)
     if run.options.after_answers is not None:
         await run.options.after_answers(exam_page)
     if run.options.submit and not run.done.is_set() and not exam_page.closed:
@@ -498,17 +510,19 @@ async def _restore(exam_page: ExamPage, session: Session, survey: Survey) -> int
     return len(given)
 
 
-async def _wait_ready(run: _Run, timeout_s: float) -> None:
+async def _wait_ready(run: _Run, page: ExamPage, timeout_s: float) -> None:
+    """Until the page's questions exist (often after load, once a data script has rendered
+    them); past ``timeout_s``, the exact reason the page is not ready."""
     waiter = asyncio.ensure_future(run.ready.wait())
     stopper = asyncio.ensure_future(run.done.wait())
     await asyncio.wait({waiter, stopper}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
     waiter.cancel()
     stopper.cancel()
     if not run.ready.is_set() and not run.done.is_set():
-        raise SessionError(
-            f"{run.exam.location()} did not answer INIT_SESSION within {timeout_s:.0f} s: "
-            "is it a practice page with numbered questions?"
-        )
+        frames = []
+        with contextlib.suppress(RecorderError, DriverError):
+            frames = await page.explain()
+        raise SessionError(not_ready_reason(run.exam.location(), frames, timeout_s))
 
 
 async def _watch_inactivity(run: _Run) -> None:

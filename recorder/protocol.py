@@ -83,6 +83,10 @@ class ReadyData(_Strict):
     questionTexts: dict[QuestionId, Annotated[str, Field(max_length=300)]] = Field(
         default={}, max_length=500
     )
+    #: The page's own name for a question where it differs from the printed number ("q1").
+    elementIds: dict[QuestionId, Annotated[str, Field(max_length=60)]] = Field(
+        default={}, max_length=500
+    )
     keyFound: bool
 
 
@@ -172,6 +176,52 @@ PageMessage = Annotated[
 ]
 
 _PAGE_MESSAGE: TypeAdapter[PageMessage] = TypeAdapter(PageMessage)
+
+
+# ------------------------------------------------------------------------------ the page contract
+# What the enhancer reports about a page when asked (window.__ieltsRecorder.survey / explain):
+# one JSON string, validated here like every message.
+
+#: The kinds of answer widget: a closed set, the same list as enhancer_js/widgets.js WIDGET_ORDER
+#: (a test checks both agree). Each has one entry in the scripted learner (recorder/autoplay.py).
+WidgetKind = Literal["order", "drop", "editable", "select", "radio", "checkbox", "text"]
+WIDGET_KINDS: tuple[str, ...] = WidgetKind.__args__  # type: ignore[attr-defined]
+
+
+class SurveyOption(_Strict):
+    """One control (or, for a drop zone or an ordering list, one item) and its value."""
+
+    selector: str = Field(max_length=2000)
+    value: str | None = Field(default=None, max_length=2000)
+
+
+class SurveyQuestion(_Strict):
+    ids: list[QuestionId] = Field(min_length=1, max_length=10)
+    kind: WidgetKind
+    type: str = Field(max_length=60)
+    #: Drop zones and ordering lists first, then their items.
+    options: list[SurveyOption] = Field(max_length=200)
+    values: list[Annotated[str, Field(max_length=2000)]] = Field(default=[], max_length=200)
+    #: The token the question's number came from (name, id or data-question), if any.
+    element: str | None = Field(default=None, max_length=200)
+
+
+class PageSurvey(_Strict):
+    """A frame's questions, key and submit button, once it is ready."""
+
+    controls: list[SurveyQuestion] = Field(max_length=500)
+    key: dict[QuestionId, KeyValue] | None = Field(default=None, max_length=500)
+    source: str | None = Field(default=None, max_length=60)
+    submit: str | None = Field(default=None, max_length=2000)
+    popups: list[Annotated[str, Field(max_length=2000)]] = Field(default=[], max_length=50)
+
+
+def parse_survey(raw: str) -> PageSurvey:
+    """A frame's survey, or :class:`ProtocolError` saying what is wrong with it."""
+    try:
+        return PageSurvey.model_validate_json(raw)
+    except ValidationError as exc:
+        raise ProtocolError(readable_errors(exc)) from None
 
 
 def parse_message(raw: str | bytes) -> PageMessage:

@@ -33,6 +33,8 @@ class AnswerDetail(_Model):
     reason: str | None = None
     timeSpent: float | None = None
     questionText: str | None = None
+    #: The page's own name for the question where it differs from the printed number ("q1").
+    elementId: str | None = None
 
 
 class TypePerformance(_Model):
@@ -153,6 +155,8 @@ class ActiveSession(_Model):
     wordLimits: dict[str, str] = {}
     questionTexts: dict[str, str] = {}
     questionGroups: list[list[str]] = []
+    elementIds: dict[str, str] = {}
+    pageTitle: str = ""
     currentQuestion: str | None = None
     markedQuestions: list[str] = []
     answerKey: dict[str, KeyValue] | None = None

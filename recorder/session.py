@@ -83,6 +83,9 @@ class Session:
         self.word_limits: dict[str, str] = {}
         self.question_texts: dict[str, str] = {}
         self.question_groups: list[list[str]] = []
+        self.element_ids: dict[str, str] = {}
+        #: The title the page shows once rendered (its first frame to say one).
+        self.page_title = ""
         self.current_question: str | None = None
         self.marked_questions: list[str] = []
         self.key_found = False
@@ -133,6 +136,8 @@ class Session:
         self.word_limits.update(data.wordLimits)
         self.question_texts.update(data.questionTexts)
         self.question_groups += [g for g in data.questionGroups if g not in self.question_groups]
+        self.element_ids.update(data.elementIds)
+        self.page_title = self.page_title or data.title.strip()
         self.key_found = self.key_found or data.keyFound
         if self.state == "started":
             self._enter("active")
@@ -217,6 +222,8 @@ class Session:
             wordLimits=dict(self.word_limits),
             questionTexts=dict(self.question_texts),
             questionGroups=[list(g) for g in self.question_groups],
+            elementIds=dict(self.element_ids),
+            pageTitle=self.page_title,
             currentQuestion=self.current_question,
             markedQuestions=list(self.marked_questions),
             answerKey=self.answer_key,
@@ -235,6 +242,8 @@ class Session:
         self.word_limits = dict(saved.wordLimits)
         self.question_texts = dict(saved.questionTexts)
         self.question_groups = [list(g) for g in saved.questionGroups]
+        self.element_ids = dict(saved.elementIds)
+        self.page_title = saved.pageTitle
         self.current_question = saved.currentQuestion
         self.marked_questions = list(saved.markedQuestions)
         self.answer_key = dict(saved.answerKey) if saved.answerKey else None

@@ -1,0 +1,144 @@
+/*
+ * ids.js: which question a control answers, and the number the page prints for it.
+ *
+ * Pages name their questions in many conventions. A control's token comes from, in this order:
+ * a question attribute on the control or an ancestor (data-question, data-q, data-qid,
+ * data-question-id, data-question-number), its name, its id. A token reads as
+ *   [test prefix] [q | question | ans | answer] numbers [suffix]
+ * where the test prefix is t3_ / test-3- / part2_ (a page holding several tests), the numbers
+ * are one ("7", "q7", "question-7"), a pair or range ("10-11", "q10_11", "26-30") or a list
+ * ("q9-10-11", a choose-THREE set), and the suffix is a word such as _input or -answer.
+ * An id attribute counts only with a q/question prefix ("7" as an id is too common to mean it).
+ *
+ * Printed numbers often differ from the tokens (ids q1..q13 on a Passage 2 page that prints
+ * 14..26): the number printed before each control (its container's leading text, an input's
+ * placeholder) is read, and where most questions agree on one offset it is applied to all. A
+ * control whose token has no number (a typo such as "qD") takes its printed number.
+ */
+(function () {
+  'use strict';
+  var NS = window.__ieltsRecorderNS;
+
+  NS.QUESTION_ATTRS = ['data-question', 'data-q', 'data-qid', 'data-question-id', 'data-question-number'];
+  var ATTR_SELECTOR = NS.QUESTION_ATTRS.map(function (a) { return '[' + a + ']'; }).join(', ');
+  var TOKEN_RE = new RegExp(
+    '^(?:(t|test|set|part|sec|section)[-_ ]?(\\d{1,2})(?:[-_. ]+|(?=q)))?' +
+      '(q|qn|ques|question|ans|answer)?[-_ ]?(\\d{1,3}(?:\\s*[-_,]\\s*\\d{1,3})*)' +
+      '(?:[-_ ]?(?:input|answer|select|text|box|field|drop|dropzone|zone|gap|blank|slot|target|choice|group))?$',
+    'i'
+  );
+  var QUESTION_LIKE_RE = /^(?:t\d{1,2}[-_])?(?:q|question)[-_]?[a-z0-9]{1,4}$/i;
+  var PRINTED_RE = /^\s*(?:q(?:uestion)?s?\.?\s*)?(\d{1,3})(?:\s*(?:[-–—]|to|and)\s*(\d{1,3}))?(?!\d)(?![.,:]\d)/i;
+
+  function numbersOf(text) {
+    var nums = text.split(/\s*[-_,]\s*/).map(function (n) { return parseInt(n, 10); });
+    if (nums.length === 2 && nums[1] > nums[0] && nums[1] - nums[0] <= 9) {
+      var out = [];
+      for (var i = nums[0]; i <= nums[1]; i++) out.push(i);
+      return out;
+    }
+    if (nums.length === 2 && nums[1] <= nums[0]) return [nums[0]];
+    return nums;
+  }
+
+  // {test, nums, token} from a token, or null. requirePrefix: an id attribute must say "q".
+  NS.parseToken = function (raw, requirePrefix) {
+    if (raw === null || raw === undefined) return null;
+    var token = String(raw).trim();
+    var m = TOKEN_RE.exec(token);
+    if (!m || (requirePrefix && !m[3] && !m[1])) return null;
+    var nums = numbersOf(m[4]);
+    if (!nums.length || nums.length > 10 || nums.some(function (n) { return !(n > 0); })) return null;
+    return { test: m[1] ? (m[1][0].toLowerCase() + m[2]) : null, nums: nums, token: token };
+  };
+
+  // Where a control's question token comes from: {token, from} or null.
+  NS.tokenOf = function (el) {
+    var holder = el.closest(ATTR_SELECTOR);
+    if (holder) {
+      for (var i = 0; i < NS.QUESTION_ATTRS.length; i++) {
+        var v = holder.getAttribute(NS.QUESTION_ATTRS[i]);
+        if (v !== null && v.trim() !== '') return { token: v, from: NS.QUESTION_ATTRS[i], requirePrefix: false };
+      }
+    }
+    var name = el.getAttribute('name');
+    if (name) {
+      var base = name.replace(/\[\]$/, '');
+      if (NS.parseToken(base, false) || QUESTION_LIKE_RE.test(base)) return { token: base, from: 'name', requirePrefix: false };
+    }
+    var id = el.getAttribute('id');
+    if (id && (NS.parseToken(id, true) || QUESTION_LIKE_RE.test(id))) return { token: id, from: 'id', requirePrefix: true };
+    return null;
+  };
+
+  NS.questionLike = function (token) { return QUESTION_LIKE_RE.test(token); };
+
+  // Text of `container` that comes before `el` in document order (at most ~160 characters).
+  function leadingText(container, el) {
+    var walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+    var out = '';
+    var node;
+    while ((node = walker.nextNode()) && out.length < 160) {
+      if (el.contains(node) || (el.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING)) break;
+      out += ' ' + node.nodeValue;
+    }
+    return out.replace(/\s+/g, ' ').trim();
+  }
+
+  // The number printed for a control: a number-like placeholder, else the leading text of its
+  // nearest container that holds no other question's control. [first, last] or null.
+  NS.printedNumberOf = function (el, othersIn) {
+    var ph = el.getAttribute && el.getAttribute('placeholder');
+    var m = ph && /^\s*(?:q(?:uestion)?\.?\s*)?(\d{1,3})\s*\.?\s*$/i.exec(ph);
+    if (m) return [parseInt(m[1], 10)];
+    var own = (el.textContent || '').trim();
+    if (el.children && !el.matches('input, select, textarea')) {
+      m = /^\s*(?:q(?:uestion)?\.?\s*)?(\d{1,3})\s*[.)]?\s*(?:[_.…\s]*)$/i.exec(own);
+      if (m) return [parseInt(m[1], 10)]; // a gap that shows its number
+    }
+    var node = el.parentElement;
+    for (var depth = 0; node && node !== document.body && depth < 6; depth++, node = node.parentElement) {
+      if (othersIn(node)) return null;
+      m = PRINTED_RE.exec(leadingText(node, el));
+      if (m) return m[2] ? [parseInt(m[1], 10), parseInt(m[2], 10)] : [parseInt(m[1], 10)];
+    }
+    return null;
+  };
+
+  // Give each question its printed ids. questions: [{nums, test, controls, printed}] where nums
+  // may be null (no number in the token). Sets q.numbers (the numbers to record).
+  NS.numberQuestions = function (questions) {
+    var offsets = {};
+    var pairs = 0;
+    questions.forEach(function (q) {
+      if (q.nums && q.nums.length === 1 && q.printed && q.printed.length === 1) {
+        var d = q.printed[0] - q.nums[0];
+        offsets[d] = (offsets[d] || 0) + 1;
+        pairs++;
+      }
+    });
+    var best = 0;
+    var bestCount = 0;
+    Object.keys(offsets).forEach(function (d) {
+      if (offsets[d] > bestCount) { best = parseInt(d, 10); bestCount = offsets[d]; }
+    });
+    var shift = best !== 0 && bestCount >= 2 && bestCount >= 0.8 * pairs && pairs >= 0.5 * questions.length ? best : 0;
+    questions.forEach(function (q) {
+      if (q.nums) {
+        q.numbers = q.nums.map(function (n) { return n + shift; });
+        q.numbering = shift ? 'printed' : 'token';
+      } else if (q.printed) {
+        q.numbers = numbersOf(q.printed.join('-'));
+        q.numbering = 'printed';
+      } else {
+        q.numbers = null;
+      }
+    });
+    return shift;
+  };
+
+  // The question ids to record: printed numbers, prefixed by the test on a multi-test page.
+  NS.idsOf = function (q, multiTest) {
+    return q.numbers.map(function (n) { return multiTest && q.test ? q.test + '.' + n : String(n); });
+  };
+})();

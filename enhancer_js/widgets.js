@@ -1,0 +1,200 @@
+/*
+ * widgets.js: the kinds of answer widget, one registry entry per kind.
+ *
+ * The set of kinds is closed and shared with Python (recorder/protocol.py WidgetKind; a test
+ * checks both lists agree). Each entry says how to recognise the widget, read its answer, list
+ * the values it can take and describe it for the scripted learner (a selector per control or
+ * per item, with its value). Adding a kind is one entry here and one in recorder/autoplay.py.
+ *
+ * Drag and drop is recognised by behaviour and structure, not by a class list: a drop zone is
+ * an element that takes drops (a drop listener, ondrop, dropzone, data-drop, or a class that
+ * says drop/gap/slot) and answers one question; an item is a draggable element. An item's value
+ * is in one of several data attributes, else its label ("K long yawns" is K, "iv. A luxury
+ * item" is iv, a plain word is itself). Pools that copy an item into a gap are read from the
+ * gap's contents: the copied item, else the text the gap shows once filled.
+ */
+(function () {
+  'use strict';
+  var NS = window.__ieltsRecorderNS;
+
+  var VALUE_ATTRS = [
+    'data-value', 'data-heading', 'data-option', 'data-word', 'data-answer-value', 'data-key',
+    'data-letter', 'data-choice', 'data-answer', 'data-id',
+  ];
+  var ITEM_SELECTOR = '[draggable=true], ' + VALUE_ATTRS.slice(0, 8).map(function (a) { return '[' + a + ']'; }).join(', ');
+  NS.ORDER = '[data-order], .sortable';
+  var DROP_CLASS_RE = /(^|[-_\s])(drop|dropzone|droppable|gap|slot|blank)([-_\s]|$)|drop(zone|target|area)/i;
+  var LABEL_RE = /^\s*([A-Z]|[ivxlc]{1,6}|[IVXLC]{1,6}|\d{1,2})(?:[.):]\s*|\s+)(?=\S)/;
+
+  // Elements the page gave a drop listener (seen as it adds them: core.js wraps addEventListener).
+  NS.takesDrops = function (el) {
+    return (NS.dropTargets && NS.dropTargets.has(el)) || el.hasAttribute('ondrop') ||
+      el.hasAttribute('dropzone') || el.hasAttribute('data-drop') ||
+      DROP_CLASS_RE.test(typeof el.className === 'string' ? el.className : '');
+  };
+
+  // What a dragged item stands for.
+  NS.itemValue = function (item) {
+    for (var i = 0; i < VALUE_ATTRS.length; i++) {
+      var v = item.getAttribute(VALUE_ATTRS[i]);
+      if (v !== null && v.trim() !== '') return v.trim();
+    }
+    return labelValue(item.textContent || '');
+  };
+
+  function labelValue(text) {
+    var t = text.replace(/\s+/g, ' ').trim();
+    var m = LABEL_RE.exec(t);
+    return m ? m[1] : t;
+  }
+
+  function isItem(el) {
+    return el.getAttribute('draggable') === 'true' || VALUE_ATTRS.slice(0, 8).some(function (a) { return el.hasAttribute(a); });
+  }
+
+  NS.itemsIn = function (container) {
+    return Array.prototype.filter.call(container.children, isItem);
+  };
+
+  // The drop zones of the last scan (collect.js sets them): an item inside one is placed.
+  NS.zones = [];
+
+  // Every draggable item still in a pool (not in an ordering list, not placed in a gap), nearest
+  // to `zone` first (a pool per group), one per value: the learner takes an item from the
+  // target's own group.
+  NS.dragItems = function (zone) {
+    var all = Array.prototype.slice.call(document.querySelectorAll('[draggable=true]')).filter(function (el) {
+      if (el.closest(NS.ORDER) || NS.itemValue(el) === '') return false;
+      return !NS.zones.some(function (z) { return z.contains(el); });
+    });
+    if (zone) {
+      var depth = function (el) {
+        var n = 0;
+        for (var a = el.parentElement; a && !a.contains(zone); a = a.parentElement) n++;
+        return n;
+      };
+      all = all.map(function (el, i) { return { el: el, d: depth(el), i: i }; })
+        .sort(function (a, b) { return a.d - b.d || a.i - b.i; })
+        .map(function (x) { return x.el; });
+    }
+    var seen = {};
+    return all.filter(function (el) {
+      var v = NS.itemValue(el);
+      if (seen[v]) return false;
+      seen[v] = true;
+      return true;
+    });
+  };
+
+  function dropAnswer(zone) {
+    var item = zone.querySelector(ITEM_SELECTOR);
+    if (item && NS.itemValue(item) !== '') return NS.itemValue(item);
+    var hidden = zone.querySelector('input[type=hidden]');
+    if (hidden && hidden.value) return hidden.value;
+    var text = (zone.textContent || '').replace(/\s+/g, ' ').trim();
+    if (zone.__ieltsEmptyText === undefined) zone.__ieltsEmptyText = text;
+    if (text === '' || text === zone.__ieltsEmptyText) return null;
+    return labelValue(text);
+  }
+
+  function checkedValues(q) {
+    return q.controls.filter(function (c) { return c.checked; }).map(function (c) { return c.value; });
+  }
+
+  function single(q) {
+    return [{ selector: NS.cssPath(q.controls[0]), value: null }];
+  }
+
+  function perControl(q) {
+    return q.controls.map(function (c) { return { selector: NS.cssPath(c), value: c.value }; });
+  }
+
+  NS.WIDGETS = {
+    order: {
+      matches: function (el) { return el.matches(NS.ORDER); },
+      values: function (q) { return NS.itemsIn(q.controls[0]).map(NS.itemValue); },
+      readAll: function (q) {
+        var items = NS.itemsIn(q.controls[0]);
+        var moved = q.controls[0].__ieltsMoved || q.controls[0].hasAttribute('data-answered');
+        var out = {};
+        q.ids.forEach(function (id, n) { out[id] = moved && items[n] ? NS.itemValue(items[n]) : null; });
+        return out;
+      },
+      describe: function (q) {
+        return single(q).concat(NS.itemsIn(q.controls[0]).map(function (it) {
+          return { selector: NS.itemSelector(it), value: NS.itemValue(it) };
+        }));
+      },
+    },
+    drop: {
+      matches: function (el) { return !el.matches('input, select, textarea') && NS.takesDrops(el); },
+      values: function (q) { return NS.dragItems(q.controls[0]).map(NS.itemValue); },
+      read: function (q) { return dropAnswer(q.controls[0]); },
+      describe: function (q) {
+        return single(q).concat(NS.dragItems(q.controls[0]).map(function (it) {
+          return { selector: NS.itemSelector(it), value: NS.itemValue(it) };
+        }));
+      },
+    },
+    editable: {
+      matches: function (el) { return el.isContentEditable && !('value' in el); },
+      values: function () { return []; },
+      read: function (q) {
+        var t = (q.controls[0].innerText || q.controls[0].textContent || '').trim();
+        return t === '' ? null : t;
+      },
+      describe: single,
+    },
+    select: {
+      matches: function (el) { return el.tagName === 'SELECT'; },
+      values: function (q) {
+        return Array.prototype.filter.call(q.controls[0].options, function (o) { return o.value !== ''; })
+          .map(function (o) { return o.value; });
+      },
+      read: function (q) { return q.controls[0].value || null; },
+      describe: single,
+    },
+    radio: {
+      matches: function (el) { return el.type === 'radio'; },
+      values: function (q) { return q.controls.map(function (c) { return c.value; }); },
+      read: function (q) { return checkedValues(q)[0] || null; },
+      describe: perControl,
+    },
+    checkbox: {
+      matches: function (el) { return el.type === 'checkbox'; },
+      values: function (q) { return q.controls.map(function (c) { return c.value; }); },
+      read: checkedValues,
+      describe: perControl,
+    },
+    text: {
+      matches: function () { return true; },
+      values: function () { return []; },
+      read: function (q) {
+        var v = q.controls[0].value;
+        return v === '' || v === null || v === undefined ? null : String(v);
+      },
+      describe: single,
+    },
+  };
+  // Tried in this order: the first kind whose matches() holds is the widget's kind.
+  NS.WIDGET_ORDER = ['order', 'drop', 'editable', 'select', 'radio', 'checkbox', 'text'];
+
+  NS.kindOf = function (el) {
+    for (var i = 0; i < NS.WIDGET_ORDER.length; i++) {
+      if (NS.WIDGETS[NS.WIDGET_ORDER[i]].matches(el)) return NS.WIDGET_ORDER[i];
+    }
+    return 'text';
+  };
+
+  // A selector for a draggable item that still finds it after it has been moved.
+  NS.itemSelector = function (item) {
+    if (item.id && document.querySelectorAll('#' + CSS.escape(item.id)).length === 1) return '#' + CSS.escape(item.id);
+    for (var i = 0; i < VALUE_ATTRS.length; i++) {
+      var value = item.getAttribute(VALUE_ATTRS[i]);
+      if (value === null) continue;
+      var sel = '[draggable="true"][' + VALUE_ATTRS[i] + '="' + value.replace(/["\\]/g, '\\$&') + '"]';
+      if (document.querySelectorAll(sel).length === 1) return sel;
+    }
+    return NS.cssPath(item);
+  };
+})();
