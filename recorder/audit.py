@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import __version__
-from .browser import ExamPage, LaunchOptions, open_context, start_browser
+from .browser import DriverError, ExamFrame, ExamPage, LaunchOptions, open_context, start_browser
 from .catalog import Exam
 from .diagnosis import explain_lines, not_ready_reason
 from .errors import ProtocolError, RecorderError
@@ -148,32 +148,45 @@ async def audit_pages(
             audit = PageAudit(exam)
             results.append(audit)
             listener = _Listener()
+            hello = init_session(
+                session_id=re.sub(r"[^A-Za-z0-9_-]", "-", f"audit-{exam.id}")[:64],
+                exam_id=exam.id, parent_origin="recorder",
+                timestamp_ms=int(time.time() * 1000), seq=1,
+            ).model_dump_json()  # fmt: skip
+
+            async def greet_frame(frame: ExamFrame, hello: str = hello) -> None:
+                # A frame that loads later (file:// frames cannot reach their parent's session).
+                with contextlib.suppress(RecorderError, DriverError):
+                    await frame.send(hello)
+
             try:
                 async with open_context(
                     browser,
                     on_binding=listener.on_binding,
                     on_event=_ignore,
                     enhancer_config={"version": __version__},
+                    on_frame=greet_frame,
                 ) as context:
                     page = await context.open()
-                    await _audit_page(audit, page, listener, explain, ready_timeout_s)
+                    await _audit_page(audit, page, hello, listener, explain, ready_timeout_s)
             except RecorderError as exc:
                 audit.problems.append(f"{type(exc).__name__}: {exc}")
     return results
 
 
 async def _audit_page(
-    audit: PageAudit, page: ExamPage, listener: _Listener, explain: bool, timeout_s: float
+    audit: PageAudit,
+    page: ExamPage,
+    hello: str,
+    listener: _Listener,
+    explain: bool,
+    timeout_s: float,
 ) -> None:
     exam = audit.exam
     await page.goto(exam.location())
     # A throwaway session (nothing is stored), so that pages which wait for one (another
     # app's REQUEST_INIT) behave as they do when recorded.
-    hello = init_session(
-        session_id=re.sub(r"[^A-Za-z0-9_-]", "-", f"audit-{exam.id}")[:64], exam_id=exam.id,
-        parent_origin="recorder", timestamp_ms=int(time.time() * 1000), seq=1,
-    )  # fmt: skip
-    await page.send(hello.model_dump_json())
+    await page.send(hello)
     with contextlib.suppress(asyncio.TimeoutError):
         await asyncio.wait_for(listener.ready.wait(), timeout_s)  # questions rendered late
     if not listener.ready.is_set():

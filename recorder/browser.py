@@ -346,7 +346,9 @@ class ExamPage:
             wanted = [*extra] if index == 0 else []
             wanted += [u for u in (urls if isinstance(urls, list) else []) if u not in wanted]
             for url in wanted:
-                if not isinstance(url, str) or origin_of(url) != origin_of(frame.url):
+                if not isinstance(url, str) or (
+                    url not in extra and not _own_script(url, frame.url)
+                ):
                     continue
                 text = await self._script_text(url, limit_bytes)
                 if text is None:
@@ -418,10 +420,26 @@ class ExamPage:
             if fresh is None:
                 return False
             item = fresh if isinstance(fresh, str) else item
-        goal = where.locator(target)
-        with contextlib.suppress(PlaywrightError):
-            await goal.evaluate("el => el.scrollIntoView({block: 'center', inline: 'center'})")
-        await where.locator(item).drag_to(goal)
+        source, goal = where.locator(item), where.locator(target)
+        mouse = where.page.mouse  # the frame may be a popup's
+        await source.hover()
+        await mouse.down()
+        box = await source.bounding_box()
+        if box is not None:  # a first move starts the drag
+            await self.page.mouse.move(
+                box["x"] + box["width"] / 2 + 6, box["y"] + box["height"] / 2
+            )
+        # The target to the middle of its pane, after the drag has begun (the pane may scroll
+        # the item away): a fixed footer over the pane's bottom edge cannot take the drop.
+        await goal.evaluate("el => el.scrollIntoView({block: 'center', inline: 'center'})")
+        spot = await goal.bounding_box()
+        if spot is None:
+            await mouse.up()
+            raise BrowserError(f"the drop target {target} is not visible")
+        await self.page.mouse.move(
+            spot["x"] + spot["width"] / 2, spot["y"] + spot["height"] / 2, steps=4
+        )
+        await self.page.mouse.up()
         return True
 
     async def arrange(self, frame: int, list_selector: str, wanted: Sequence[str]) -> None:
@@ -513,6 +531,15 @@ class ExamPage:
         path.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(PlaywrightError):
             await self.page.context.tracing.stop(path=str(path))
+
+
+def _own_script(url: str, page_url: str) -> bool:
+    """A script of the page's own: of its origin, or for a file page, in its folder or below
+    (a data folder beside the page); never any other file of the machine."""
+    if urlparse(url).scheme != "file" or urlparse(page_url).scheme != "file":
+        return origin_of(url) == origin_of(page_url)
+    folder = origin_of(page_url)
+    return origin_of(url) == folder or origin_of(url).startswith(folder.rstrip("/") + "/")
 
 
 @dataclass
