@@ -62,7 +62,8 @@
   // Every draggable item still in a pool (not in an ordering list, not placed in a gap), nearest
   // to `zone` first (a pool per group), one per value: the learner takes an item from the
   // target's own group.
-  NS.dragItems = function (zone) {
+  // ownGroup: only the items of the nearest pool (what a learner picks from for this gap).
+  NS.dragItems = function (zone, ownGroup) {
     var all = Array.prototype.slice.call(document.querySelectorAll('[draggable=true]')).filter(function (el) {
       if (el.closest(NS.ORDER) || NS.itemValue(el) === '') return false;
       return !NS.zones.some(function (z) { return z.contains(el); });
@@ -73,9 +74,12 @@
         for (var a = el.parentElement; a && !a.contains(zone); a = a.parentElement) n++;
         return n;
       };
-      all = all.map(function (el, i) { return { el: el, d: depth(el), i: i }; })
-        .sort(function (a, b) { return a.d - b.d || a.i - b.i; })
-        .map(function (x) { return x.el; });
+      var ranked = all.map(function (el, i) { return { el: el, d: depth(el), i: i }; })
+        .sort(function (a, b) { return a.d - b.d || a.i - b.i; });
+      all = ranked.map(function (x) { return x.el; });
+      if (ownGroup && ranked.length) {
+        all = ranked.filter(function (x) { return x.d === ranked[0].d; }).map(function (x) { return x.el; });
+      }
     }
     var seen = {};
     return all.filter(function (el) {
@@ -128,7 +132,7 @@
     },
     drop: {
       matches: function (el) { return !el.matches('input, select, textarea') && NS.takesDrops(el); },
-      values: function (q) { return NS.dragItems(q.controls[0]).map(NS.itemValue); },
+      values: function (q) { return NS.dragItems(q.controls[0], true).map(NS.itemValue); },
       read: function (q) { return dropAnswer(q.controls[0]); },
       describe: function (q) {
         return single(q).concat(NS.dragItems(q.controls[0]).map(function (it) {

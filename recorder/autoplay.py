@@ -162,7 +162,9 @@ def _dragging(
     """A drop zone gets one item dragged onto it; an ordering list is arranged in one step."""
     zone, items = control.options[0][0], control.options[1:]
     if strategy.name == "random":
-        free = [v for _, v in items if v is not None and v not in dragged]
+        # A learner picks from the gap's own pool (the values the page lists for it).
+        pool = set(control.values) or {v for _, v in items}
+        free = [v for _, v in items if v is not None and v not in dragged and v in pool]
         if control.kind == "order":
             wanted = [v for _, v in items if v is not None]
             rng.shuffle(wanted)

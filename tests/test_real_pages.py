@@ -1,0 +1,244 @@
+"""Pages nobody here wrote behave in ways ours did not (issue #12): each behaviour has a page of
+our own writing under tests/data/ and a test here, run in a real Chromium."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from recorder.audit import audit_pages
+from recorder.browser import LaunchOptions
+from recorder.catalog import Catalog
+from recorder.cli import run
+from recorder.clickthrough import select_exams
+from recorder.config import ENHANCER_DIR
+from recorder.exam import adhoc_exam
+from recorder.jsdata import NotData, literal_at
+from recorder.library import ManifestSource, open_library
+from recorder.protocol import WIDGET_KINDS
+from recorder.scoring import mark_attempt
+
+from .conftest import Play
+
+DATA = Path(__file__).parent / "data"
+LIBRARY = DATA / "library"
+PAGES = DATA / "pages"
+WITH_LIBRARY = Catalog(libraries=[LIBRARY])
+
+
+# ------------------------------------------------------------------------ pure: reading data
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("{a: 1, 'b': [true, null], \"c\": `x`,}", {"a": 1, "b": [True, None], "c": "x"}),
+        ("[1, 2.5, -3] // trailing comment", [1, 2.5, -3]),
+        ("/* lead */ {q1: 'viii', q2: \"it\\'s\"}", {"q1": "viii", "q2": "it's"}),
+        ("{k: '\\u00e9t\\u00e9'}", {"k": "été"}),
+    ],
+)
+def test_js_literals_are_read_as_data(text: str, expected: object) -> None:
+    assert literal_at(text, 0) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["{a: b}", "{a: f(1)}", "[1, 2", "{a: `${x}`}", "window.x", "{a 1}"]
+)
+def test_anything_but_data_is_refused(text: str) -> None:
+    with pytest.raises(NotData):
+        literal_at(text, 0)
+
+
+def test_widget_kinds_are_one_list_in_javascript_and_python() -> None:
+    source = (ENHANCER_DIR / "widgets.js").read_text()
+    match = re.search(r"NS\.WIDGET_ORDER = \[([^\]]*)\]", source)
+    assert match is not None
+    assert tuple(re.findall(r"'(\w+)'", match.group(1))) == WIDGET_KINDS
+
+
+# --------------------------------------------------------------------- the manifest library
+
+
+def test_the_manifest_library_is_read_as_data() -> None:
+    source = open_library(LIBRARY)
+    assert isinstance(source, ManifestSource)
+    assert source.page == LIBRARY / "reading-practice.html"
+    found = {e.id: (e.title, e.part, e.questions, e.firstQuestion) for e in source.exams()}
+    assert found == {
+        "p1-low-01": ("Harbour Lights", "Passage 1", 4, 1),
+        "p2-low-02": ("The Quiet Orchard", "Passage 2", 4, 14),
+        "p3-high-03": ("Paper Bridges", "Passage 3", 3, 27),
+    }
+    exam = WITH_LIBRARY.get("p2-low-02")
+    assert exam.location().endswith("reading-practice.html?examId=p2-low-02")
+
+
+@pytest.mark.parametrize("exam_id", ["p1-low-01", "p2-low-02", "p3-high-03"])
+def test_a_page_rendered_late_from_its_data_file_gets_full_marks(play: Play, exam_id: str) -> None:
+    exam = WITH_LIBRARY.get(exam_id)
+    record = play(exam, "key").record
+    assert record.status == "completed"
+    assert (record.score, record.totalQuestions) == (exam.questions, exam.questions)
+    assert record.metadata.keySource == "script_file"
+    assert record.metadata.pageScore == exam.questions  # the page's own marking agrees
+    assert record.title == exam.title
+
+
+def test_printed_numbers_are_recorded_and_element_ids_kept(play: Play) -> None:
+    record = play(WITH_LIBRARY.get("p2-low-02"), "key").record
+    assert [(a.questionId, a.elementId) for a in record.answers] == [
+        ("14", "q1"), ("15", "q2"), ("16", "q3"), ("17", "q4"),
+    ]  # fmt: skip
+    # headings dropped onto the passage, from a pool that copies; under a fixed footer
+    assert [a.userAnswer for a in record.answers] == ["i", "ii", "iii", "cider"]
+
+
+def test_blank_on_a_late_page_is_zero(play: Play) -> None:
+    record = play(WITH_LIBRARY.get("p3-high-03"), "blank").record
+    assert (record.status, record.score, record.totalQuestions) == ("completed", 0, 3)
+
+
+def test_random_on_a_late_page_is_marked_from_what_was_typed(play: Play) -> None:
+    result = play(WITH_LIBRARY.get("p2-low-02"), "random:4")
+    record = result.record
+    assert {a.questionId: a.userAnswer for a in record.answers} == result.planned
+    assert result.session is not None and result.planned is not None
+    expected = mark_attempt(
+        result.planned, result.session.answerKey, list(result.planned), {}, word_limits={}
+    )
+    assert record.score == expected.score
+
+
+def test_cli_lists_practises_and_clicks_through_the_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    assert run(["exams", "--library", str(LIBRARY), "--data-dir", str(data), "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    ids = {e["id"] for e in (listed["exams"] if isinstance(listed, dict) else listed)}
+    assert {"p1-low-01", "p2-low-02", "p3-high-03"} <= ids
+    assert json.loads((data / "settings.json").read_text())["libraries"] == [str(LIBRARY)]
+    # remembered: the id alone now opens it
+    code = run(
+        ["practice", "p1-low-01", "--headless", "--autoplay", "key", "--data-dir", str(data)]
+    )
+    assert code == 0
+    code = run(["clickthrough", "--library", str(LIBRARY), "--db", str(tmp_path / "qa")])
+    assert code == 0
+
+
+def test_a_library_path_that_holds_nothing_says_so(tmp_path: Path) -> None:
+    assert run(["exams", "--library", str(tmp_path), "--data-dir", str(tmp_path / "d")]) == 1
+    assert not (tmp_path / "d" / "settings.json").exists()
+
+
+# ----------------------------------------------------------------------- pages as users have
+
+
+def test_urls_keep_their_query_and_a_question_mark_is_no_glob() -> None:
+    target = f"{LIBRARY / 'reading-practice.html'}?examId=p3-high-03"
+    exam = WITH_LIBRARY.resolve(target)
+    assert exam.location().endswith("reading-practice.html?examId=p3-high-03")
+    other = WITH_LIBRARY.resolve(target.replace("p3-high-03", "p1-low-01"))
+    assert exam.id != other.id
+    [chosen] = select_exams([exam.location()], WITH_LIBRARY)
+    assert chosen.location() == exam.location()
+
+
+def test_an_ad_hoc_id_is_the_same_wherever_the_page_lies(tmp_path: Path) -> None:
+    ids = set()
+    for home in ("one", "two"):
+        folder = tmp_path / home / "pages"
+        folder.mkdir(parents=True)
+        shutil.copy(PAGES / "drag-shapes.html", folder)
+        ids.add(adhoc_exam((folder / "drag-shapes.html").as_uri()).id)
+    assert len(ids) == 1
+
+
+def test_drop_zones_and_items_in_other_shapes(play: Play) -> None:
+    result = play(str(PAGES / "drag-shapes.html"), "key")
+    record = result.record
+    assert record.metadata.keySource == "script_literal"  # App.answerKey in a closure
+    assert {a.questionId: a.userAnswer for a in record.answers} == {
+        "1": "A", "2": "B", "3": "K", "4": "L", "5": "moonlight", "6": "moonlight",
+    }  # fmt: skip
+    assert (record.score, record.metadata.pageScore) == (6, 6)
+
+
+def test_drag_shapes_random_is_what_the_learner_did(play: Play) -> None:
+    result = play(str(PAGES / "drag-shapes.html"), "random:2")
+    assert {a.questionId: a.userAnswer for a in result.record.answers} == result.planned
+    assert result.record.metadata.pageScore == result.record.score
+
+
+def test_a_results_table_with_chinese_headers_is_the_key(play: Play) -> None:
+    answers = PAGES / "results-zh.answers.json"
+    record = play(str(PAGES / "results-zh.html"), f"answers:{answers}").record
+    assert (record.metadata.keySource, record.score, record.totalQuestions) == (
+        "results_table", 3, 3,
+    )  # fmt: skip
+
+
+def test_an_opener_page_is_answered_with_the_exam_id_it_asked_with(play: Play) -> None:
+    answers = PAGES / "opener-examid.answers.json"
+    record = play(str(PAGES / "opener-examid.html"), f"answers:{answers}").record
+    assert (record.status, record.score, record.metadata.keySource) == (
+        "completed", 2, "opener_message",
+    )  # fmt: skip
+    assert record.metadata.pageScore == 2  # the score its own message carried
+
+
+def test_an_opener_page_submitted_at_once_is_still_recorded(play: Play) -> None:
+    record = play(str(PAGES / "opener-examid.html"), "blank").record
+    assert (record.status, record.score) == ("completed", 0)
+
+
+# --------------------------------------------------------------------- the diagnosis
+
+
+def _explained(tmp_path: Path, name: str, html: str | None, url: str | None = None) -> list[str]:
+    if url is None:
+        page = tmp_path / name
+        page.write_text(html or "")
+        url = page.as_uri()
+    exam = adhoc_exam(url)
+    [audit] = asyncio.run(
+        audit_pages([exam], LaunchOptions(headless=True), explain=True, ready_timeout_s=4)
+    )
+    return audit.problems + audit.explained
+
+
+def test_explain_says_when_a_page_has_no_key(tmp_path: Path) -> None:
+    html = (PAGES / "drag-shapes.html").read_text().replace("answerKey:", "solutionsOfMine:")
+    lines = _explained(tmp_path, "nokey.html", html)
+    assert lines[0] == "no answer key found on the page"
+    assert any(
+        line.strip().startswith("key: none found — tried json_script: nothing") for line in lines
+    )
+
+
+def test_explain_says_when_questions_never_appear(tmp_path: Path) -> None:
+    url = (LIBRARY / "reading-practice.html").as_uri() + "?examId=not-in-the-manifest"
+    lines = _explained(tmp_path, "", None, url=url)
+    assert "no numbered questions appeared within 4 s" in lines[0]
+    assert "It has no answer controls (inputs, selects, drop zones) at all." in lines[0]
+
+
+def test_explain_says_when_a_page_never_answers(tmp_path: Path) -> None:
+    html = "<title>x</title><script>delete window.__ieltsRecorder;</script><input name='q1'>"
+    lines = _explained(tmp_path, "silent.html", html)
+    assert "the recorder's script never ran in the page" in lines[0]
+
+
+def test_explain_names_controls_it_did_not_take(tmp_path: Path) -> None:
+    html = "<title>x</title><input name='email'><input name='q1'><p>2 <input name='qD'></p>"
+    lines = _explained(tmp_path, "mixed.html", html)
+    text = "\n".join(lines)
+    assert "questions: 2 (1–2), by kind: text 2" in text  # qD takes its printed number
+    assert "not taken: input[name=email][type=text] (text): no question number" in text
