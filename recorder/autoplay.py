@@ -163,7 +163,7 @@ def _dragging(
     zone, items = control.options[0][0], control.options[1:]
     if strategy.name == "random":
         # A learner picks from the gap's own pool (the values the page lists for it).
-        pool = set(control.values) or {v for _, v in items}
+        pool = set(control.values) or {v for _, v in items if v is not None}
         free = [v for _, v in items if v is not None and v not in dragged and v in pool]
         if control.kind == "order":
             wanted = [v for _, v in items if v is not None]

@@ -151,6 +151,10 @@ def practice_command(
     inactivity: Inactivity = 30,
     autosave: Autosave = 30,
     data_dir: DataDir = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("-v", "--verbose", help="Say what the recorder saw on the page once ready."),
+    ] = False,
 ) -> None:
     """Open an exam in Chromium, record the attempt, and print the score when you submit."""
     if (exam is None) == (suite is None):
@@ -163,6 +167,7 @@ def practice_command(
         headless=headless, autoplay=autoplay, no_submit=no_submit, slowmo=slowmo, browser=browser,
         inactivity=inactivity, autosave=autosave, data_dir=data_dir,
     )  # fmt: skip
+    options = replace(options, verbose=verbose)
     if whole is not None:
         with console.LiveProgress(time_limit_s=whole.timeLimit * 60.0) as live:
             result = run_suite(whole, catalog, options, observer=live)
@@ -397,9 +402,6 @@ def clickthrough_command(
         Path | None,
         typer.Option(help="Run every exam of this library (another app's, or a folder of pages)."),
     ] = None,
-    verbose: Annotated[
-        bool, typer.Option("-v", "--verbose", help="Explain each failed page: what was seen.")
-    ] = False,
 ) -> None:
     """Run every page of the library (or the ones named) headless and check each one."""
     if trace not in ("off", "on", "retain-on-failure"):
