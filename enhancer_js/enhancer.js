@@ -358,23 +358,33 @@
   // One observer for the whole document: a DOM change (elements added or removed, a question
   // attribute changed) makes the question scan stale; a moment later the questions are looked
   // at again, and a results block that appeared is a submit.
+  var VISIBILITY_ATTRS = ['style', 'hidden', 'open'];
+
   function watchDom() {
     if (typeof MutationObserver === 'undefined') return;
     var timer = null;
+    var structural = false; // since the last look: a look after a batch of mere text changes
+    // still sees the elements a later batch of the same moment added
     var observer = new MutationObserver(function (mutations) {
-      var structural = mutations.some(function (m) {
-        if (m.type === 'attributes') return true;
+      var changed = mutations.some(function (m) {
+        // style, hidden and open change what is shown (results), not which questions exist
+        if (m.type === 'attributes') return VISIBILITY_ATTRS.indexOf(m.attributeName) < 0;
         if (m.type === 'characterData') return false;
         for (var i = 0; i < m.addedNodes.length; i++) if (m.addedNodes[i].nodeType === 1) return true;
         for (var j = 0; j < m.removedNodes.length; j++) if (m.removedNodes[j].nodeType === 1) return true;
         return false;
       });
-      if (structural) NS.invalidate();
+      if (changed) {
+        NS.invalidate();
+        structural = true;
+      }
       if (timer) return;
       timer = setTimeout(function () {
         timer = null;
+        var look = structural;
+        structural = false;
         if (!state.sessionId || state.completed) return;
-        if (state.waitingForQuestions || structural) ready();
+        if (state.waitingForQuestions || look) ready();
         checkResults();
       }, NS.config.rescanMs);
     });

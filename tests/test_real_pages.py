@@ -242,3 +242,53 @@ def test_explain_names_controls_it_did_not_take(tmp_path: Path) -> None:
     text = "\n".join(lines)
     assert "questions: 2 (1–2), by kind: text 2" in text  # qD takes its printed number
     assert "not taken: input[name=email][type=text] (text): no question number" in text
+
+
+# ---------------------------------------------------------------- questions that come later
+
+REVEAL = """<!doctype html><title>Two parts</title>
+<p id="status">Part 1</p>
+<div id="qs"><p>1 <input name="q1"></p><p>2 <input name="q2"></p></div>
+<script>
+  // After the recorder has greeted the page: a text change, then part 2's question 20 ms later,
+  // within one look of the enhancer (rescanMs).
+  setTimeout(function () {
+    document.getElementById('status').firstChild.nodeValue = 'Part 2';
+    setTimeout(function () {
+      var p = document.createElement('p');
+      p.innerHTML = '3 <input name="q3">';
+      document.getElementById('qs').appendChild(p);
+    }, 20);
+  }, 600);
+</script>"""
+
+
+def test_a_question_added_after_a_text_change_is_announced(tmp_path: Path) -> None:
+    """Regression: a look scheduled by a text-only change ignored elements added before it ran."""
+    from recorder.browser import open_context, start_browser
+    from recorder.protocol import SessionReady, init_session, parse_message
+
+    page_file = tmp_path / "reveal.html"
+    page_file.write_text(REVEAL)
+    announced: list[list[str]] = []
+
+    def on_binding(_source: str, payload: object, _url: str) -> None:
+        message = parse_message(payload) if isinstance(payload, str) else None
+        if isinstance(message, SessionReady):
+            announced.append(list(message.data.questionIds))
+
+    async def main() -> None:
+        async with start_browser(LaunchOptions(headless=True)) as running:
+            async with open_context(
+                running, on_binding=on_binding, on_event=lambda *_: None, enhancer_config={}
+            ) as context:
+                page = await context.open()
+                await page.goto(page_file.as_uri())
+                hello = init_session(
+                    session_id="s1", exam_id="x", parent_origin="r", timestamp_ms=1, seq=1
+                )
+                await page.send(hello.model_dump_json())
+                await asyncio.sleep(1.5)
+
+    asyncio.run(main())
+    assert announced == [["1", "2"], ["1", "2", "3"]]
