@@ -196,9 +196,7 @@ async def _audit_page(
             audit.explained = explain_lines(frames, listener.messages)
         return
     await page.open_popups()
-    survey = await page.survey()
-    if not survey.key and await page.offer_scripts(exam.scripts):
-        survey = await page.survey()
+    survey = await page.with_key(await page.survey(), exam.scripts)
     key, source = survey.key, survey.key_source
     if explain:
         audit.explained = explain_lines(await page.explain(), listener.messages)

@@ -213,7 +213,6 @@ class Control:
     type: str
     options: tuple[tuple[str, str | None], ...]  # (selector, value) of each control
     values: tuple[str, ...] = ()  # every value it can take (a select's options)
-    element: str | None = None  # the page's own name for the question ("q1"), if any
 
 
 @dataclass(frozen=True)
@@ -309,6 +308,13 @@ class ExamPage:
             "() => window.__ieltsRecorder ? window.__ieltsRecorder.survey() : null"
         )
         return _survey_of(found)
+
+    async def with_key(self, survey: Survey, data_files: Sequence[str] = ()) -> Survey:
+        """``survey`` if a frame showed a key; else the survey taken again once the page's own
+        script files (and the library's ``data_files``) were offered to it as data."""
+        if survey.key or not await self.offer_scripts(data_files):
+            return survey
+        return await self.survey()
 
     async def explain(self) -> list[FrameReport]:
         """What the enhancer of each frame saw (``explain.js``), with the frame's url."""
@@ -426,9 +432,7 @@ class ExamPage:
         await mouse.down()
         box = await source.bounding_box()
         if box is not None:  # a first move starts the drag
-            await self.page.mouse.move(
-                box["x"] + box["width"] / 2 + 6, box["y"] + box["height"] / 2
-            )
+            await mouse.move(box["x"] + box["width"] / 2 + 6, box["y"] + box["height"] / 2)
         # The target to the middle of its pane, after the drag has begun (the pane may scroll
         # the item away): a fixed footer over the pane's bottom edge cannot take the drop.
         await goal.evaluate("el => el.scrollIntoView({block: 'center', inline: 'center'})")
@@ -436,10 +440,8 @@ class ExamPage:
         if spot is None:
             await mouse.up()
             raise BrowserError(f"the drop target {target} is not visible")
-        await self.page.mouse.move(
-            spot["x"] + spot["width"] / 2, spot["y"] + spot["height"] / 2, steps=4
-        )
-        await self.page.mouse.up()
+        await mouse.move(spot["x"] + spot["width"] / 2, spot["y"] + spot["height"] / 2, steps=4)
+        await mouse.up()
         return True
 
     async def arrange(self, frame: int, list_selector: str, wanted: Sequence[str]) -> None:
@@ -587,7 +589,6 @@ def _survey_of(found: Sequence[tuple[int, Any]]) -> Survey:
                 type=item.type,
                 options=tuple((o.selector, o.value) for o in item.options),
                 values=tuple(item.values),
-                element=item.element,
             )
             for item in surveyed.controls
         ]

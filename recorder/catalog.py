@@ -9,17 +9,14 @@ library is opened by path or URL (:func:`recorder.exam.adhoc_exam`), its query k
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
 from urllib.parse import unquote, urlparse
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
 from .config import EXAMS_DIR
-from .errors import CatalogError, ExamNotFound
-from .exam import Exam, ExamType, Module, Suite, adhoc_exam, is_fragment, readable
+from .errors import ExamNotFound
+from .exam import Exam, ExamType, Module, Suite, adhoc_exam, is_fragment
+from .library import IndexSource, LibrarySource, load_index, open_library
 
 __all__ = [
     "Catalog",
@@ -34,55 +31,21 @@ __all__ = [
 ]
 
 
-class _Index(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    version: Literal[1]
-    exams: list[Exam]
-    tests: list[Suite] = []
-
-
-def load_index(exams_dir: Path) -> tuple[list[Exam], list[Suite]]:
-    """The exams and whole tests of our ``index.json``, checked; raises :class:`CatalogError`."""
-    index_path = exams_dir / "index.json"
-    try:
-        raw = json.loads(index_path.read_text(encoding="utf-8"))
-        index = _Index.model_validate(raw)
-    except FileNotFoundError as exc:
-        raise CatalogError(f"no exam index at {index_path}") from exc
-    except json.JSONDecodeError as exc:
-        raise CatalogError(f"{index_path} is not valid JSON: {exc}") from exc
-    except ValidationError as exc:
-        raise CatalogError(f"{index_path} is invalid:\n{readable(exc)}") from exc
-    seen: set[str] = set()
-    for exam in index.exams:
-        if exam.id in seen:
-            raise CatalogError(f"{index_path}: exam id {exam.id!r} appears twice")
-        seen.add(exam.id)
-        if exam.questions is None:
-            raise CatalogError(f"{index_path}: exam {exam.id!r} must declare its questions")
-        if exam.file and not (exams_dir / exam.file).is_file():
-            raise CatalogError(f"{index_path}: exam {exam.id!r} names missing file {exam.file}")
-    ids = {exam.id for exam in index.exams}
-    for suite in index.tests:
-        if suite.id in seen:
-            raise CatalogError(f"{index_path}: id {suite.id!r} appears twice")
-        seen.add(suite.id)
-        for part in suite.parts:
-            if part not in ids:
-                raise CatalogError(f"{index_path}: test {suite.id!r} names unknown exam {part}")
-    return list(index.exams), list(index.tests)
-
-
 class Catalog:
     """Every exam the recorder knows: our library first, then each library given, in order.
     Where two libraries use one id, the first keeps it."""
 
-    def __init__(self, exams_dir: Path = EXAMS_DIR, libraries: Sequence[Path] = ()) -> None:
-        from .library import IndexSource, open_library
-
+    def __init__(
+        self, exams_dir: Path = EXAMS_DIR, libraries: Sequence[Path | LibrarySource] = ()
+    ) -> None:
         self.exams_dir = exams_dir
-        exams, suites = list(IndexSource(exams_dir).exams()), list(IndexSource(exams_dir).suites())
-        self.libraries = [open_library(path) for path in libraries]
+        ours = IndexSource(exams_dir)
+        exams, suites = list(ours.exams()), list(ours.suites())
+        self.libraries: list[LibrarySource] = []
+        for library in libraries:
+            source = open_library(library) if isinstance(library, Path) else library
+            if source.name not in [known.name for known in self.libraries]:
+                self.libraries.append(source)
         seen = {exam.id for exam in exams}
         for library in self.libraries:
             for exam in library.exams():
@@ -92,9 +55,9 @@ class Catalog:
         self.exams: tuple[Exam, ...] = tuple(exams)
         self.suites: tuple[Suite, ...] = tuple(suites)
 
-    def library(self, name: str) -> list[Exam]:
-        """The exams of one library given (by the path it was opened from)."""
-        return [exam for exam in self.exams if exam.library == name]
+    def library(self, source: LibrarySource) -> list[Exam]:
+        """The exams of one library given."""
+        return [exam for exam in self.exams if exam.library == source.name]
 
     def suite(self, suite_id: str) -> Suite:
         """A whole test by id; an unknown id lists the tests that exist."""

@@ -21,7 +21,7 @@ from .config import data_dir as resolve_data_dir
 from .errors import RecorderError, RecordNotFound
 from .exports import export, import_records
 from .history import HistoryFilter, history, parse_day
-from .library import open_library
+from .library import LibrarySource, open_library
 from .mistakes import mistakes, to_anki
 from .mistakes import to_csv as mistakes_csv
 from .practice import PracticeOptions, practice
@@ -83,12 +83,10 @@ def _record_session(exam: Exam, options: PracticeOptions) -> None:
     console.result_panel(result)
 
 
-def open_catalog(data_dir: Path | None = None, extra: Path | None = None) -> Catalog:
+def open_catalog(data_dir: Path | None = None, extra: LibrarySource | None = None) -> Catalog:
     """Our library, the libraries remembered in the settings and ``extra``."""
-    libraries = library_paths(resolve_data_dir(data_dir))
-    if extra is not None and extra.resolve() not in [p.resolve() for p in libraries]:
-        libraries.append(extra)
-    return Catalog(libraries=libraries)
+    libraries: list[Path | LibrarySource] = [*library_paths(resolve_data_dir(data_dir))]
+    return Catalog(libraries=[*libraries, extra] if extra is not None else libraries)
 
 
 def open_store(data_dir: Path | None) -> Store:
@@ -413,9 +411,10 @@ def clickthrough_command(
             f"--processes {processes} is more than --workers {workers}: each process runs at "
             "least one page at a time"
         )
-    catalog = open_catalog(extra=library)
-    if library is not None and not targets:
-        exams = catalog.library(open_library(library).name)
+    source = open_library(library) if library is not None else None
+    catalog = open_catalog(extra=source)
+    if source is not None and not targets:
+        exams = catalog.library(source)
     else:
         exams = select_exams(targets or [], catalog)
     if shard_spec:

@@ -21,12 +21,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 from urllib.parse import quote
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import CatalogError
 from .exam import Exam, Suite, adhoc_exam, is_fragment, readable
@@ -48,25 +48,63 @@ class LibrarySource(Protocol):
     def suites(self) -> Sequence[Suite]: ...
 
 
+class _Index(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: Literal[1]
+    exams: list[Exam]
+    tests: list[Suite] = []
+
+
+def load_index(exams_dir: Path) -> tuple[list[Exam], list[Suite]]:
+    """The exams and whole tests of our ``index.json``, checked; raises :class:`CatalogError`."""
+    index_path = exams_dir / "index.json"
+    try:
+        raw = json.loads(index_path.read_text(encoding="utf-8"))
+        index = _Index.model_validate(raw)
+    except FileNotFoundError as exc:
+        raise CatalogError(f"no exam index at {index_path}") from exc
+    except json.JSONDecodeError as exc:
+        raise CatalogError(f"{index_path} is not valid JSON: {exc}") from exc
+    except ValidationError as exc:
+        raise CatalogError(f"{index_path} is invalid:\n{readable(exc)}") from exc
+    seen: set[str] = set()
+    for exam in index.exams:
+        if exam.id in seen:
+            raise CatalogError(f"{index_path}: exam id {exam.id!r} appears twice")
+        seen.add(exam.id)
+        if exam.questions is None:
+            raise CatalogError(f"{index_path}: exam {exam.id!r} must declare its questions")
+        if exam.file and not (exams_dir / exam.file).is_file():
+            raise CatalogError(f"{index_path}: exam {exam.id!r} names missing file {exam.file}")
+    ids = {exam.id for exam in index.exams}
+    for suite in index.tests:
+        if suite.id in seen:
+            raise CatalogError(f"{index_path}: id {suite.id!r} appears twice")
+        seen.add(suite.id)
+        for part in suite.parts:
+            if part not in ids:
+                raise CatalogError(f"{index_path}: test {suite.id!r} names unknown exam {part}")
+    return list(index.exams), list(index.tests)
+
+
 @dataclass
 class IndexSource:
-    """Our own library: ``index.json`` in an exams folder."""
+    """Our own library: ``index.json`` in an exams folder (read once)."""
 
     root: Path
+
+    def __post_init__(self) -> None:
+        self._exams, self._suites = load_index(self.root)
 
     @property
     def name(self) -> str:
         return str(self.root / "index.json")
 
     def exams(self) -> Sequence[Exam]:
-        from .catalog import load_index
-
-        return load_index(self.root)[0]
+        return self._exams
 
     def suites(self) -> Sequence[Suite]:
-        from .catalog import load_index
-
-        return load_index(self.root)[1]
+        return self._suites
 
 
 @dataclass
@@ -164,12 +202,19 @@ class ManifestSource:
 
     manifest: Path
     page: Path
+    _exams: list[Exam] | None = field(default=None, init=False, repr=False)
 
     @property
     def name(self) -> str:
         return str(self.manifest)
 
     def exams(self) -> Sequence[Exam]:
+        """The manifest's exams; every data file is read once per source, not per call."""
+        if self._exams is None:
+            self._exams = self._read()
+        return self._exams
+
+    def _read(self) -> list[Exam]:
         out = []
         base = self.manifest.parent
         for key, entry in read_manifest(self.manifest).items():

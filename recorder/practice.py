@@ -420,8 +420,7 @@ async def practice_async(
             surveyed = [qid for control in survey.controls for qid in control.ids]
             if opened or surveyed != session.question_ids:
                 survey = await exam_page.survey()  # frames or windows that came later
-            if not survey.key and await exam_page.offer_scripts(exam.scripts):
-                survey = await exam_page.survey()  # a key in the page's own data files
+            survey = await exam_page.with_key(survey, exam.scripts)  # or in its data files
             if options.verbose:
                 run.observer.explained(explain_lines(await exam_page.explain()))
             if survey.key:

@@ -183,7 +183,7 @@ _PAGE_MESSAGE: TypeAdapter[PageMessage] = TypeAdapter(PageMessage)
 # one JSON string, validated here like every message.
 
 #: The kinds of answer widget: a closed set, the same list as enhancer_js/widgets.js WIDGET_ORDER
-#: (a test checks both agree). Each has one entry in the scripted learner (recorder/autoplay.py).
+#: (a test checks both agree); the scripted learner (recorder/autoplay.py) answers each.
 WidgetKind = Literal["order", "drop", "editable", "select", "radio", "checkbox", "text"]
 WIDGET_KINDS: tuple[str, ...] = WidgetKind.__args__  # type: ignore[attr-defined]
 
