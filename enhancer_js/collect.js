@@ -120,10 +120,12 @@
         rejected.push({ control: describeEl(el), kind: kind, reason: 'no question number in data-question, name or id' });
         return;
       }
-      var key = source ? source.token.toLowerCase() + '|' + kind : 'zone' + order.length;
+      // a page that numbers each of its tests from 1 says the test by the panel a control is in
+      var test = parsed && parsed.test ? parsed.test : NS.panelTestOf(el);
+      var key = source ? (test || '') + '|' + source.token.toLowerCase() + '|' + kind : 'zone' + order.length;
       if (!groups[key]) {
         groups[key] = { kind: kind, controls: [], element: source ? source.token : null, from: source ? source.from : null,
-          nums: parsed ? parsed.nums : null, test: parsed ? parsed.test : null };
+          nums: parsed ? parsed.nums : null, test: test };
         order.push(key);
       }
       groups[key].controls.push(el);

@@ -42,6 +42,8 @@
     paused: false,
     activeSinceBeat: false,
     resultsSeen: false,
+    resultsShown: [], // on a multi-test page: the results blocks shown at the last look
+    testsDone: {}, // on a multi-test page: the tests submitted
   };
 
   function envelope(type, data) {
@@ -140,8 +142,8 @@
     scheduleProgress(event.type === 'change');
   }
 
-  function readPageScore() {
-    var el = document.querySelector('[data-ielts-score], #score, .score, #result, .result, #results');
+  function readPageScore(root) {
+    var el = (root || document).querySelector('[data-ielts-score], #score, .score, #result, .result, #results, .results');
     if (!el) return null;
     var m = SCORE_RE.exec(el.textContent || '');
     if (!m) return null;
@@ -150,12 +152,40 @@
     return total > 0 && score <= total ? { score: score, total: total } : null;
   }
 
+  function given(v) {
+    return Array.isArray(v) ? v.length > 0 : v !== null && v !== undefined && String(v).trim() !== '';
+  }
+
+  // On a multi-test page a submit is for one test: the one whose panel holds the button (or the
+  // results) pressed; from outside every panel, for each test answered (none answered: each test
+  // shown). Returns {ids, panel} (ids not submitted before), or null on a page of one test.
+  function submittedTests(el, answers) {
+    var tests = NS.pageTests();
+    if (!tests.length) return null;
+    var scope = el ? NS.testsWithin(el, tests) : null;
+    if (!scope) {
+      var chosen = tests.filter(function (t) { return t.questionIds.some(function (id) { return given(answers[id]); }); });
+      if (!chosen.length) chosen = tests.filter(function (t) { return t.panel && visible(t.panel); });
+      scope = (chosen.length ? chosen : tests).map(function (t) { return t.id; });
+    }
+    var ids = scope.filter(function (id) { return !state.testsDone[id]; });
+    ids.forEach(function (id) { state.testsDone[id] = true; });
+    state.completed = tests.every(function (t) { return state.testsDone[t.id]; });
+    var own = ids.length === 1 ? tests.filter(function (t) { return t.id === ids[0]; })[0].panel : null;
+    return { ids: ids, panel: own };
+  }
+
   // extra: {answers, key} from a page's own completion message (PRACTICE_COMPLETE), used where
-  // the page itself shows nothing better.
-  function complete(answersAtSubmit, extra) {
+  // the page itself shows nothing better. el: what the learner pressed (or the results shown).
+  function complete(answersAtSubmit, extra, el) {
     if (!state.sessionId) return;
     if (state.completed) {
       if (extra && state.awaitingPayload) state.awaitingPayload(extra);
+      return;
+    }
+    var tests = extra ? null : submittedTests(el, answersAtSubmit);
+    if (tests) {
+      if (tests.ids.length) setTimeout(function () { report(answersAtSubmit, null, tests); }, 0);
       return;
     }
     state.completed = true;
@@ -179,7 +209,7 @@
     setTimeout(function () { finish(extra); }, 0);
   }
 
-  function report(answersAtSubmit, extra) {
+  function report(answersAtSubmit, extra, tests) {
     var found = NS.extractKey();
     var answers = answersAtSubmit;
     if (extra && extra.answers) {
@@ -189,13 +219,15 @@
       });
     }
     if (!found.key && extra && extra.key) found = { key: extra.key, source: 'opener_message' };
-    send('session_completed', {
+    var data = {
       answers: answers,
       answerKey: found.key,
       keySource: found.source,
       elapsed: elapsed(),
-      pageScore: (extra && extra.score) || readPageScore(),
-    });
+      pageScore: (extra && extra.score) || (tests && !tests.panel ? null : readPageScore(tests && tests.panel)),
+    };
+    if (tests) data.tests = tests.ids;
+    send('session_completed', data);
   }
 
   NS.complete = function (extra) { complete(NS.readAnswers(), extra); };
@@ -230,6 +262,15 @@
 
   function checkResults() {
     if (!state.started || state.completed) return;
+    if (NS.pageTests().length) {
+      // each test's own results block: a block shown since the last look is that test's submit
+      var now = Array.prototype.filter.call(document.querySelectorAll(RESULTS), visible);
+      now.filter(function (el) { return state.resultsShown.indexOf(el) < 0; }).forEach(function (el) {
+        complete(NS.readAnswers(), null, el);
+      });
+      state.resultsShown = now;
+      return;
+    }
     var shown = resultsShown();
     if (shown && !state.resultsSeen) complete(NS.readAnswers());
     state.resultsSeen = shown;
@@ -242,6 +283,8 @@
     var label = [button.id, button.getAttribute('name'), button.value, button.textContent].join(' ');
     return SUBMIT_RE.test(label) ? button : null;
   }
+
+  NS.isSubmitControl = isSubmitControl;
 
   function togglePause() {
     state.paused = !state.paused;
@@ -258,11 +301,12 @@
       return;
     }
     // Read the answers now, in the capture phase, before the page's handler can change them.
-    if (isSubmitControl(event.target)) complete(NS.readAnswers());
+    var submit = isSubmitControl(event.target);
+    if (submit) complete(NS.readAnswers(), null, submit);
   }
 
-  function onSubmit() {
-    complete(NS.readAnswers());
+  function onSubmit(event) {
+    complete(NS.readAnswers(), null, event.target);
   }
 
   // Drag and drop fires neither input nor change: the page's drop handler moves the item first.
@@ -297,6 +341,7 @@
       state.started = true;
       state.readyAt = NS.now();
       state.resultsSeen = resultsShown();
+      state.resultsShown = Array.prototype.filter.call(document.querySelectorAll(RESULTS), visible);
       var found = NS.extractKey();
       send('session_started', {
         examId: state.examId,
@@ -344,6 +389,7 @@
       questionTexts: texts,
       elementIds: NS.elementIds(),
       keyFound: !!found.key,
+      tests: NS.describeTests(NS.pageTests()),
     });
   }
 
@@ -516,6 +562,7 @@
         key: found.key,
         source: found.source,
         submit: submitTarget(),
+        tests: NS.describeTests(NS.pageTests()),
         popups: window.top === window ? popupOpeners() : [],
       });
     },

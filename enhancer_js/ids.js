@@ -49,7 +49,9 @@
     if (!m || (requirePrefix && !m[3] && !m[1])) return null;
     var nums = numbersOf(m[4]);
     if (!nums.length || nums.length > 10 || nums.some(function (n) { return !(n > 0); })) return null;
-    return { test: m[1] ? (m[1][0].toLowerCase() + m[2]) : null, nums: nums, token: token };
+    // t3 for a test (t, test, set), p2 for a part, s2 for a section: only tests are recorded apart
+    var kind = m[1] ? (/^(t|test|set)$/i.test(m[1]) ? 't' : m[1][0].toLowerCase()) : null;
+    return { test: kind ? kind + parseInt(m[2], 10) : null, nums: nums, token: token };
   };
 
   // Where a control's question token comes from: {token, from} or null.

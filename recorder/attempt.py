@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
 
 from . import __version__
 from .bands import band_for
 from .catalog import Exam
-from .protocol import KeyValue
+from .protocol import AnswerValue, CompletedData, KeyValue, PageScore, PageTest
 from .record import (
     AnswerDetail,
     PracticeRecord,
@@ -17,7 +19,65 @@ from .record import (
     type_performance,
 )
 from .scoring import mark_attempt
-from .session import Session
+from .session import Session, answered_count
+
+_V = TypeVar("_V")
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    """What one record marks: the whole page's questions, or one test's of a page holding
+    several (its ids without the test's prefix: "t3.11" is question 11 of its test's record)."""
+
+    question_ids: list[str]
+    answers: dict[str, AnswerValue]
+    key: dict[str, KeyValue] | None
+    types: dict[str, str]
+    limits: dict[str, str]
+    groups: list[list[str]]
+    texts: dict[str, str]
+    times: dict[str, float]
+    element_ids: dict[str, str]
+
+    @classmethod
+    def of(cls, session: Session, key: Mapping[str, KeyValue] | None) -> _Sheet:
+        return cls(
+            question_ids=list(session.question_ids or sorted(session.answers, key=_numeric)),
+            answers=dict(session.answers),
+            key=dict(key) if key is not None else None,
+            types=dict(session.question_types),
+            limits=dict(session.word_limits),
+            groups=[list(g) for g in session.question_groups],
+            texts=dict(session.question_texts),
+            times=dict(session.answer_times),
+            element_ids=dict(session.element_ids),
+        )
+
+    def part(self, test: PageTest) -> _Sheet:
+        """The questions of ``test`` only, numbered as its own paper prints them."""
+        prefix = test.id + "."
+        mine = [q for q in self.question_ids if q.startswith(prefix)]
+        mine += [q for q in test.questionIds if q.startswith(prefix) and q not in mine]
+
+        def only(mapping: Mapping[str, _V]) -> dict[str, _V]:
+            return {q.removeprefix(prefix): v for q, v in mapping.items() if q.startswith(prefix)}
+
+        return _Sheet(
+            question_ids=[q.removeprefix(prefix) for q in mine],
+            answers=only(self.answers),
+            key=only(self.key) if self.key is not None else None,
+            types=only(self.types),
+            limits=only(self.limits),
+            groups=[
+                [q.removeprefix(prefix) for q in g]
+                for g in self.groups
+                if all(q.startswith(prefix) for q in g)
+            ],
+            texts=only(self.texts),
+            times=only(self.times),
+            # the page's own name of each question ("t3_q11"), else the id it was recorded as
+            element_ids={q.removeprefix(prefix): self.element_ids.get(q, q) for q in mine},
+        )
 
 
 def build_record(
@@ -30,18 +90,110 @@ def build_record(
 ) -> PracticeRecord:
     """The record of ``session``: every question the page declared, marked against ``key``."""
     status: RecordStatus = "completed" if session.state == "completed" else _status(session)
-    question_ids = list(session.question_ids or sorted(session.answers, key=_numeric))
+    completion = session.completion
+    return _make_record(
+        session,
+        exam,
+        _Sheet.of(session, key),
+        _Heading(
+            record_id=session.session_id,
+            exam_id=exam.id,
+            title=session.page_title if exam.titleFromPage and session.page_title else exam.title,
+            status=status,
+            duration=session.elapsed(),
+            page_score=completion.pageScore if completion else None,
+        ),
+        key_source=key_source,
+        browser=browser,
+    )
+
+
+def build_records(
+    session: Session,
+    exam: Exam,
+    *,
+    key: Mapping[str, KeyValue] | None,
+    key_source: str | None,
+    browser: str = "",
+    done: Collection[str] = (),
+) -> list[PracticeRecord]:
+    """The records of ``session``: one, or on a page holding several tests one per test
+    submitted or answered (tests in ``done`` were stored already, when they were submitted).
+    A session of such a page with nothing submitted or given is one record of the page."""
+    if len(session.tests) < 2:
+        return [build_record(session, exam, key=key, key_source=key_source, browser=browser)]
+    whole = _Sheet.of(session, key)
+    parts = [(test, whole.part(test)) for test in session.tests.values()]
+    taken = [
+        (test, sheet)
+        for test, sheet in parts
+        if test.id in session.submitted_tests or answered_count(sheet.answers)
+    ]
+    if not taken and not done:
+        return [build_record(session, exam, key=key, key_source=key_source, browser=browser)]
+    spent = {test.id: sum(sheet.times.values()) for test, sheet in taken}
+    records = []
+    for test, sheet in taken:
+        if test.id in done:
+            continue
+        submitted = test.id in session.submitted_tests
+        completion = session.test_completions.get(test.id)
+        heading = _Heading(
+            record_id=f"{session.session_id}-{test.id}",
+            exam_id=f"{exam.id}-{test.id}",
+            title=_test_title(session.page_title or exam.title, test.title),
+            status="completed" if submitted else _status(session),
+            duration=session.elapsed() if len(taken) == 1 else spent[test.id],
+            page_score=_own_score(completion, test.id),
+        )
+        records.append(
+            _make_record(session, exam, sheet, heading, key_source=key_source, browser=browser)
+        )
+    return records
+
+
+def _own_score(completion: CompletedData | None, test: str) -> PageScore | None:
+    """The score the page showed, when that submit was for this test alone."""
+    return completion.pageScore if completion and completion.tests == [test] else None
+
+
+def _test_title(page: str, test: str) -> str:
+    if test.casefold() in page.casefold():
+        return page
+    return f"{page} – {test}" if page else test
+
+
+@dataclass(frozen=True)
+class _Heading:
+    """What differs between a page's record and each test's record of a page of several."""
+
+    record_id: str
+    exam_id: str
+    title: str
+    status: RecordStatus
+    duration: float
+    page_score: PageScore | None
+
+
+def _make_record(
+    session: Session,
+    exam: Exam,
+    sheet: _Sheet,
+    heading: _Heading,
+    *,
+    key_source: str | None,
+    browser: str,
+) -> PracticeRecord:
     # A question of the key the learner never had on screen (a popup left unopened) counts as
     # unanswered, as on paper, rather than vanishing from the total.
-    unseen = sorted((q for q in key or {} if q not in question_ids), key=_numeric)
-    question_ids += unseen
+    unseen = sorted((q for q in sheet.key or {} if q not in sheet.question_ids), key=_numeric)
     marking = mark_attempt(
-        session.answers,
-        key,
-        question_ids,
-        session.question_types,
-        word_limits=session.word_limits,
-        groups=session.question_groups,
+        sheet.answers,
+        sheet.key,
+        sheet.question_ids + unseen,
+        sheet.types,
+        word_limits=sheet.limits,
+        groups=sheet.groups,
     )
     score = marking.score
     total = marking.total
@@ -49,8 +201,6 @@ def build_record(
     estimated = False
     if score is not None and total:
         band, estimated = band_for(score, exam.module, out_of=total)
-    completion = session.completion
-    page_score = completion.pageScore if completion else None
     now = session.clock.now()
     answers = [
         AnswerDetail(
@@ -60,23 +210,22 @@ def build_record(
             isCorrect=mark.isCorrect,
             questionType=mark.questionType,
             reason=_reason(mark.reason, mark.questionId in unseen),
-            timeSpent=session.answer_times.get(mark.questionId),
-            questionText=session.question_texts.get(mark.questionId),
-            elementId=session.element_ids.get(mark.questionId),
+            timeSpent=sheet.times.get(mark.questionId),
+            questionText=sheet.texts.get(mark.questionId),
+            elementId=sheet.element_ids.get(mark.questionId),
         )
         for mark in marking.marks
     ]
-    title = session.page_title if exam.titleFromPage and session.page_title else exam.title
     return PracticeRecord(
-        id=f"record_{session.session_id}",
-        examId=exam.id,
-        sessionId=session.session_id,
-        title=title,
+        id=f"record_{heading.record_id}",
+        examId=heading.exam_id,
+        sessionId=heading.record_id,
+        title=heading.title,
         type=exam.type,
         startTime=session.start_time,
         endTime=now,
-        duration=round(session.elapsed(), 3),
-        status=status,
+        duration=round(heading.duration, 3),
+        status=heading.status,
         score=score,
         totalQuestions=total,
         correctAnswers=score,
@@ -85,7 +234,7 @@ def build_record(
         answers=answers,
         questionTypePerformance=type_performance(marking.per_type),
         metadata=RecordMetadata(
-            examTitle=title,
+            examTitle=heading.title,
             category=exam.part,
             frequency=exam.frequency,
             url=session.url,
@@ -94,8 +243,8 @@ def build_record(
             recorderVersion=__version__,
             interruptionReason=session.interruption_reason,
             bandEstimated=estimated,
-            pageScore=page_score.score if page_score else None,
-            pageTotal=page_score.total if page_score else None,
+            pageScore=heading.page_score.score if heading.page_score else None,
+            pageTotal=heading.page_score.total if heading.page_score else None,
         ),
         createdAt=now,
     )

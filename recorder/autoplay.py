@@ -20,7 +20,7 @@ from typing import Literal
 
 from .browser import Control, ExamPage
 from .errors import SessionError
-from .protocol import AnswerValue, KeyValue
+from .protocol import AnswerValue, KeyValue, PageTest
 from .scoring import canonical_answer
 
 StrategyName = Literal["key", "blank", "random", "answers"]
@@ -264,3 +264,30 @@ async def play(page: ExamPage, steps: Sequence[Step], *, submit: bool = True) ->
     if submit:
         await page.submit()
     return done
+
+
+async def play_tests(
+    page: ExamPage,
+    tests: Sequence[tuple[int, PageTest]],
+    controls: Sequence[Control],
+    strategy: Strategy,
+    key: Mapping[str, KeyValue] | None,
+    *,
+    submit: bool = True,
+) -> tuple[list[Step], bool]:
+    """A page holding several tests, done as a learner does each: its tab, its answers, its own
+    submit button. Returns the steps performed and whether each test was submitted by its own
+    button (if not, the page's submit is pressed after)."""
+    done: list[Step] = []
+    own_submits = True
+    for frame, test in tests:
+        prefix = test.id + "."
+        mine = [c for c in controls if c.ids and c.ids[0].startswith(prefix)]
+        if test.tab:
+            await page.click(frame, test.tab)
+        done += await play(page, plan(mine, strategy, key), submit=False)
+        if submit and test.submit:
+            await page.click(frame, test.submit)
+        else:
+            own_submits = False
+    return done, own_submits

@@ -28,7 +28,7 @@ from playwright.async_api import Error as PlaywrightError
 from .config import ENHANCER_DIR
 from .errors import BrowserError, BrowserNotFound, ProtocolError
 from .origin import origin_of
-from .protocol import WidgetKind, parse_survey
+from .protocol import PageTest, WidgetKind, parse_survey
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ ENHANCER_FILES = (
     "ids.js",
     "widgets.js",
     "collect.js",
+    "multitest.js",
     "key.js",
     "explain.js",
     "enhancer.js",
@@ -224,6 +225,8 @@ class Survey:
     key_source: str | None
     submit: tuple[int, str] | None  # (frame, selector)
     popups: tuple[str, ...] = ()  # controls of the main frame that open a window of the test
+    #: A page holding several tests: (frame, test), each with its tab and its submit button.
+    tests: tuple[tuple[int, PageTest], ...] = ()
 
 
 #: A page's own script file larger than this is not read for a key.
@@ -573,6 +576,7 @@ def _survey_of(found: Sequence[tuple[int, Any]]) -> Survey:
     source: str | None = None
     submit: tuple[int, str] | None = None
     popups: tuple[str, ...] = ()
+    tests: list[tuple[int, PageTest]] = []
     for index, text in found:
         if not isinstance(text, str):
             continue
@@ -598,7 +602,8 @@ def _survey_of(found: Sequence[tuple[int, Any]]) -> Survey:
             submit = (index, surveyed.submit)
         if index == 0:
             popups = tuple(surveyed.popups)
-    return Survey(tuple(controls), key, source, submit, popups)
+        tests += [(index, test) for test in surveyed.tests]
+    return Survey(tuple(controls), key, source, submit, popups, tuple(tests))
 
 
 class BrowserSession:

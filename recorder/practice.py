@@ -12,15 +12,15 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from . import __version__
-from .attempt import build_record
-from .autoplay import Step, Strategy, plan, planned_answers, play
+from .attempt import build_record, build_records
+from .autoplay import Step, Strategy, plan, planned_answers, play, play_tests
 from .bridge import Bridge, BridgeStats
 from .browser import (
     Control,
@@ -128,6 +128,8 @@ class PracticeOptions:
 
 @dataclass
 class PracticeResult:
+    #: The attempt at the whole page. On a page holding several tests the records stored are
+    #: one per test (``records``); this one, marked over every test, is what a QA run checks.
     record: PracticeRecord
     data_dir: Path
     stats: BridgeStats
@@ -141,6 +143,8 @@ class PracticeResult:
     #: With autoplay: the controls the scripted learner found and the input steps it took.
     controls: tuple[Control, ...] = ()
     steps: tuple[Step, ...] = ()
+    #: The records stored: ``record``, or one per test submitted or answered.
+    records: list[PracticeRecord] = field(default_factory=list)
 
 
 class Observer(Protocol):
@@ -193,6 +197,9 @@ class _Run:
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="ielts-save")
     )
     writes: list[Future[object]] = field(default_factory=list)
+    #: On a page holding several tests: the tests whose record is stored, and those records.
+    stored_tests: set[str] = field(default_factory=set)
+    test_records: list[PracticeRecord] = field(default_factory=list)
 
     def finish(self, reason: str) -> None:
         if self.reason is None:
@@ -249,6 +256,10 @@ class _Run:
             self.ready.set()
         elif isinstance(message, SessionProgress) and message.data.inputTs:
             self.pending_inputs.append(message.data.inputTs)
+        elif isinstance(message, SessionCompleted) and message.data.tests and self.session.tests:
+            self.store_tests(message.data.tests)
+            if self.session.state == "completed":
+                self.finish("completed")  # every test of the page is submitted
         elif isinstance(message, SessionCompleted):
             if self.bridge is not None and self.bridge.documents > 1 and self.page is not None:
                 # Another window or frame of the test may still hold an answer back (its last
@@ -256,6 +267,17 @@ class _Run:
                 self.late = asyncio.ensure_future(self._collect_late_answers(self.page))
             else:
                 self.finish("completed")
+
+    def store_tests(self, tests: list[str]) -> None:
+        """A page holding several tests: each test submitted is stored as its record at once
+        (the session goes on for the others)."""
+        others = set(self.session.tests) - set(tests)
+        records = _records(self, done=self.stored_tests | others)
+        self.stored_tests.update(tests)
+        self.test_records += records
+        for record in records:
+            self.track(self.writer.submit(self.store.save_record, record))
+            self.observer.status(f"Recorded {record.title}: {record.score}/{record.totalQuestions}")
 
     async def _collect_late_answers(self, page: ExamPage) -> None:
         assert self.bridge is not None
@@ -479,16 +501,24 @@ async def _autoplay(run: _Run, exam_page: ExamPage, survey: Survey) -> None:
     # A page whose key shows only after submit (or never) is answered from the library's own
     # answers file, which is never used to mark the attempt.
     key = run.session.answer_key or (run.exam.qa_answers() if strategy.name == "key" else None)
-    steps = plan(controls, strategy, key)
     run.controls = tuple(controls)
-    run.observer.status(f"Autoplay '{strategy}': {len(steps)} input actions")
-    done = await play(exam_page, steps, submit=False)
+    submitted = False
+    if len(survey.tests) > 1:
+        run.observer.status(f"Autoplay '{strategy}': {len(survey.tests)} tests, one by one")
+        done, submitted = await play_tests(
+            exam_page, survey.tests, controls, strategy, key, submit=run.options.submit
+        )
+    else:
+        steps = plan(controls, strategy, key)
+        run.observer.status(f"Autoplay '{strategy}': {len(steps)} input actions")
+        done = await play(exam_page, steps, submit=False)
     run.steps = tuple(done)
     run.planned = planned_answers(done, controls)
     if run.options.after_answers is not None:
         await run.options.after_answers(exam_page)
     if run.options.submit and not run.done.is_set() and not exam_page.closed:
-        await exam_page.submit(survey.submit)
+        if not submitted:
+            await exam_page.submit(survey.submit)
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(run.done.wait(), run.options.completion_timeout_s)
         if not run.done.is_set():
@@ -537,8 +567,8 @@ async def _watch_inactivity(run: _Run) -> None:
                 run.finish(run.session.interruption_reason or "timeout")
                 return
             # Keep what was given as a timeout record now; a submit later replaces it.
-            record = _record(run)
-            run.track(run.writer.submit(run.store.save_record, record))
+            for record in _records(run, done=run.stored_tests):
+                run.track(run.writer.submit(run.store.save_record, record))
             run.save_active()
             run.observer.status("No activity: saved as timed out. Submitting still records it.")
 
@@ -571,18 +601,33 @@ def _record(run: _Run) -> PracticeRecord:
     )  # fmt: skip
 
 
+def _records(run: _Run, done: Collection[str] = ()) -> list[PracticeRecord]:
+    session = run.session
+    return build_records(
+        session, run.exam, key=session.answer_key, key_source=session.key_source,
+        browser=run.browser_name, done=done,
+    )  # fmt: skip
+
+
 def _finish(run: _Run) -> PracticeResult:
     """The record, stored; runs on the writer thread once the session has ended."""
     session = run.session
     if session.state not in TERMINAL:  # a timed-out session ends as timed out
         session.interrupt(run.reason or "the session ended without a submit")
     record = _record(run)
+    records = [record]
     if run.options.keep_session:
         # A part of a suite: the suite stores one record for all its parts, and until it does,
         # this part's answers stay on disk as its session (recoverable if the recorder dies).
         run.store.save_active(session.snapshot())
     else:
-        run.store.save_record(record)
+        if len(session.tests) > 1:
+            records = _records(run, done=run.stored_tests)
+            if records and records[0].sessionId == session.session_id:
+                records = [record]  # nothing of any test given: the page's record
+        for each in records:
+            run.store.save_record(each)
+        records = run.test_records + records
         if session.state == "completed":
             run.store.remove_active(session.session_id)
         else:
@@ -597,6 +642,7 @@ def _finish(run: _Run) -> PracticeResult:
         session=session.snapshot(),
         controls=run.controls,
         steps=run.steps,
+        records=records,
     )
 
 

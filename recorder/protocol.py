@@ -65,6 +65,21 @@ class InitSession(_Envelope):
 
 # ---------------------------------------------------------------------------------- page → recorder
 
+#: A test of a page that holds several ("t3"): its questions are recorded as "t3.11".
+TestId = Annotated[str, Field(pattern=r"^t\d{1,2}$")]
+
+
+class PageTest(_Strict):
+    """One test of a page that holds several (enhancer_js/multitest.js): each test submitted
+    becomes a record of its own, titled after the test, with only its questions."""
+
+    id: TestId
+    title: str = Field(max_length=200)
+    questionIds: list[QuestionId] = Field(max_length=500)
+    #: What a learner clicks to see the test, and the test's own submit button (selectors).
+    tab: str | None = Field(default=None, max_length=2000)
+    submit: str | None = Field(default=None, max_length=2000)
+
 
 class ReadyData(_Strict):
     sessionId: SessionId
@@ -88,6 +103,8 @@ class ReadyData(_Strict):
         default={}, max_length=500
     )
     keyFound: bool
+    #: On a page holding several tests, each of them; empty on a page of one test.
+    tests: list[PageTest] = Field(default=[], max_length=40)
 
 
 class SessionReady(_Envelope):
@@ -147,6 +164,8 @@ class CompletedData(_Strict):
     keySource: str | None = Field(default=None, max_length=60)
     elapsed: Seconds
     pageScore: PageScore | None = None
+    #: On a page holding several tests, the tests this submit is for (None: the whole page).
+    tests: list[TestId] | None = Field(default=None, max_length=40)
 
 
 class SessionCompleted(_Envelope):
@@ -214,6 +233,7 @@ class PageSurvey(_Strict):
     source: str | None = Field(default=None, max_length=60)
     submit: str | None = Field(default=None, max_length=2000)
     popups: list[Annotated[str, Field(max_length=2000)]] = Field(default=[], max_length=50)
+    tests: list[PageTest] = Field(default=[], max_length=40)
 
 
 def parse_survey(raw: str) -> PageSurvey:

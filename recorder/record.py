@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .protocol import AnswerValue, KeyValue
+from .protocol import AnswerValue, KeyValue, PageTest
 
 RecordStatus = Literal["completed", "interrupted", "timeout", "error"]
 SessionState = Literal[
@@ -157,6 +157,9 @@ class ActiveSession(_Model):
     questionGroups: list[list[str]] = []
     elementIds: dict[str, str] = {}
     pageTitle: str = ""
+    #: On a page holding several tests: each test, and those submitted (and so recorded).
+    tests: list[PageTest] = []
+    submittedTests: list[str] = []
     currentQuestion: str | None = None
     markedQuestions: list[str] = []
     answerKey: dict[str, KeyValue] | None = None

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Protocol
 
 from .errors import SessionError
-from .protocol import AnswerValue, CompletedData, KeyValue, ProgressData, ReadyData
+from .protocol import AnswerValue, CompletedData, KeyValue, PageTest, ProgressData, ReadyData
 from .record import ActiveSession, SessionState, Transition
 
 
@@ -86,6 +86,10 @@ class Session:
         self.element_ids: dict[str, str] = {}
         #: The title the page shows once rendered (its first frame to say one).
         self.page_title = ""
+        #: A page holding several tests: each test, those submitted, and each one's completion.
+        self.tests: dict[str, PageTest] = {}
+        self.submitted_tests: list[str] = []
+        self.test_completions: dict[str, CompletedData] = {}
         self.current_question: str | None = None
         self.marked_questions: list[str] = []
         self.key_found = False
@@ -138,6 +142,7 @@ class Session:
         self.question_groups += [g for g in data.questionGroups if g not in self.question_groups]
         self.element_ids.update(data.elementIds)
         self.page_title = self.page_title or data.title.strip()
+        self.tests.update((test.id, test) for test in data.tests)
         self.key_found = self.key_found or data.keyFound
         if self.state == "started":
             self._enter("active")
@@ -176,12 +181,32 @@ class Session:
             self._changed(False)
 
     def complete(self, data: CompletedData) -> None:
+        """The learner submitted: the whole page, or on a page holding several tests, some of
+        them (the session goes on until every test is submitted or the window closes)."""
         self._check("completed")
+        if data.tests and self.tests:
+            self._complete_tests(data)
+            return
         self.completion = data
         self.answers.update(data.answers)
         if data.answerKey:
             self.answer_key, self.key_source = dict(data.answerKey), data.keySource
         self._enter("completed")
+        self._changed(True)
+
+    def _complete_tests(self, data: CompletedData) -> None:
+        self.answers.update(data.answers)
+        if data.answerKey:
+            self.answer_key, self.key_source = dict(data.answerKey), data.keySource
+        for test in data.tests or ():
+            if test not in self.submitted_tests:
+                self.submitted_tests.append(test)
+                self.test_completions[test] = data
+        if all(test in self.submitted_tests for test in self.tests):
+            self.completion = data
+            self._enter("completed")
+        elif self.state in ("paused", "timeout"):
+            self._enter("active", "a test was submitted")
         self._changed(True)
 
     def interrupt(self, reason: str) -> None:
@@ -224,6 +249,8 @@ class Session:
             questionGroups=[list(g) for g in self.question_groups],
             elementIds=dict(self.element_ids),
             pageTitle=self.page_title,
+            tests=list(self.tests.values()),
+            submittedTests=list(self.submitted_tests),
             currentQuestion=self.current_question,
             markedQuestions=list(self.marked_questions),
             answerKey=self.answer_key,
@@ -244,6 +271,8 @@ class Session:
         self.question_groups = [list(g) for g in saved.questionGroups]
         self.element_ids = dict(saved.elementIds)
         self.page_title = saved.pageTitle
+        self.tests = {test.id: test for test in saved.tests}
+        self.submitted_tests = list(saved.submittedTests)
         self.current_question = saved.currentQuestion
         self.marked_questions = list(saved.markedQuestions)
         self.answer_key = dict(saved.answerKey) if saved.answerKey else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .attempt import build_record
+from .attempt import build_records
 from .catalog import Catalog, Exam
 from .errors import ExamNotFound, SessionError
 from .record import ActiveSession, PracticeRecord
@@ -67,9 +67,13 @@ def recover_orphans(store: Store, catalog: Catalog) -> list[PracticeRecord]:
         except ExamNotFound:
             exam = None
         if exam is not None:
-            record = build_record(session, exam, key=saved.answerKey, key_source=saved.keySource)
-            store.save_record(record)
-            records.append(record)
+            # a test of a page holding several that was submitted is stored already
+            for record in build_records(
+                session, exam, key=saved.answerKey, key_source=saved.keySource,
+                done=saved.submittedTests,
+            ):  # fmt: skip
+                store.save_record(record)
+                records.append(record)
         store.mark_interrupted(session.snapshot().model_copy(update={"pid": None}))
     return records
 
