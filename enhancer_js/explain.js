@@ -34,6 +34,7 @@
           };
         }),
         rejected: NS.rejectedControls(),
+        tests: NS.describeTests(NS.pageTests()),
         keySource: found.source,
         keyTrials: NS.keyTrials(),
         dropListeners: NS.dropTargets ? NS.dropTargets.size : 0,

@@ -101,7 +101,8 @@ def build_record(
             title=session.page_title if exam.titleFromPage and session.page_title else exam.title,
             status=status,
             duration=session.elapsed(),
-            page_score=completion.pageScore if completion else None,
+            # on a page holding several tests, what the page showed was one test's score
+            page_score=completion.pageScore if completion and not completion.tests else None,
         ),
         key_source=key_source,
         browser=browser,

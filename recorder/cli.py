@@ -400,6 +400,10 @@ def clickthrough_command(
         Path | None,
         typer.Option(help="Run every exam of this library (another app's, or a folder of pages)."),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("-v", "--verbose", help="Say what the recorder saw on each page."),
+    ] = False,
 ) -> None:
     """Run every page of the library (or the ones named) headless and check each one."""
     if trace not in ("off", "on", "retain-on-failure"):
@@ -429,10 +433,13 @@ def clickthrough_command(
         artifacts=artifacts,
         connect=connect,
         browser_path=browser,
+        verbose=verbose,
     )
     with console.PageProgress(len(exams)) as progress:
         results = run_clickthrough(exams, options, on_result=progress.advance)
     console.clickthrough_table(results)
+    if verbose:
+        console.explained_pages(results)
     if junit is not None:
         junit.parent.mkdir(parents=True, exist_ok=True)
         junit.write_text(junit_xml(results), encoding="utf-8")

@@ -31,6 +31,7 @@ from .practice import PracticeOptions, PracticeResult, practice_async
 from .protocol import AnswerValue
 from .record import PracticeRecord
 from .scoring import mark_attempt
+from .session import Session
 from .store import Store
 
 TraceMode = Literal["off", "on", "retain-on-failure"]
@@ -49,6 +50,7 @@ class ClickOptions:
     browser_path: str | None = None
     headless: bool = True
     processes: int = 1  # the workers spread over this many processes, each with its own browser
+    verbose: bool = False  # keep what the recorder saw on each page (explain lines)
 
 
 @dataclass
@@ -65,6 +67,10 @@ class PageResult:
     record_id: str | None = None
     trace: Path | None = None
     screenshot: Path | None = None
+    #: With ``verbose``: what the recorder saw on the page once it was ready, in plain words.
+    explained: list[str] = field(default_factory=list)
+    #: The records stored (one per test on a page holding several).
+    records: int = 0
 
     @property
     def ok(self) -> bool:
@@ -154,6 +160,14 @@ def record_problems(exam: Exam, strategy: Strategy, record: PracticeRecord) -> l
     problems = index_problems(exam, ids=collected(record), key_source=found_key)
     if exam.keySource == "none" and record.score is not None:
         problems.append(f"a keyless page was given a score ({record.score})")
+    return problems + marking_problems(strategy, record)
+
+
+def marking_problems(strategy: Strategy, record: PracticeRecord) -> list[str]:
+    """What a record shows to be wrong with its completion and marking (a page's record, or
+    one test's of a page holding several)."""
+    found_key = record.metadata.keySource
+    problems = []
     if record.status != "completed":
         problems.append(f"the session did not complete: {record.metadata.interruptionReason}")
     if found_key is not None:
@@ -187,12 +201,31 @@ def check(
                 problems.append(
                     f"question {answer.questionId}: typed {typed!r}, recorded {answer.userAnswer!r}"
                 )
-    copies = store.copies(record.sessionId)
-    if not copies:
-        problems.append("the record was not saved")
-    elif len(copies) > 1:
-        problems.append(f"the record was saved {len(copies)} times")
+    for stored in result.records or [record]:
+        if stored is not record:  # each test of a page holding several
+            problems += [f"{stored.title}: {p}" for p in marking_problems(strategy, stored)]
+        copies = store.copies(stored.sessionId)
+        if not copies:
+            problems.append(f"the record {stored.id} was not saved")
+        elif len(copies) > 1:
+            problems.append(f"the record {stored.id} was saved {len(copies)} times")
     return problems
+
+
+class _Explained:
+    """Keeps what the recorder saw on a page (``-v``) in its result; says nothing live."""
+
+    def __init__(self, outcome: PageResult) -> None:
+        self.outcome = outcome
+
+    def status(self, message: str) -> None:
+        pass
+
+    def progress(self, session: Session, last_saved: float | None) -> None:
+        pass
+
+    def explained(self, lines: list[str]) -> None:
+        self.outcome.explained = list(lines)
 
 
 def _norm(value: AnswerValue) -> object:
@@ -253,10 +286,11 @@ async def run_page(
         on_finished=keep_artifacts
         if (options.trace, options.screenshot) != ("off", "off")
         else None,
+        verbose=options.verbose,
     )
     started = time.perf_counter()
     try:
-        result = await practice_async(exam, settings, browser=browser)
+        result = await practice_async(exam, settings, _Explained(outcome), browser=browser)
     except RecorderError as exc:
         outcome.problems.append(f"{type(exc).__name__}: {exc}")
         outcome.seconds = time.perf_counter() - started
@@ -268,6 +302,7 @@ async def run_page(
     outcome.score, outcome.total = record.score, record.totalQuestions
     outcome.page_score = record.metadata.pageScore
     outcome.record_id = record.id
+    outcome.records = len(result.records)
     outcome.expected = expected_score(options.strategy, result)
     outcome.problems = check(exam, options.strategy, result, store, outcome.expected)
     return outcome

@@ -496,6 +496,14 @@ def clickthrough_table(results: Sequence[PageResult]) -> None:
     console.print(Text(f"{len(results) - failed} passed, {failed} failed", style=style))
 
 
+def explained_pages(results: Sequence[PageResult]) -> None:
+    """``clickthrough -v``: what the recorder saw on each page, page by page."""
+    for r in results:
+        console.print(Text(page_label(r.exam), style="bold"))
+        for line in r.explained or ["(the page never became ready: see its problems)"]:
+            console.print(Text("  " + line, style="dim"))
+
+
 def suite_panel(result: SuiteResult) -> None:
     """A whole test: a line per part, then the test's own result."""
     record = result.record
@@ -507,11 +515,19 @@ def suite_panel(result: SuiteResult) -> None:
         table.add_row(Text(part.title), part.status, score, _clock(part.duration))
     console.print(table)
     if result.parts:
-        result_panel(replace(result.parts[-1], record=record))
+        result_panel(replace(result.parts[-1], record=record, records=[record]))
 
 
 def result_panel(result: PracticeResult) -> None:
-    record = result.record
+    """The attempt: its record, or on a page holding several tests each test's record."""
+    for record in result.records or [result.record]:
+        _record_panel(result, record)
+    refused = result.stats.refused
+    if refused:
+        note(f"{refused} page message(s) refused: {dict(result.stats.rejected)}")
+
+
+def _record_panel(result: PracticeResult, record: PracticeRecord) -> None:
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
@@ -549,6 +565,3 @@ def result_panel(result: PracticeResult) -> None:
             table.add_row(label, Text(value))
     console.print(table)
     review_table(record, only_wrong=True)
-    refused = result.stats.refused
-    if refused:
-        note(f"{refused} page message(s) refused: {dict(result.stats.rejected)}")

@@ -76,6 +76,13 @@ def explain_lines(frames: Sequence[Frame], messages: Sequence[str] = ()) -> list
     return lines
 
 
+def _test_line(test: dict[str, Any]) -> str:
+    ids = test.get("questionIds") or []
+    tab = "a tab to show it" if test.get("tab") else "no tab found"
+    submit = "its own submit button" if test.get("submit") else "no submit button of its own"
+    return f'{test.get("id")} "{test.get("title")}": {len(ids)} question(s), {tab}, {submit}'
+
+
 def _frame_lines(seen: dict[str, Any]) -> list[str]:
     session = seen.get("session") or {}
     questions = _questions(seen)
@@ -109,6 +116,10 @@ def _frame_lines(seen: dict[str, Any]) -> list[str]:
         lines.append(f"not taken: {rejected.get('control')} ({rejected.get('kind')}): "
                      f"{rejected.get('reason')}")  # fmt: skip
     lines.append(f"key: {_key_line(seen)}")
+    tests = [t for t in seen.get("tests") or [] if isinstance(t, dict)]
+    if tests:
+        lines.append(f"tests: {len(tests)} on this page, each submitted is a record of its own")
+        lines += [f"  {_test_line(t)}" for t in tests]
     if seen.get("draggableItems") or seen.get("dropListeners"):
         lines.append(
             f"drag and drop: {seen.get('draggableItems')} draggable item(s), "

@@ -13,6 +13,7 @@ import pytest
 from recorder.attempt import build_records
 from recorder.browser import ExamPage
 from recorder.catalog import Catalog
+from recorder.cli import run
 from recorder.exam import adhoc_exam
 from recorder.protocol import CompletedData, PageTest, ProgressData, ReadyData
 from recorder.scoring import mark_attempt
@@ -194,3 +195,15 @@ def test_a_learner_who_does_one_test_gets_one_record_stored_at_submit(
 def test_the_catalog_takes_the_page_as_an_ad_hoc_exam() -> None:
     exam = Catalog().resolve(PLAIN)
     assert exam.location().endswith("listening-sets.html?names=plain")
+
+
+def test_clickthrough_checks_each_test_and_says_what_it_saw(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run(["clickthrough", PREFIXED, PLAIN, "-v", "--db", str(tmp_path / "qa")])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "2 passed, 0 failed" in out
+    assert "tests: 3 on this page, each submitted is a record of its own" in out
+    assert 't2 "Test 2": 5 question(s), a tab to show it, its own submit button' in out
+    assert len(list(Store(tmp_path / "qa").records())) == 6
