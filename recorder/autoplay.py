@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from .browser import Control, ExamPage
 from .errors import SessionError
-from .protocol import AnswerValue, KeyValue, PageTest
+from .protocol import AnswerValue, KeyValue, PageTest, WidgetKind
 from .scoring import canonical_answer
 
 StrategyName = Literal["key", "blank", "random", "answers"]
@@ -124,92 +124,123 @@ def plan(
             "autoplay 'key' needs an answer key, and this page has none the recorder can read"
         )
     rng = random.Random(strategy.seed)
+    taken: set[str] = set()  # a random learner takes each word-bank item once
     steps: list[Step] = []
-    dragged: set[str] = set()  # a random learner takes each word-bank item once
     for control in controls:
-        values = list(control.values) or [v for _, v in control.options if v is not None]
-        if control.kind in ("drop", "order"):
-            steps.extend(_dragging(control, strategy, key, rng, dragged))
-            continue
-        if strategy.name in ("key", "answers"):
-            source = key if strategy.name == "key" else strategy.answers
-            assert source is not None
-            wanted = _key_letters(control, source)
-            if strategy.name == "answers" and control.kind not in ("radio", "checkbox", "select"):
-                steps.extend(_typed(control, wanted))
-                continue
-        elif control.kind in ("radio", "select"):
-            wanted = [rng.choice(values)] if values else []
-        elif control.kind == "checkbox":
-            wanted = rng.sample(values, min(len(values), len(control.ids)))
+        widget = WIDGETS[control.kind]
+        if strategy.name == "random":
+            wanted = widget.choose(control, rng, key, taken)
         else:
-            from_key = key.get(control.ids[0]) if key else None
-            choices = list(RANDOM_WORDS)
-            if from_key:
-                choices.append(canonical_answer(from_key, control.type))
-            wanted = [rng.choice(choices)]
-        steps.extend(_steps_for(control, wanted, key))
+            source = key if strategy.name == "key" else strategy.answers
+            wanted = _key_letters(control, source or {})
+        given = widget.answer(control, wanted, strategy.name == "answers")
+        taken.update(step.value for step in given if step.action == "drag")
+        steps.extend(given)
     return steps
 
 
-def _dragging(
-    control: Control,
-    strategy: Strategy,
-    key: Mapping[str, KeyValue] | None,
-    rng: random.Random,
-    dragged: set[str],
-) -> list[Step]:
-    """A drop zone gets one item dragged onto it; an ordering list is arranged in one step."""
-    zone, items = control.options[0][0], control.options[1:]
-    if strategy.name == "random":
-        # A learner picks from the gap's own pool (the values the page lists for it).
-        pool = set(control.values) or {v for _, v in items if v is not None}
-        free = [v for _, v in items if v is not None and v not in dragged and v in pool]
-        if control.kind == "order":
-            wanted = [v for _, v in items if v is not None]
-            rng.shuffle(wanted)
-        else:
-            wanted = [rng.choice(free)] if free else []
-    else:
-        source = key if strategy.name == "key" else strategy.answers
-        wanted = _key_letters(control, source or {})
-    if control.kind == "order":
-        return [Step("arrange", control.frame, zone, values=tuple(wanted))] if wanted else []
-    for selector, value in items:
+# ------------------------------------------------------------------ one room per widget kind
+# How the scripted learner answers each kind of widget (recorder/protocol.py WidgetKind; the
+# page side is enhancer_js/widgets.js): what a random learner picks, and the input actions that
+# give an answer. ``exact``: an answers file's text is typed as written (a deliberate mistake
+# stays one); a key's answer is typed in its canonical form.
+
+
+@dataclass(frozen=True)
+class Widget:
+    choose: Callable[[Control, random.Random, Mapping[str, KeyValue] | None, set[str]], list[str]]
+    answer: Callable[[Control, list[str], bool], list[Step]]
+
+
+def _values(control: Control) -> list[str]:
+    return list(control.values) or [v for _, v in control.options if v is not None]
+
+
+def _one_of(control: Control, rng: random.Random, *_: object) -> list[str]:
+    values = _values(control)
+    return [rng.choice(values)] if values else []
+
+
+def _some_of(control: Control, rng: random.Random, *_: object) -> list[str]:
+    values = _values(control)
+    return rng.sample(values, min(len(values), len(control.ids)))
+
+
+def _a_word(
+    control: Control, rng: random.Random, key: Mapping[str, KeyValue] | None, _: set[str]
+) -> list[str]:
+    from_key = key.get(control.ids[0]) if key else None
+    choices = list(RANDOM_WORDS)
+    if from_key:
+        choices.append(canonical_answer(from_key, control.type))
+    return [rng.choice(choices)]
+
+
+def _an_item(
+    control: Control, rng: random.Random, _: Mapping[str, KeyValue] | None, taken: set[str]
+) -> list[str]:
+    # A learner picks from the gap's own pool (the values the page lists for it), each item once.
+    items = control.options[1:]
+    pool = set(control.values) or {v for _, v in items if v is not None}
+    free = [v for _, v in items if v is not None and v not in taken and v in pool]
+    return [rng.choice(free)] if free else []
+
+
+def _an_order(control: Control, rng: random.Random, *_: object) -> list[str]:
+    wanted = [v for _, v in control.options[1:] if v is not None]
+    rng.shuffle(wanted)
+    return wanted
+
+
+def _ticks(control: Control, wanted: list[str], _: bool) -> list[Step]:
+    out = []
+    for letter in wanted:
+        found = _match_option(control, canonical_answer(letter, control.type))
+        if found:
+            out.append(Step("check", control.frame, found[0]))
+    return out
+
+
+def _selection(control: Control, wanted: list[str], _: bool) -> list[Step]:
+    if not wanted:
+        return []
+    text = canonical_answer(wanted[0], control.type).strip().casefold()
+    chosen = [v for v in control.values if v.strip().casefold() == text]
+    return [Step("select", control.frame, control.options[0][0], chosen[0])] if chosen else []
+
+
+def _typing(action: Literal["fill", "type"]) -> Callable[[Control, list[str], bool], list[Step]]:
+    def answer(control: Control, wanted: list[str], exact: bool) -> list[Step]:
+        if not wanted:
+            return []
+        text = wanted[0] if exact else canonical_answer(wanted[0], control.type)
+        return [Step(action, control.frame, control.options[0][0], text)]
+
+    return answer
+
+
+def _drag(control: Control, wanted: list[str], _: bool) -> list[Step]:
+    zone = control.options[0][0]
+    for selector, value in control.options[1:]:
         if wanted and value is not None and value.casefold() == wanted[0].strip().casefold():
-            dragged.add(value)
             return [Step("drag", control.frame, selector, value, target=zone)]
     return []
 
 
-def _typed(control: Control, wanted: list[str]) -> list[Step]:
-    """Text exactly as given (an answers file may hold a deliberate mistake)."""
-    if not wanted:
-        return []
-    action: Literal["type", "fill"] = "type" if control.kind == "editable" else "fill"
-    return [Step(action, control.frame, control.options[0][0], wanted[0])]
+def _arrange(control: Control, wanted: list[str], _: bool) -> list[Step]:
+    zone = control.options[0][0]
+    return [Step("arrange", control.frame, zone, values=tuple(wanted))] if wanted else []
 
 
-def _steps_for(
-    control: Control, wanted: list[str], key: Mapping[str, KeyValue] | None
-) -> list[Step]:
-    if not wanted:
-        return []
-    if control.kind in ("radio", "checkbox"):
-        out = []
-        for letter in wanted:
-            found = _match_option(control, canonical_answer(letter, control.type))
-            if found:
-                out.append(Step("check", control.frame, found[0]))
-        return out
-    selector = control.options[0][0]
-    text = canonical_answer(wanted[0], control.type)
-    if control.kind == "select":
-        chosen = [v for v in control.values if v.strip().casefold() == text.strip().casefold()]
-        return [Step("select", control.frame, selector, chosen[0])] if chosen else []
-    if control.kind == "editable":
-        return [Step("type", control.frame, selector, text)]
-    return [Step("fill", control.frame, selector, text)]
+WIDGETS: dict[WidgetKind, Widget] = {
+    "order": Widget(_an_order, _arrange),
+    "drop": Widget(_an_item, _drag),
+    "editable": Widget(_a_word, _typing("type")),
+    "select": Widget(_one_of, _selection),
+    "radio": Widget(_one_of, _ticks),
+    "checkbox": Widget(_some_of, _ticks),
+    "text": Widget(_a_word, _typing("fill")),
+}
 
 
 def planned_answers(steps: Sequence[Step], controls: Sequence[Control]) -> dict[str, AnswerValue]:

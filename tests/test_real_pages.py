@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from recorder.audit import audit_pages
+from recorder.autoplay import WIDGETS
 from recorder.browser import LaunchOptions
 from recorder.catalog import Catalog
 from recorder.cli import run
@@ -60,6 +61,8 @@ def test_widget_kinds_are_one_list_in_javascript_and_python() -> None:
     match = re.search(r"NS\.WIDGET_ORDER = \[([^\]]*)\]", source)
     assert match is not None
     assert tuple(re.findall(r"'(\w+)'", match.group(1))) == WIDGET_KINDS
+    # and the scripted learner answers each kind, in one place per kind
+    assert tuple(WIDGETS) == WIDGET_KINDS
 
 
 # --------------------------------------------------------------------- the manifest library
