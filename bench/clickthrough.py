@@ -29,6 +29,7 @@ from typing import Any
 
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from bench.common import drag_pages, late_pages
 from recorder.autoplay import Step, Strategy, plan, play
 from recorder.browser import (
     QUIET_ARGS,
@@ -218,7 +219,8 @@ def spread(values: list[float]) -> str:
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 8
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 1
-    library = list(Catalog().exams)
+    # our library, and real-page shapes: rendered late from data files, drag-heavy
+    library = [*Catalog().exams, *late_pages(), *drag_pages()]
     exams = library * rounds
     plans = asyncio.run(planned(library))
     print(

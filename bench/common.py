@@ -9,10 +9,26 @@ from typing import Any
 
 import orjson
 
+from recorder.catalog import Catalog, Exam
+from recorder.exam import adhoc_exam
+from recorder.library import open_library
 from recorder.record import AnswerDetail, PracticeRecord, RecordMetadata, TypePerformance
 from recorder.store import SEGMENT_SIZE
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+TEST_DATA = Path(__file__).parent.parent / "tests" / "data"
+
+
+def late_pages() -> list[Exam]:
+    """Pages that render their questions after load: the manifest library's three exams (drawn
+    200-1,200 ms after DOMContentLoaded from registered data files)."""
+    library = TEST_DATA / "library"
+    return Catalog(libraries=[library]).library(open_library(library))
+
+
+def drag_pages() -> list[Exam]:
+    """A drag-heavy page: six drop zones in other shapes, items from two pools."""
+    return [adhoc_exam((TEST_DATA / "pages" / "drag-shapes.html").as_uri())]
 
 
 def sample_record(n: int) -> PracticeRecord:

@@ -20,6 +20,7 @@
     payloadWaitMs: config.payloadWaitMs || 500,
     // After a DOM change, how long to wait before looking at the questions again.
     rescanMs: config.rescanMs || 150,
+    quietMs: config.quietMs || 20,
   };
 
   // One token per document, so the recorder can keep the order of each document's messages

@@ -409,6 +409,7 @@
   function watchDom() {
     if (typeof MutationObserver === 'undefined') return;
     var timer = null;
+    var firstAt = 0; // when the changes the pending look is for began
     var structural = false; // since the last look: a look after a batch of mere text changes
     // still sees the elements a later batch of the same moment added
     var observer = new MutationObserver(function (mutations) {
@@ -424,16 +425,23 @@
         NS.invalidate();
         structural = true;
       }
-      if (timer) return;
-      timer = setTimeout(function () {
-        timer = null;
-        var look = structural;
-        structural = false;
-        if (!state.sessionId || state.completed) return;
-        if (state.waitingForQuestions || look) ready();
-        checkResults();
-      }, NS.config.rescanMs);
+      // While the questions are awaited, look once the page pauses in building them (quietMs
+      // without a change, at most rescanMs after the first): a learner's page is ready at once.
+      var now = NS.now();
+      var hurry = state.waitingForQuestions && now - firstAt < NS.config.rescanMs;
+      if (timer && !hurry) return;
+      if (timer) clearTimeout(timer);
+      else firstAt = now;
+      timer = setTimeout(look, state.waitingForQuestions ? NS.config.quietMs : NS.config.rescanMs);
     });
+    function look() {
+      timer = null;
+      var changed = structural;
+      structural = false;
+      if (!state.sessionId || state.completed) return;
+      if (state.waitingForQuestions || changed) ready();
+      checkResults();
+    }
     observer.observe(document, { // the document: its root element may not exist yet
       childList: true, subtree: true, attributes: true, characterData: true,
       attributeFilter: ['class', 'style', 'hidden', 'name', 'id', 'draggable', 'contenteditable', 'type', 'open']
