@@ -167,6 +167,7 @@
       q.options = widget.values(q);
       var holder = q.controls[0].closest('[data-qtype]');
       q.type = holder ? holder.getAttribute('data-qtype') : inferType(q.kind, q.options);
+      if (!holder && (q.kind === 'text' || q.kind === 'editable')) q.type = NS.familyOf(q.controls[0]) || q.type;
       kept.push(q);
     });
     var byControl = new Map();
@@ -221,6 +222,39 @@
     if (list) list.__ieltsMoved = true;
   };
 
+  // An instruction that asks for TRUE/FALSE/NOT GIVEN or YES/NO/NOT GIVEN to be written.
+  var FAMILY_RES = [
+    [/\bTRUE\b[\s\S]{0,300}\bFALSE\b[\s\S]{0,300}\bNOT GIVEN\b/, 'true_false_not_given'],
+    [/\bYES\b[\s\S]{0,300}\bNO\b[\s\S]{0,300}\bNOT GIVEN\b/, 'yes_no_not_given'],
+  ];
+  // Another task's instruction: it begins by saying the task (a statement in a TRUE/FALSE group
+  // may say "choose" anywhere, not first), or states a word limit.
+  var OTHER_TASK_RE = /^\s*(?:questions?\s+\d+\s*[-–]\s*\d+\s*)?(?:complete|choose|match|label|answer)\b|NO\s+MORE\s+THAN/i;
+
+  // The nearest instruction before a question (its own group's): the first earlier sibling,
+  // going up from the control, for which `says` returns something; null past an element that is
+  // marked as an instruction and says nothing.
+  function nearestInstruction(el, says) {
+    for (var node = el; node && node !== document.body; node = node.parentElement) {
+      for (var sib = node.previousElementSibling, n = 0; sib && n < 8; sib = sib.previousElementSibling, n++) {
+        var found = says(sib.textContent || '');
+        if (found) return found;
+        if (/instruction/i.test(sib.className || '')) return null;
+      }
+    }
+    return null;
+  }
+
+  // A written question's judgement family, from its group's instruction ("Write TRUE, FALSE or
+  // NOT GIVEN"): its question type, or null (another task's instruction comes first).
+  NS.familyOf = function (el) {
+    var found = nearestInstruction(el, function (text) {
+      for (var i = 0; i < FAMILY_RES.length; i++) if (FAMILY_RES[i][0].test(text)) return FAMILY_RES[i][1];
+      return OTHER_TASK_RE.test(text) ? 'other' : null;
+    });
+    return found === 'other' ? null : found;
+  };
+
   var LIMIT_RE = /(NO\s+MORE\s+THAN\s+(ONE|TWO|THREE|FOUR|FIVE)\s+WORDS?(\s+AND\/OR\s+A\s+NUMBER)?|\b(ONE|TWO|THREE)\s+WORDS?(\s+AND\/OR\s+A\s+NUMBER|\s+ONLY)?|\bA\s+NUMBER\s+ONLY|\bNUMBERS?\s+ONLY)/i;
 
   // The word limit printed for a question: its own data-word-limit, else the nearest instruction
@@ -228,15 +262,10 @@
   NS.wordLimitOf = function (el) {
     var holder = el.closest('[data-word-limit]');
     if (holder) return holder.getAttribute('data-word-limit');
-    for (var node = el; node && node !== document.body; node = node.parentElement) {
-      for (var sib = node.previousElementSibling, n = 0; sib && n < 8; sib = sib.previousElementSibling, n++) {
-        var text = sib.textContent || '';
-        var limit = LIMIT_RE.exec(text);
-        if (limit) return limit[0].replace(/\s+/g, ' ');
-        if (/instruction/i.test(sib.className || '')) return null; // its own instruction: no limit
-      }
-    }
-    return null;
+    return nearestInstruction(el, function (text) {
+      var limit = LIMIT_RE.exec(text);
+      return limit ? limit[0].replace(/\s+/g, ' ') : null;
+    });
   };
 
   // The question as printed: the text of its nearest container, without option labels' noise.

@@ -4,7 +4,10 @@ A key entry is one of four kinds:
 
 - ``judgement``: TRUE / FALSE / NOT GIVEN or YES / NO / NOT GIVEN. The two are different families:
   YES is wrong where the key says TRUE. ``NG`` is read as NOT GIVEN, and the single letters T, F,
-  Y, N only within their own family. Letters are never turned into booleans.
+  Y, N only within their own family. Letters are never turned into booleans. A question the page
+  types as a written one (a text box) is a judgement when its key is one of these words written
+  in full (``NOT GIVEN``, ``YES``) and no word limit applies: pages often ask learners to *write*
+  TRUE, FALSE or NOT GIVEN.
 - ``letter``: a choice by letter (A-Z) or by roman numeral (matching headings). ``b`` = ``B``.
 - ``set``: "choose TWO/THREE letters", which IELTS counts as two or three questions: one mark for
   each correct letter, in any order.
@@ -13,8 +16,19 @@ A key entry is one of four kinds:
 
 How page keys are read:
 
-- A string is split into alternatives on ``|`` and on `` / `` (with spaces). A bare ``/`` splits
-  only between single letters (``A/B``), so ``24/7`` or ``3/4`` stay one answer.
+- A string is split into alternatives on ``|`` and on `` / `` (with spaces). A bare ``/`` (no
+  spaces) is decided by what stands on each side (:func:`split_bare_slash`):
+
+  ==================================  ===================  ========================================
+  key                                 read as              why
+  ==================================  ===================  ========================================
+  ``A/B``, ``C/D/E``                  alternatives         capital letters: one of the choices
+  ``4/four``, ``colour/color``        alternatives         a word, or a number and its word
+  ``UK/United Kingdom``               alternatives         words on each side, however many
+  ``24/7``, ``3/4``, ``12/5/2020``    one answer           digits on every side: a fraction, a date
+  ``km/h``, ``m/s``, ``kg/m``         one answer           units, or a side of one small letter
+  ``/x``, ``a//b``                    one answer           an empty side: not a list
+  ==================================  ===================  ========================================
 - An array is a set when the question belongs to a "choose N" group, and alternatives otherwise:
   one question earns one mark, so a list on a single question can only mean "any of these".
 - A string that starts with ``=`` is literal: no digits-for-words equivalence (``=4`` rejects four).
@@ -168,14 +182,44 @@ class KeyEntry:
         return self.alternatives[0].plainest()
 
 
+_UNIT_WORDS = frozenset(
+    "km m cm mm kg g mg l ml h hr hrs s sec min mins mph kph kmh sq ft in yd lb oz day week".split()
+)
+
+
+def split_bare_slash(text: str) -> list[str]:
+    """A key written with a slash and no spaces: alternatives, or one answer (the table in this
+    module's docstring)."""
+    sides = [side.strip() for side in text.split("/")]
+    if len(sides) < 2 or not all(sides):
+        return [text]
+    if all(re.fullmatch(r"[A-Z]", side) for side in sides):
+        return sides  # A/B
+    if all(re.fullmatch(r"[\d.,:]+", side) for side in sides):
+        return [text]  # 24/7, 3/4, 12/5
+    lowered = [side.casefold() for side in sides]
+    if any(len(s) == 1 and s.isalpha() for s in lowered) or all(s in _UNIT_WORDS for s in lowered):
+        return [text]  # km/h, m/s
+    return sides
+
+
 def _split_alternatives(text: str) -> list[str]:
-    if re.fullmatch(r"\s*[A-Za-z](?:\s*/\s*[A-Za-z])+\s*", text):
-        return [part.strip() for part in text.split("/")]
-    return [part.strip() for part in re.split(r"\s+/\s+|\|", text) if part.strip()]
+    spaced = [part.strip() for part in re.split(r"\s+/\s+|\|", text) if part.strip()]
+    return [alt for part in spaced for alt in split_bare_slash(part)]
+
+
+_ABBREVIATIONS = frozenset({"T", "F", "Y", "N", "NG"})
+
+
+def _judgement_text(value: str) -> str:
+    """Upper case, single spaces; an abbreviation with its dots and spaces gone (N.G. → NG)."""
+    upper = " ".join(value.upper().replace(".", " ").split())
+    squeezed = upper.replace(" ", "")
+    return squeezed if squeezed in _ABBREVIATIONS else upper
 
 
 def read_judgement(value: str, family: Family | None) -> tuple[str, Family | None] | None:
-    upper = " ".join(value.upper().replace(".", " ").split())
+    upper = _judgement_text(value)
     if upper in ("NOT GIVEN", "NG"):
         return "NOT GIVEN", family
     for name, words in FAMILIES.items():
@@ -184,6 +228,20 @@ def read_judgement(value: str, family: Family | None) -> tuple[str, Family | Non
     if family and upper in _SHORT[family]:
         return _SHORT[family][upper], family
     return None
+
+
+def _written_in_full(value: str) -> bool:
+    return " ".join(value.upper().split()) in FAMILIES["tfng"] | FAMILIES["ynng"] | {"NG"}
+
+
+def is_abbreviation(value: str) -> bool:
+    """T, F, Y, N or NG for a judgement: accepted or not by the marking rules."""
+    return _judgement_text(value) in _ABBREVIATIONS
+
+
+def family_type(family: Family) -> str:
+    """The question type of a judgement family, as records and stats name it."""
+    return {"tfng": "true_false_not_given", "ynng": "yes_no_not_given"}[family]
 
 
 def is_letter(value: str) -> bool:
@@ -213,17 +271,16 @@ def parse_key_entry(
         return KeyEntry("set", question_type, letters=frozenset(i.strip().upper() for i in items))
     textual = bool(_TEXT_TYPE_WORDS & set(question_type.lower().split("_")))
     family = _FAMILY_OF_TYPE.get(question_type)
-    if not textual:
-        judged = [read_judgement(item, family) for item in items]
-        if all(judged) and len(judged) == 1:
-            found = judged[0]
-            assert found is not None
-            return KeyEntry("judgement", question_type, family=found[1], judgement=found[0])
-        if all(is_letter(item) for item in items):
-            letters = frozenset(
-                item.upper() if _LETTER.match(item) else item.lower() for item in items
-            )
-            return KeyEntry("letter", question_type, letters=letters)
+    judged = [read_judgement(item, family) for item in items]
+    # a written answer under a word limit is a completion, never a judgement: an instruction
+    # that asks for TRUE, FALSE or NOT GIVEN states no word limit
+    written = _written_in_full(items[0]) and limit is None
+    if len(judged) == 1 and judged[0] and (not textual or written):
+        found = judged[0]
+        return KeyEntry("judgement", question_type, family=found[1], judgement=found[0])
+    if not textual and all(is_letter(item) for item in items):
+        letters = frozenset(item.upper() if _LETTER.match(item) else item.lower() for item in items)
+        return KeyEntry("letter", question_type, letters=letters)
     return KeyEntry(
         "text",
         question_type,

@@ -3,6 +3,9 @@
 - Case, surrounding white space and surrounding punctuation do not matter; inner spelling does.
 - Words are counted as IELTS counts them: a hyphenated word is one word, and a number written with
   separators or units (``30,000``, ``9.30am``, ``55%``, ``£4.50``) is one number.
+- A number with its scale words is one number: ``102 million``, ``£3.2 million``, ``1.5m``,
+  ``3bn``, ``two hundred and ten``, ``4 thousand``; so is a range (``10-15``, ``10–15``). A word
+  after it is a word (``12 million years`` is a number and a word; ``20th century`` too).
 - Numbers may be written in digits or words (``4`` / ``four``).
 """
 
@@ -16,7 +19,8 @@ from .spelling import canonical_spelling
 
 _EDGE_PUNCT = re.compile(r"^[^\w£$€%]+|[^\w%]+$")
 _NUMBER_TOKEN = re.compile(
-    r"^[£$€]?\d[\d,]*(?:[.:]\d+)?(?:%|am|pm|st|nd|rd|th|s|km|kg|cm|mm|m|g|ml|l)?$"
+    r"^[£$€]?\d[\d,]*(?:[.:]\d+)?(?:%|am|pm|st|nd|rd|th|s|km|kg|cm|mm|m|g|ml|l|bn|k)?"
+    r"(?:[-–][£$€]?\d[\d,]*(?:[.:]\d+)?(?:%|am|pm|km|kg|cm|mm|m|g|ml|l|bn|k)?)?$"
 )
 
 _UNITS = (
@@ -24,7 +28,13 @@ _UNITS = (
     "fifteen sixteen seventeen eighteen nineteen"
 ).split()
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_SCALES = {
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+}
 
 
 def joined(value: str | list[str] | None, joiner: str) -> str:
@@ -61,14 +71,30 @@ class WordCount:
 
 
 def count_words(text: str) -> WordCount:
-    """How many words and numbers an answer has, as IELTS counts them."""
+    """How many words and numbers an answer has, as IELTS counts them: a number's scale words
+    (and the "and" inside a number in words) belong to the number."""
     words = numbers = 0
-    for token in tokens(text):
-        if is_number_token(token):
+    previous_number = False
+    parts = tokens(text)
+    for n, token in enumerate(parts):
+        if previous_number and (token in _SCALES or _joins_number(parts, n)):
+            continue  # 102 million, two hundred and ten: still the same number
+        if token in _SCALES or is_number_token(token):
             numbers += 1
+            previous_number = True
         else:
             words += 1
+            previous_number = False
     return WordCount(words, numbers)
+
+
+def _joins_number(parts: list[str], n: int) -> bool:
+    """A number in words goes on: "hundred and ten", "twenty-one" after "two hundred"."""
+    token = parts[n]
+    if token == "and":
+        return n + 1 < len(parts) and word_number(parts[n + 1]) is not None
+    before = parts[n - 1]
+    return word_number(token) is not None and (before == "and" or word_number(before) is not None)
 
 
 def word_number(text: str) -> int | None:
@@ -92,11 +118,25 @@ def word_number(text: str) -> int | None:
     return total + current
 
 
+_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_SHORT_SCALES = {"bn": 1_000_000_000, "k": 1000}
+
+
 def number_value(text: str) -> float | None:
-    """The value of an answer that is a number in digits or words, else None."""
+    """The value of an answer that is a number in digits or words, with its scale words
+    (``102 million``, ``3.2 billion``, ``3bn``), else None. ``1.5m`` is not read as a million:
+    m is also metres."""
     plain = normalize(text).lstrip("£$€")
-    if re.fullmatch(r"\d[\d,]*(?:\.\d+)?", plain):
+    if _DIGITS.fullmatch(plain):
         return float(plain.replace(",", ""))
+    head, _, rest = plain.partition(" ")
+    short = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)(bn|k)", plain)
+    if short:
+        return float(short.group(1).replace(",", "")) * _SHORT_SCALES[short.group(2)]
+    if _DIGITS.fullmatch(head) and rest:
+        scale = word_number(rest)  # "million", "thousand million"
+        if scale is not None and all(w in _SCALES for w in rest.replace("-", " ").split()):
+            return float(head.replace(",", "")) * scale
     value = word_number(plain)
     return float(value) if value is not None else None
 

@@ -18,7 +18,7 @@ from .record import (
     accuracy,
     type_performance,
 )
-from .scoring import mark_attempt
+from .scoring import LENIENT, MarkingRules, mark_attempt
 from .session import Session, answered_count
 
 _V = TypeVar("_V")
@@ -87,6 +87,7 @@ def build_record(
     key: Mapping[str, KeyValue] | None,
     key_source: str | None,
     browser: str = "",
+    rules: MarkingRules = LENIENT,
 ) -> PracticeRecord:
     """The record of ``session``: every question the page declared, marked against ``key``."""
     status: RecordStatus = "completed" if session.state == "completed" else _status(session)
@@ -106,6 +107,7 @@ def build_record(
         ),
         key_source=key_source,
         browser=browser,
+        rules=rules,
     )
 
 
@@ -117,12 +119,14 @@ def build_records(
     key_source: str | None,
     browser: str = "",
     done: Collection[str] = (),
+    rules: MarkingRules = LENIENT,
 ) -> list[PracticeRecord]:
     """The records of ``session``: one, or on a page holding several tests one per test
     submitted or answered (tests in ``done`` were stored already, when they were submitted).
     A session of such a page with nothing submitted or given is one record of the page."""
     if len(session.tests) < 2:
-        return [build_record(session, exam, key=key, key_source=key_source, browser=browser)]
+        return [build_record(session, exam, key=key, key_source=key_source, browser=browser,
+                             rules=rules)]  # fmt: skip
     whole = _Sheet.of(session, key)
     parts = [(test, whole.part(test)) for test in session.tests.values()]
     taken = [
@@ -131,7 +135,8 @@ def build_records(
         if test.id in session.submitted_tests or answered_count(sheet.answers)
     ]
     if not taken and not done:
-        return [build_record(session, exam, key=key, key_source=key_source, browser=browser)]
+        return [build_record(session, exam, key=key, key_source=key_source, browser=browser,
+                             rules=rules)]  # fmt: skip
     spent = {test.id: sum(sheet.times.values()) for test, sheet in taken}
     records = []
     for test, sheet in taken:
@@ -148,7 +153,9 @@ def build_records(
             page_score=_own_score(completion, test.id),
         )
         records.append(
-            _make_record(session, exam, sheet, heading, key_source=key_source, browser=browser)
+            _make_record(
+                session, exam, sheet, heading, key_source=key_source, browser=browser, rules=rules
+            )
         )
     return records
 
@@ -184,6 +191,7 @@ def _make_record(
     *,
     key_source: str | None,
     browser: str,
+    rules: MarkingRules,
 ) -> PracticeRecord:
     # A question of the key the learner never had on screen (a popup left unopened) counts as
     # unanswered, as on paper, rather than vanishing from the total.
@@ -195,6 +203,7 @@ def _make_record(
         sheet.types,
         word_limits=sheet.limits,
         groups=sheet.groups,
+        rules=rules,
     )
     score = marking.score
     total = marking.total
@@ -246,6 +255,7 @@ def _make_record(
             bandEstimated=estimated,
             pageScore=heading.page_score.score if heading.page_score else None,
             pageTotal=heading.page_score.total if heading.page_score else None,
+            marking=rules.name,
         ),
         createdAt=now,
     )

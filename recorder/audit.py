@@ -22,7 +22,7 @@ from .browser import DriverError, ExamFrame, ExamPage, LaunchOptions, open_conte
 from .catalog import Exam
 from .diagnosis import explain_lines, not_ready_reason
 from .errors import ProtocolError, RecorderError
-from .protocol import SessionCompleted, SessionReady, init_session, parse_message
+from .protocol import KeyValue, SessionCompleted, SessionReady, init_session, parse_message
 
 #: How long a page is given to render its questions (real pages take up to a few seconds).
 READY_TIMEOUT_S = 15.0
@@ -37,6 +37,11 @@ class PageAudit:
     problems: list[str] = field(default_factory=list)
     #: With --explain: what the recorder saw, a line per fact.
     explained: list[str] = field(default_factory=list)
+    #: What marking the page needs: its key, each question's type and word limit, its sets.
+    key: dict[str, KeyValue] | None = None
+    question_types: dict[str, str] = field(default_factory=dict)
+    word_limits: dict[str, str] = field(default_factory=dict)
+    groups: list[list[str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -120,6 +125,8 @@ class _Listener:
         self.seen = asyncio.Event()
         self.ready = asyncio.Event()
         self.messages: list[str] = []
+        self.word_limits: dict[str, str] = {}
+        self.groups: list[list[str]] = []
 
     def on_binding(self, _source: str, payload: object, _url: str) -> None:
         try:
@@ -131,6 +138,8 @@ class _Listener:
             return
         self.messages.append(message.type)
         if isinstance(message, SessionReady) and message.data.questionIds:
+            self.word_limits.update(message.data.wordLimits)
+            self.groups += [g for g in message.data.questionGroups if g not in self.groups]
             self.ready.set()
         if isinstance(message, SessionCompleted):
             self.key = dict(message.data.answerKey) if message.data.answerKey else None
@@ -211,6 +220,9 @@ async def _audit_page(
     audit.found = len(ids)
     audit.key_source = source
     audit.types = Counter(control.type for control in survey.controls for _ in control.ids)
+    audit.question_types = {qid: control.type for control in survey.controls for qid in control.ids}
+    audit.key = dict(key) if key else None
+    audit.word_limits, audit.groups = listener.word_limits, listener.groups
     audit.problems = judge(exam, ids, key, source)
 
 

@@ -27,8 +27,9 @@ from .mistakes import to_csv as mistakes_csv
 from .practice import PracticeOptions, practice
 from .qa_report import html_report, junit_xml
 from .report import write_report
+from .scoring import MARKING_MODES
 from .sessions import clear_sessions, exam_of, find_resumable, list_sessions, recover_orphans
-from .settings import library_paths, remember_library
+from .settings import library_paths, marking_of, remember_library
 from .stats import compute_stats
 from .store import Store
 from .suite import run_suite
@@ -74,6 +75,13 @@ Inactivity = Annotated[
     float, typer.Option(help="Minutes without activity before the session times out.")
 ]
 Autosave = Annotated[float, typer.Option(help="Seconds between periodic autosaves.")]
+Marking = Annotated[
+    str | None,
+    typer.Option(
+        help="Marking rules: lenient (T/F/NG accepted) or strict (words in full). "
+        "Default: the settings' 'marking', else lenient.",
+    ),
+]
 
 
 def _record_session(exam: Exam, options: PracticeOptions) -> None:
@@ -107,8 +115,10 @@ def _options(
     inactivity: float,
     autosave: float,
     data_dir: Path | None,
+    marking: str | None = None,
 ) -> PracticeOptions:
     strategy = Strategy.parse(autoplay) if autoplay else None
+    chosen = _marking(marking, data_dir)
     if not headless and not has_display():
         console.note("No display found: running headless.")
         headless = True
@@ -125,7 +135,19 @@ def _options(
         inactivity_minutes=inactivity,
         autosave_seconds=autosave,
         pause_key=sys.stdin.isatty(),
+        marking=chosen,
     )
+
+
+def _marking(marking: str | None, data_dir: Path | None) -> str:
+    """The marking chosen on the command line or in the settings, checked."""
+    chosen = marking_of(resolve_data_dir(data_dir), marking)
+    if chosen not in MARKING_MODES:
+        where = (
+            "--marking" if marking else f"'marking' in {resolve_data_dir(data_dir)}/settings.json"
+        )
+        raise typer.BadParameter(f"{where} is {chosen!r}: use {' or '.join(MARKING_MODES)}")
+    return chosen
 
 
 @app.command("practice")
@@ -149,6 +171,7 @@ def practice_command(
     inactivity: Inactivity = 30,
     autosave: Autosave = 30,
     data_dir: DataDir = None,
+    marking: Marking = None,
     verbose: Annotated[
         bool,
         typer.Option("-v", "--verbose", help="Say what the recorder saw on the page once ready."),
@@ -163,7 +186,7 @@ def practice_command(
     open_store(data_dir)
     options = _options(
         headless=headless, autoplay=autoplay, no_submit=no_submit, slowmo=slowmo, browser=browser,
-        inactivity=inactivity, autosave=autosave, data_dir=data_dir,
+        inactivity=inactivity, autosave=autosave, data_dir=data_dir, marking=marking,
     )  # fmt: skip
     options = replace(options, verbose=verbose)
     if whole is not None:
@@ -188,6 +211,7 @@ def resume_command(
     inactivity: Inactivity = 30,
     autosave: Autosave = 30,
     data_dir: DataDir = None,
+    marking: Marking = None,
 ) -> None:
     """Reopen an interrupted session with every answer put back, and go on recording it."""
     store = open_store(data_dir)
@@ -198,7 +222,7 @@ def resume_command(
         raise typer.Exit(1)
     options = _options(
         headless=headless, autoplay=autoplay, no_submit=no_submit, slowmo=slowmo, browser=browser,
-        inactivity=inactivity, autosave=autosave, data_dir=data_dir,
+        inactivity=inactivity, autosave=autosave, data_dir=data_dir, marking=marking,
     )  # fmt: skip
     _record_session(exam, replace(options, resume=saved))
 
@@ -404,6 +428,7 @@ def clickthrough_command(
         bool,
         typer.Option("-v", "--verbose", help="Say what the recorder saw on each page."),
     ] = False,
+    marking: Marking = None,
 ) -> None:
     """Run every page of the library (or the ones named) headless and check each one."""
     if trace not in ("off", "on", "retain-on-failure"):
@@ -434,6 +459,7 @@ def clickthrough_command(
         connect=connect,
         browser_path=browser,
         verbose=verbose,
+        marking=_marking(marking, None),
     )
     with console.PageProgress(len(exams)) as progress:
         results = run_clickthrough(exams, options, on_result=progress.advance)

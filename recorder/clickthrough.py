@@ -27,10 +27,11 @@ from .autoplay import Strategy
 from .browser import ExamPage, LaunchOptions, RunningBrowser, start_browser
 from .catalog import Catalog, Exam, is_fragment
 from .errors import ExamNotFound, RecorderError, SessionError
+from .page_faults import explained_difference
 from .practice import PracticeOptions, PracticeResult, practice_async
 from .protocol import AnswerValue
 from .record import PracticeRecord
-from .scoring import mark_attempt
+from .scoring import LENIENT, MarkingRules, mark_attempt, marking_rules
 from .session import Session
 from .store import Store
 
@@ -51,6 +52,7 @@ class ClickOptions:
     headless: bool = True
     processes: int = 1  # the workers spread over this many processes, each with its own browser
     verbose: bool = False  # keep what the recorder saw on each page (explain lines)
+    marking: str = "lenient"  # the contested marking rules (scoring.MarkingRules)
 
 
 @dataclass
@@ -71,6 +73,8 @@ class PageResult:
     explained: list[str] = field(default_factory=list)
     #: The records stored (one per test on a page holding several).
     records: int = 0
+    #: What is worth knowing and is no failure (a page's known scoring fault).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -122,7 +126,9 @@ def shard(exams: Sequence[Exam], spec: str) -> list[Exam]:
     return [exam for n, exam in enumerate(ordered) if n % count == index - 1]
 
 
-def expected_score(strategy: Strategy, result: PracticeResult) -> int | None:
+def expected_score(
+    strategy: Strategy, result: PracticeResult, rules: MarkingRules = LENIENT
+) -> int | None:
     """What the stored score must be, computed apart from the recorder's marking of the page:
     full marks for ``key``, zero for ``blank``, and for ``random`` / ``answers`` the marking of
     what the scripted learner typed (not what the page reported) against the page's key."""
@@ -136,7 +142,7 @@ def expected_score(strategy: Strategy, result: PracticeResult) -> int | None:
     planned: dict[str, AnswerValue] = dict(result.planned or {})
     marking = mark_attempt(
         planned, saved.answerKey, saved.questionIds, saved.questionTypes,
-        word_limits=saved.wordLimits, groups=saved.questionGroups,
+        word_limits=saved.wordLimits, groups=saved.questionGroups, rules=rules,
     )  # fmt: skip
     return marking.score
 
@@ -180,8 +186,20 @@ def marking_problems(strategy: Strategy, record: PracticeRecord) -> list[str]:
         problems.append(f"stored score {record.score}, expected {expected}")
     page = record.metadata.pageScore
     if page is not None and record.score is not None and page != record.score:
-        problems.append(f"the page shows {page:g}, the recorder stored {record.score}")
+        if explained_difference(record, page, record.metadata.pageTotal) is None:
+            problems.append(f"the page shows {page:g}, the recorder stored {record.score}")
     return problems
+
+
+def page_notes(record: PracticeRecord) -> list[str]:
+    """Why the page's own score differs from ours, where a known page fault explains it."""
+    page = record.metadata.pageScore
+    if page is None or record.score is None or page == record.score:
+        return []
+    fault = explained_difference(record, page, record.metadata.pageTotal)
+    if fault is None:
+        return []
+    return [f"the page shows {page:g}, we stored {record.score}: {fault.name} ({fault.why})"]
 
 
 def check(
@@ -287,6 +305,7 @@ async def run_page(
         if (options.trace, options.screenshot) != ("off", "off")
         else None,
         verbose=options.verbose,
+        marking=options.marking,
     )
     started = time.perf_counter()
     try:
@@ -301,9 +320,10 @@ async def run_page(
     outcome.key_source = record.metadata.keySource
     outcome.score, outcome.total = record.score, record.totalQuestions
     outcome.page_score = record.metadata.pageScore
+    outcome.notes = [n for r in result.records or [record] for n in page_notes(r)]
     outcome.record_id = record.id
     outcome.records = len(result.records)
-    outcome.expected = expected_score(options.strategy, result)
+    outcome.expected = expected_score(options.strategy, result, marking_rules(options.marking))
     outcome.problems = check(exam, options.strategy, result, store, outcome.expected)
     return outcome
 

@@ -488,7 +488,9 @@ def clickthrough_table(results: Sequence[PageResult]) -> None:
             "—" if r.score is None else f"{r.score}/{r.total}",
             "" if r.page_score is None else f"{r.page_score:g}",
             f"{r.seconds:.1f}s",
-            Text("\n".join(r.problems)),
+            Text("\n".join(r.problems)).append(
+                "\n".join(["", *r.notes]) if r.notes else "", style="dim"
+            ),
         )
     console.print(table)
     failed = sum(1 for r in results if not r.ok)

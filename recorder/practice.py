@@ -51,6 +51,7 @@ from .protocol import (
     init_session,
 )
 from .record import ActiveSession, PracticeRecord
+from .scoring import marking_rules
 from .session import TERMINAL, Session, answered_count
 from .store import Store
 from .window import Window
@@ -75,6 +76,8 @@ PageHook = Callable[[ExamPage], Awaitable[None]]
 @dataclass(frozen=True)
 class PracticeOptions:
     headless: bool = True
+    #: The contested marking rules (scoring.MarkingRules): lenient or strict.
+    marking: str = "lenient"
     autoplay: Strategy | None = None
     #: With autoplay: press the page's submit button after answering (else wait, like a learner).
     submit: bool = True
@@ -597,7 +600,7 @@ def _record(run: _Run) -> PracticeRecord:
     session = run.session
     return build_record(
         session, run.exam, key=session.answer_key, key_source=session.key_source,
-        browser=run.browser_name,
+        browser=run.browser_name, rules=marking_rules(run.options.marking),
     )  # fmt: skip
 
 
@@ -605,7 +608,7 @@ def _records(run: _Run, done: Collection[str] = ()) -> list[PracticeRecord]:
     session = run.session
     return build_records(
         session, run.exam, key=session.answer_key, key_source=session.key_source,
-        browser=run.browser_name, done=done,
+        browser=run.browser_name, done=done, rules=marking_rules(run.options.marking),
     )  # fmt: skip
 
 

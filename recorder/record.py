@@ -79,6 +79,8 @@ class RecordMetadata(SummaryMetadata):
     recorderVersion: str = ""
     pageScore: float | None = None
     pageTotal: float | None = None
+    #: The marking rules the record was marked under (README, "Marking"): lenient or strict.
+    marking: str = "lenient"
 
 
 class RecordSummary(BaseModel):

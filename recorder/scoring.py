@@ -11,6 +11,7 @@ Each question gets a mark and, when wrong, a reason code the review screen expla
 ``partial_set``      a "choose N letters" set with some letters wrong or missing
 ``over_selected``    a "choose N letters" set with more letters ticked than N
 ``bad_key``          the page's key entry could not be read; the question is left unscored
+``abbreviated``      T, F, Y, N or NG under strict marking (see :class:`MarkingRules`)
 
 Marks per question type are marks earned over marks possible, never an average of percentages.
 """
@@ -18,12 +19,14 @@ Marks per question type are marks earned over marks possible, never an average o
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .answer_key import (
     FAMILIES,
     KeyEntry,
     WordLimit,
+    family_type,
+    is_abbreviation,
     is_letter,
     parse_key_entry,
     read_judgement,
@@ -42,6 +45,7 @@ REASONS: dict[str, str] = {
     "partial_set": "not every letter of the set is right",
     "over_selected": "more letters ticked than the question asks for",
     "bad_key": "the page's answer key for this question could not be read",
+    "abbreviated": "written as T/F/Y/N/NG: this marking (strict) wants the word in full",
     "unseen": "never on screen: a window of the test was not opened",
 }
 
@@ -75,7 +79,9 @@ class Marking:
         return sum(1 for m in self.marks if m.isCorrect) if self.keyed else None
 
 
-def mark_entry(entry: KeyEntry, answer: AnswerValue) -> tuple[bool, str | None]:
+def mark_entry(
+    entry: KeyEntry, answer: AnswerValue, rules: MarkingRules | None = None
+) -> tuple[bool, str | None]:
     """Mark one (non-set) question: (correct, reason when wrong)."""
     if isinstance(answer, list) and entry.kind in ("letter", "judgement") and len(answer) > 1:
         return False, "over_selected"
@@ -83,6 +89,8 @@ def mark_entry(entry: KeyEntry, answer: AnswerValue) -> tuple[bool, str | None]:
     if not normalize(text):
         return False, "blank"
     if entry.kind == "judgement":
+        if not (rules or LENIENT).abbreviations and is_abbreviation(text):
+            return False, "abbreviated"
         return _mark_judgement(entry, text)
     if entry.kind == "letter":
         given = normalize(text)
@@ -170,7 +178,10 @@ def _chosen(answers: Sequence[AnswerValue]) -> list[str]:
 
 
 def mark_set(
-    group: Sequence[str], key_values: Sequence[KeyValue], answers: Sequence[AnswerValue]
+    group: Sequence[str],
+    key_values: Sequence[KeyValue],
+    answers: Sequence[AnswerValue],
+    rules: MarkingRules | None = None,
 ) -> list[tuple[bool, str | None]]:
     """Mark a "choose N letters" set of N questions, one mark per correct letter, any order.
 
@@ -178,12 +189,15 @@ def mark_set(
     IELTS instructions tell candidates that writing more answers than asked loses the mark; with
     checkboxes a marker cannot tell which N letters were meant, so the surplus letters count as
     wrong guesses. This keeps "tick every box" from ever scoring more than an honest choice.
+    Under strict marking (:class:`MarkingRules`) a set with any surplus letter earns nothing.
     """
     size = len(group)
     key = _set_letters(key_values)
     chosen = _chosen(answers)
     surplus = max(0, len(chosen) - size)
     earned = max(0, min(size, len(key & set(chosen)) - surplus))
+    if surplus and not (rules or LENIENT).surplus_cancels:
+        earned = 0
     if not chosen:
         wrong_reason = "blank"
     elif surplus:
@@ -191,6 +205,39 @@ def mark_set(
     else:
         wrong_reason = "partial_set"
     return [(True, None) if n < earned else (False, wrong_reason) for n in range(size)]
+
+
+@dataclass(frozen=True)
+class MarkingRules:
+    """The marking rules public sources do not settle, as a teacher chooses them (README,
+    "Marking"). ``lenient`` is the default and what every record before the setting used."""
+
+    name: str = "lenient"
+
+    @property
+    def abbreviations(self) -> bool:
+        """T, F, Y, N and NG accepted for TRUE, FALSE, YES, NO and NOT GIVEN."""
+        return self.name == "lenient"
+
+    @property
+    def surplus_cancels(self) -> bool:
+        """A "choose N" set with more than N letters ticked: each surplus letter cancels one
+        correct letter (lenient), or the set earns nothing (strict)."""
+        return self.name == "lenient"
+
+
+MARKING_MODES = ("lenient", "strict")
+LENIENT = MarkingRules()
+
+
+def marking_rules(name: str) -> MarkingRules:
+    """The rules called ``name``, or ValueError naming the ones that exist."""
+    if name not in MARKING_MODES:
+        raise ValueError(f"unknown marking {name!r}: use {' or '.join(MARKING_MODES)}")
+    return MarkingRules(name)
+
+
+_Result = tuple[tuple[str, ...], bool | None, str | None]
 
 
 def mark_attempt(
@@ -201,51 +248,110 @@ def mark_attempt(
     *,
     word_limits: Mapping[str, str] | None = None,
     groups: Sequence[Sequence[str]] = (),
+    rules: MarkingRules = LENIENT,
 ) -> Marking:
-    """Mark every question in ``question_ids``; without a key every mark is None (unscored)."""
-    limits = word_limits or {}
+    """Mark every question in ``question_ids``; without a key every mark is None (unscored).
+
+    A question whose key lists several letters and that the page answers by ticking boxes
+    (``["C","E","G"]`` under one id) is a "choose THREE" set: three marks, the second and third
+    recorded as ``<id>b`` and ``<id>c``."""
     set_of = {qid: tuple(group) for group in groups if len(group) > 1 for qid in group}
-    results: dict[str, tuple[tuple[str, ...], bool | None, str | None]] = {}
+    entries = _entries(key or {}, question_ids, question_types, word_limits or {}, set_of, answers)
+    results: dict[str, _Result] = {}
+    spread: dict[str, list[str]] = {}
     for qid in question_ids:
         if qid in results:
             continue
-        if key is None or qid not in key and qid not in set_of:
-            results[qid] = ((), None, None)
-            continue
         group = set_of.get(qid)
-        if group:
-            values = [key[g] for g in group if g in key]
-            if not values:
-                results.update({g: ((), None, None) for g in group})
-                continue
-            try:
-                accepted = tuple(sorted(_set_letters(values)))
-            except ValueError:
-                results.update({g: ((), None, "bad_key") for g in group})
-                continue
-            set_marks = mark_set(group, values, [answers.get(g) for g in group])
-            for g, (correct, reason) in zip(group, set_marks, strict=True):
-                results[g] = (accepted, correct, reason)
+        if key is not None and group:
+            results.update(_mark_group(group, key, answers, rules))
             continue
-        try:
-            entry = parse_key_entry(
-                key[qid], question_type=question_types.get(qid, ""), word_limit=limits.get(qid)
-            )
-        except ValueError:
-            results[qid] = ((), None, "bad_key")
-            continue
-        results[qid] = (entry.accepted(), *mark_entry(entry, answers.get(qid)))
-
+        entry = entries.get(qid)
+        if key is None or entry is None:
+            results[qid] = ((), None, None)
+        elif isinstance(entry, str):
+            results[qid] = ((), None, entry)
+        elif entry.kind == "set":
+            ids = [qid] + [f"{qid}{chr(ord('a') + n)}" for n in range(1, len(entry.letters))]
+            spread[qid] = ids[1:]
+            given = answers.get(qid)
+            got = mark_set(ids, [key[qid]], [given] * len(ids), rules)
+            results.update({i: (entry.accepted(), *m) for i, m in zip(ids, got, strict=True)})
+        else:
+            results[qid] = (entry.accepted(), *mark_entry(entry, answers.get(qid), rules))
     marks: list[QuestionMark] = []
     per_type: dict[str, tuple[int, int]] = {}
     for qid in question_ids:
-        accepted, mark, why = results[qid]
+        entry = entries.get(qid)
         qtype = question_types.get(qid, "unknown")
-        marks.append(QuestionMark(qid, qtype, answers.get(qid), accepted, mark, why))
-        if mark is not None:
-            earned, possible = per_type.get(qtype, (0, 0))
-            per_type[qtype] = (earned + int(mark), possible + 1)
+        if isinstance(entry, KeyEntry) and entry.kind == "judgement" and entry.family:
+            qtype = family_type(entry.family)  # a judgement written in a text box
+        for each in [qid, *spread.get(qid, [])]:
+            accepted, mark, why = results[each]
+            marks.append(QuestionMark(each, qtype, answers.get(qid), accepted, mark, why))
+            if mark is not None:
+                earned, possible = per_type.get(qtype, (0, 0))
+                per_type[qtype] = (earned + int(mark), possible + 1)
     return Marking(tuple(marks), keyed=key is not None, per_type=per_type)
+
+
+def _mark_group(
+    group: Sequence[str],
+    key: Mapping[str, KeyValue],
+    answers: Mapping[str, AnswerValue],
+    rules: MarkingRules,
+) -> dict[str, _Result]:
+    """A "choose N" set spread over N question ids."""
+    values = [key[g] for g in group if g in key]
+    if not values:
+        return {g: ((), None, None) for g in group}
+    try:
+        accepted = tuple(sorted(_set_letters(values)))
+    except ValueError:
+        return {g: ((), None, "bad_key") for g in group}
+    set_marks = mark_set(group, values, [answers.get(g) for g in group], rules)
+    return {g: (accepted, *m) for g, m in zip(group, set_marks, strict=True)}
+
+
+def _entries(
+    key: Mapping[str, KeyValue],
+    question_ids: Sequence[str],
+    types: Mapping[str, str],
+    limits: Mapping[str, str],
+    set_of: Mapping[str, tuple[str, ...]],
+    answers: Mapping[str, AnswerValue],
+) -> dict[str, KeyEntry | str]:
+    """Each question's key entry ("bad_key" where it cannot be read). A judgement keyed only
+    NOT GIVEN takes the family of the judgements around it (a run of TRUE/FALSE/NOT GIVEN
+    questions), so YES there is a wrong family, not a different answer."""
+    entries: dict[str, KeyEntry | str] = {}
+    for qid in question_ids:
+        if qid in set_of or qid not in key or qid in entries:
+            continue
+        entries[qid] = _entry(key[qid], types.get(qid, ""), limits.get(qid), answers.get(qid))
+    run: list[str] = []
+    for qid in [*question_ids, ""]:
+        entry = entries.get(qid)
+        if isinstance(entry, KeyEntry) and entry.kind == "judgement":
+            run.append(qid)
+            continue
+        families = [e.family for q in run if isinstance(e := entries[q], KeyEntry) and e.family]
+        for q in run:
+            found = entries[q]
+            if families and isinstance(found, KeyEntry) and found.family is None:
+                entries[q] = replace(found, family=families[0])
+        run = []
+    return entries
+
+
+def _entry(value: KeyValue, qtype: str, limit: str | None, answer: AnswerValue) -> KeyEntry | str:
+    ticked = qtype == "multiple_choice_multi" or isinstance(answer, list)
+    try:
+        if isinstance(value, list) and len(value) > 1 and ticked and all(map(is_letter, value)):
+            return parse_key_entry(value, question_type=qtype, in_set=True)
+        return parse_key_entry(value, question_type=qtype, word_limit=limit)
+    except ValueError:
+        return "bad_key"
 
 
 def canonical_answer(key: KeyValue, question_type: str = "") -> str:

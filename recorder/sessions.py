@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from .attempt import build_records
 from .catalog import Catalog, Exam
-from .errors import ExamNotFound, SessionError
+from .errors import CatalogError, ExamNotFound, SessionError
 from .record import ActiveSession, PracticeRecord
+from .scoring import LENIENT, MarkingRules, marking_rules
 from .session import Session, answered_count
+from .settings import marking_of
 from .store import Store, pid_alive
 
 
@@ -46,9 +48,19 @@ def exam_of(saved: ActiveSession, catalog: Catalog) -> Exam:
         return catalog.resolve(saved.url)
 
 
+def _chosen_rules(store: Store) -> MarkingRules:
+    """The marking the settings choose; lenient where they cannot be read (recovery never
+    fails for want of a setting)."""
+    try:
+        return marking_rules(marking_of(store.root))
+    except (CatalogError, ValueError):
+        return LENIENT
+
+
 def recover_orphans(store: Store, catalog: Catalog) -> list[PracticeRecord]:
     """Turn every orphaned session into an interrupted record and a resumable session."""
     records = []
+    rules = _chosen_rules(store)
     for info in list_sessions(store):
         if info.kind != "orphan":
             continue
@@ -70,7 +82,7 @@ def recover_orphans(store: Store, catalog: Catalog) -> list[PracticeRecord]:
             # a test of a page holding several that was submitted is stored already
             for record in build_records(
                 session, exam, key=saved.answerKey, key_source=saved.keySource,
-                done=saved.submittedTests,
+                done=saved.submittedTests, rules=rules,
             ):  # fmt: skip
                 store.save_record(record)
                 records.append(record)

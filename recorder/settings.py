@@ -1,7 +1,8 @@
 """The learner's settings, kept in the data directory as ``settings.json``.
 
-Today: the libraries the recorder was pointed at (``ielts exams --library PATH``), to which
-``$IELTS_RECORDER_LIBRARIES`` (paths separated by the platform's path separator) adds more.
+The libraries the recorder was pointed at (``ielts exams --library PATH``), to which
+``$IELTS_RECORDER_LIBRARIES`` (paths separated by the platform's path separator) adds more; and the
+marking a teacher chose (``"marking": "strict"``; ``--marking`` on a command overrides it).
 A settings file that cannot be read is reported, never overwritten.
 """
 
@@ -23,6 +24,8 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="allow")  # a newer recorder's entries are kept
 
     libraries: list[str] = []
+    #: The contested marking rules (recorder/scoring.py MarkingRules): lenient or strict.
+    marking: str | None = None
 
 
 def load(data_dir: Path) -> Settings:
@@ -56,6 +59,12 @@ def library_paths(data_dir: Path) -> list[Path]:
         if path.resolve() not in [p.resolve() for p in unique]:
             unique.append(path)
     return unique
+
+
+def marking_of(data_dir: Path, chosen: str | None = None) -> str:
+    """The marking to use: ``chosen`` (a command's ``--marking``), else the settings', else
+    lenient."""
+    return chosen or load(data_dir).marking or "lenient"
 
 
 def remember_library(data_dir: Path, path: Path) -> bool:
