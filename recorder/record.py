@@ -6,9 +6,10 @@ Field names follow the seed system (DESIGN.md, "The practice record"). TinyDB ho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +18,14 @@ from .protocol import AnswerValue, KeyValue, PageTest
 RecordStatus = Literal["completed", "interrupted", "timeout", "error"]
 SessionState = Literal[
     "started", "active", "paused", "completed", "interrupted", "timeout", "error"
+]
+
+
+#: What a session or record id may hold: ids go into the line-based index and into file and
+#: terminal output, so no white space, control character or path separator, ever.
+SESSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
+RecordId = Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$", description="letters, digits, _.:-")
 ]
 
 
@@ -91,9 +100,9 @@ class RecordSummary(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    id: str
+    id: RecordId
     examId: str
-    sessionId: str
+    sessionId: RecordId
     title: str
     type: Literal["reading", "listening"]
     startTime: datetime

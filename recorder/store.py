@@ -6,7 +6,10 @@ Layout of the data directory::
     records/seg-000001.json  table records, at most SEGMENT_SIZE records per file
     records/index.log        append-only "sessionId<TAB>segment" lines: where each record lives
     backups/                 rotating copies of the files above
-    store.lock               the lock every process takes before it touches a file
+
+Every process takes an exclusive ``flock`` on the data directory itself before it touches a file
+(:class:`DirectoryLock`): a lock file could be deleted by anyone while two recorders write, and
+each would then hold a lock of its own.
 
 Why: TinyDB's JSONStorage re-encodes the whole file on every write (DESIGN.md, "Facts measured"),
 so a record save costs what its file weighs. Bounded segments make a save cost the same with 100
@@ -20,23 +23,33 @@ have used meanwhile.
 from __future__ import annotations
 
 import contextlib
+import errno
+import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
 from filelock import FileLock, Timeout
+
+try:
+    import fcntl
+except ImportError:  # Windows: a lock file, as filelock does it
+    fcntl = None  # type: ignore[assignment]
 from pydantic import TypeAdapter, ValidationError
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from .errors import CorruptDatabase, StoreError
-from .record import ActiveSession, PracticeRecord, RecordSummary
+from .record import SESSION_ID, ActiveSession, PracticeRecord, RecordSummary
+
+log = logging.getLogger(__name__)
 
 SEGMENT_SIZE = 100
 _SEGMENT: TypeAdapter[dict[str, dict[str, PracticeRecord]]] = TypeAdapter(
@@ -113,6 +126,74 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+class DirectoryLock:
+    """The store's lock: an exclusive ``flock`` on the data directory itself, which no process
+    can delete or replace while the store holds files in it (a lock file could be unlinked by
+    anyone, and two recorders would then each hold a lock of their own, losing updates).
+
+    Re-entrant within a process (threads wait on a lock of their own first). Where ``flock`` is
+    missing (Windows), a lock file is used as before.
+    """
+
+    def __init__(self, root: Path, timeout: float) -> None:
+        self.root = root
+        self.timeout = timeout
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
+        self._fallback = (
+            FileLock(str(root / "store.lock"), timeout=timeout) if fcntl is None else None
+        )
+
+    @property
+    def lock_file(self) -> str:
+        return str(self.root if self._fallback is None else self._fallback.lock_file)
+
+    def acquire(self) -> None:
+        if not self._thread_lock.acquire(timeout=self.timeout):
+            raise Timeout(self.lock_file)
+        try:
+            if self._depth == 0:
+                self._take()
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        self._depth += 1
+
+    def release(self) -> None:
+        self._depth -= 1
+        try:
+            if self._depth == 0:
+                self._give()
+        finally:
+            self._thread_lock.release()
+
+    def _take(self) -> None:
+        if self._fallback is not None:
+            self._fallback.acquire()
+            return
+        fd = os.open(self.root, os.O_RDONLY)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise Timeout(self.lock_file) from None
+                time.sleep(0.005)
+        self._fd = fd
+
+    def _give(self) -> None:
+        if self._fallback is not None:
+            self._fallback.release()
+            return
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor releases its flock
+            self._fd = None
+
+
 @dataclass(frozen=True)
 class DoctorFinding:
     path: Path
@@ -158,11 +239,17 @@ class Store:
         self.backups_dir = self.root / "backups"
         self.active_path = self.root / "active.json"
         self.index_path = self.records_dir / "index.log"
-        self.records_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(self.root / "store.lock"), timeout=LOCK_TIMEOUT)
+        try:
+            self.records_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot use the data directory {self.root}: {exc.strerror}") from None
+        self._lock = DirectoryLock(self.root, LOCK_TIMEOUT)
         self._index: dict[str, int] = {}
         self._index_offset = 0
         self._segment_counts: dict[int, int] = {}
+        #: Lines of index.log that could not be read, and whether its last line is torn.
+        self.bad_index_lines = 0
+        self.torn_index = False
 
     # ------------------------------------------------------------------------- active sessions
 
@@ -216,11 +303,11 @@ class Store:
 
     def interrupted_sessions(self) -> list[ActiveSession]:
         docs = self._with_db(self.active_path, lambda db: db.table("interrupted").all())
-        return [ActiveSession.model_validate(doc) for doc in docs]
+        return _sessions(docs, self.active_path)
 
     def active_sessions(self) -> list[ActiveSession]:
         docs = self._with_db(self.active_path, lambda db: db.table("active_sessions").all())
-        return [ActiveSession.model_validate(doc) for doc in docs]
+        return _sessions(docs, self.active_path)
 
     # ---------------------------------------------------------------------------------- records
 
@@ -283,7 +370,18 @@ class Store:
 
     def _read_segments(self, adapter: TypeAdapter[dict[str, dict[str, T]]]) -> Iterator[T]:
         # Each segment's bytes are validated by pydantic-core in one call, which is several
-        # times faster than going through TinyDB's Documents record by record.
+        # times faster than going through TinyDB's Documents record by record. A segment that
+        # holds fewer records than the index names for it (emptied, truncated, deleted) is
+        # damaged: said at once, never shown as a shorter history.
+        with self._locked():
+            self._refresh_index()
+            expected = dict(self._segment_counts)
+        present = {int(p.stem.split("-")[1]) for p in self.records_dir.glob("seg-*.json")}
+        for number in sorted(set(expected) - present):
+            raise CorruptDatabase(
+                f"{self._segment_path(number)} is missing, and the index names "
+                f"{expected[number]} record(s) in it. Run 'ielts doctor' to restore it."
+            )
         for segment in sorted(self.records_dir.glob("seg-*.json")):
             with self._locked():
                 raw = segment.read_bytes()
@@ -295,7 +393,28 @@ class Store:
                         corrupt_message(segment, self.backups_dir, "not valid JSON")
                     ) from None
                 raise StoreError(f"{segment}: a stored record is invalid: {exc}") from None
-            yield from tables.get("records", {}).values()
+            held = tables.get("records", {})
+            if len(held) < expected.get(int(segment.stem.split("-")[1]), 0):
+                self._check_lost(segment, held.values())
+            yield from held.values()
+
+    def _check_lost(self, segment: Path, held: Iterable[Any]) -> None:
+        """A segment holds fewer records than the index names: damage if a backup holds one of
+        those it lacks (a cut or emptied file); a stray index line otherwise (doctor tidies)."""
+        number = int(segment.stem.split("-")[1])
+        with self._locked():
+            named = {sid for sid, n in self._index.items() if n == number}
+        missing = named - {str(getattr(r, "sessionId", "")) for r in held}
+        for backup in sorted(self.backups_dir.glob(f"{segment.name}.*.bak"), reverse=True):
+            if _check_file(backup) is None:
+                backed = {str(d["sessionId"]) for d in self._segment_docs(backup)}
+                if missing & backed:
+                    why = f"it lacks {len(missing & backed)} record(s) a backup holds"
+                    raise CorruptDatabase(corrupt_message(segment, self.backups_dir, why))
+        if not held and named:
+            raise CorruptDatabase(
+                corrupt_message(segment, self.backups_dir, f"empty, the index names {len(named)}")
+            )
 
     def copies(self, session_id: str) -> list[PracticeRecord]:
         """Every stored record that carries this sessionId: one for a record saved once."""
@@ -313,12 +432,28 @@ class Store:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         try:
-            with self._lock:
-                yield
+            self._lock.acquire()
         except Timeout:
             raise StoreError(
                 f"another ielts process has held {self._lock.lock_file} for {LOCK_TIMEOUT:.0f} s"
             ) from None
+        except OSError as exc:
+            raise StoreError(
+                f"cannot lock the data directory {self.root}: {exc.strerror}"
+            ) from None
+        try:
+            yield
+        except OSError as exc:
+            if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise StoreError(
+                    f"the data directory {self.root} cannot be written ({exc.strerror}): "
+                    "reading works; give it write permission, or use --data-dir"
+                ) from None
+            if exc.errno == errno.ENOSPC:
+                raise StoreError(f"the disk holding {self.root} is full") from exc
+            raise
+        finally:
+            self._lock.release()
 
     def _open(self, path: Path) -> TinyDB:
         return TinyDB(str(path), storage=AtomicJSONStorage, backups=self.backups_dir)
@@ -331,7 +466,9 @@ class Store:
         return self.records_dir / f"seg-{number:06d}.json"
 
     def _refresh_index(self) -> None:
-        """Read the part of index.log that other processes appended since we last looked."""
+        """Read the part of index.log that other processes appended since we last looked. A line
+        that is not ``id<TAB>segment`` (garbage, a torn write) is skipped and counted: doctor
+        rebuilds the index from the segments."""
         try:
             with self.index_path.open("rb") as handle:
                 handle.seek(self._index_offset)
@@ -339,9 +476,13 @@ class Store:
         except FileNotFoundError:
             return
         complete = tail[: tail.rfind(b"\n") + 1]
+        self.torn_index = len(complete) != len(tail)
         for line in complete.splitlines():
-            session_id, _, segment = line.decode().partition("\t")
-            number = int(segment)
+            parsed = _index_line(line)
+            if parsed is None:
+                self.bad_index_lines += 1
+                continue
+            session_id, number = parsed
             if session_id not in self._index:
                 self._segment_counts[number] = self._segment_counts.get(number, 0) + 1
             self._index[session_id] = number
@@ -349,6 +490,10 @@ class Store:
 
     def _save_record_locked(self, session_id: str, doc: Mapping[str, Any]) -> None:
         self._refresh_index()
+        if self.torn_index or self.bad_index_lines:
+            # A crash tore the last line (or something wrote garbage): the record it named is in
+            # its segment but not in the index, and would be stored a second time.
+            self._rebuild_index()
         number = self._index.get(session_id)
         if number is not None:
             self._open(self._segment_path(number)).table("records").upsert(
@@ -381,42 +526,64 @@ class Store:
 
     def _reload_index(self) -> None:
         self._index, self._index_offset, self._segment_counts = {}, 0, {}
+        self.bad_index_lines, self.torn_index = 0, False
         self._refresh_index()
 
-    def doctor(self) -> list[DoctorFinding]:
-        """Check every database file; restore a corrupt one from its newest valid backup.
+    def _segment_docs(self, segment: Path) -> list[dict[str, Any]]:
+        """The records of a segment that have a usable sessionId (any other shape is skipped)."""
+        data = orjson.loads(segment.read_bytes() or b"{}")
+        table = data.get("records") if isinstance(data, dict) else None
+        if not isinstance(table, dict):
+            return []
+        return [
+            doc for doc in table.values()
+            if isinstance(doc, dict) and _index_line(f"{doc.get('sessionId')}\t1".encode())
+        ]  # fmt: skip
 
-        A corrupt file is never overwritten in place: it is kept beside the others as
-        ``NAME.corrupt-TIMESTAMP`` before the backup takes its place. The record index is
-        rebuilt from the segments when it disagrees with them.
+    def _where_records_are(self) -> dict[str, int]:
+        where: dict[str, int] = {}
+        for segment in sorted(self.records_dir.glob("seg-*.json")):
+            if _check_file(segment) is not None:
+                continue
+            number = int(segment.stem.split("-")[1])
+            for doc in self._segment_docs(segment):
+                where.setdefault(str(doc["sessionId"]), number)
+        return where
+
+    def _rebuild_index(self) -> int:
+        where = self._where_records_are()
+        lines = "".join(f"{sid}\t{number}\n" for sid, number in where.items())
+        atomic_write(self.index_path, lines.encode())
+        self._reload_index()
+        return len(where)
+
+    def doctor(self) -> list[DoctorFinding]:
+        """Check every database file and repair what can be repaired, losing nothing.
+
+        - ``.tmp`` files a killed writer left are removed (no writer runs while the lock is held).
+        - A file that is not valid JSON, a segment holding fewer records than the index names
+          for it (emptied, truncated, deleted), or records of the wrong shape: it is rebuilt from
+          its backups, merged with what it still holds; the damaged file is copied aside as
+          ``NAME.corrupt-TIMESTAMP`` first, and only then replaced (atomically), so a crash at
+          any point leaves the damaged file or the repaired one, and the copy.
+        - Sessions in ``active.json`` that are not valid sessions are moved to its
+          ``unreadable`` table (kept, no longer read by any command).
+        - The index is rebuilt from the segments when it disagrees with them or has lines it
+          cannot read.
         """
         findings: list[DoctorFinding] = []
         with self._locked():
-            for path in [self.active_path, *sorted(self.records_dir.glob("seg-*.json"))]:
-                if not path.is_file():
-                    continue
-                problem = _check_file(path)
-                if problem is None:
-                    findings.append(DoctorFinding(path, "ok", ""))
-                    continue
-                backup = next(
-                    (b for b in reversed(sorted(self.backups_dir.glob(f"{path.name}.*.bak")))
-                     if _check_file(b) is None),
-                    None,
-                )  # fmt: skip
-                if backup is None:
-                    findings.append(
-                        DoctorFinding(path, "corrupt", f"{problem}; no valid backup, left as it is")
-                    )
-                    continue
-                aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
-                os.replace(path, aside)
-                atomic_write(path, backup.read_bytes())
+            findings += self._remove_temporaries()
+            self._reload_index()
+            named: dict[int, set[str]] = {}
+            for sid, number in self._index.items():
+                named.setdefault(number, set()).add(sid)
+            segments = {int(p.stem.split("-")[1]) for p in self.records_dir.glob("seg-*.json")}
+            for number in sorted(segments | set(named)):
                 findings.append(
-                    DoctorFinding(
-                        path, "repaired", f"{problem}; restored {backup.name}, kept {aside.name}"
-                    )
+                    self._check_segment(self._segment_path(number), named.get(number, set()))
                 )
+            findings.append(self._check_active())
             if any(f.status == "corrupt" for f in findings):
                 # Rebuilding the index now would drop the records of the unreadable segment.
                 findings.append(DoctorFinding(self.index_path, "skipped", "a segment is corrupt"))
@@ -424,23 +591,109 @@ class Store:
                 findings.extend(self._check_index())
         return findings
 
+    def _remove_temporaries(self) -> list[DoctorFinding]:
+        found = [
+            p for folder in (self.root, self.records_dir, self.backups_dir) if folder.is_dir()
+            for p in folder.glob(".*.tmp")
+        ]  # fmt: skip
+        for path in found:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        if not found:
+            return []
+        return [DoctorFinding(self.root, "repaired", f"removed {len(found)} unfinished write(s)")]
+
+    def _check_segment(self, path: Path, named: set[str]) -> DoctorFinding:
+        problem = _check_file(path) if path.is_file() else "missing"
+        held: dict[str, dict[str, Any]] = {}
+        if problem is None:
+            docs = self._segment_docs(path)
+            held = {str(d["sessionId"]): d for d in docs if _valid_record(d)}
+            total = len(_table(path, "records"))
+            if len(held) != total:
+                problem = f"{total - len(held)} record(s) of the wrong shape"
+            elif named - set(held):
+                problem = f"holds {len(held)} record(s), the index names {len(named | set(held))}"
+        if problem is None:
+            return DoctorFinding(path, "ok", f"{len(held)} records")
+        restored = self._from_backups(path, held)
+        if restored is None:
+            return DoctorFinding(path, "corrupt", f"{problem}; no valid backup, left as it is")
+        merged, sources = restored
+        lost = named - set(merged)
+        aside = self._set_aside(path)
+        table = {str(n): doc for n, doc in enumerate(merged.values(), start=1)}
+        atomic_write(path, orjson.dumps({"records": table}))
+        detail = f"{problem}; rebuilt with {len(merged)} record(s) from {', '.join(sources)}"
+        detail += f", kept the damaged file as {aside.name}" if aside else ""
+        detail += f"; {len(lost)} record(s) the index names are in no backup" if lost else ""
+        return DoctorFinding(path, "repaired", detail)
+
+    def _from_backups(
+        self, path: Path, held: dict[str, dict[str, Any]]
+    ) -> tuple[dict[str, dict[str, Any]], list[str]] | None:
+        """The records still held, with those of every valid backup the file lacks (newest
+        first); None when no backup is readable."""
+        merged = dict(held)
+        sources = ["what it still held"] if held else []
+        backups = sorted(self.backups_dir.glob(f"{path.name}.*.bak"), reverse=True)
+        readable = [b for b in backups if _check_file(b) is None]
+        if not readable:
+            return None
+        for backup in readable:
+            added = 0
+            for doc in self._segment_docs(backup):
+                sid = str(doc["sessionId"])
+                if _valid_record(doc) and sid not in merged:
+                    merged[sid] = doc
+                    added += 1
+            if added:
+                sources.append(backup.name)
+        return merged, sources or [readable[0].name]
+
+    def _set_aside(self, path: Path) -> Path | None:
+        """A copy of a damaged file beside it (copied, never moved: the file stays until its
+        repaired version replaces it)."""
+        if not path.is_file():
+            return None
+        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+        atomic_write(aside, path.read_bytes())
+        return aside
+
+    def _check_active(self) -> DoctorFinding:
+        path = self.active_path
+        problem = _check_file(path) if path.is_file() else None
+        if problem is not None:
+            backups = sorted(self.backups_dir.glob(f"{path.name}.*.bak"), reverse=True)
+            backup = next((b for b in backups if _check_file(b) is None), None)
+            if backup is None:
+                return DoctorFinding(path, "corrupt", f"{problem}; no valid backup, left as it is")
+            aside = self._set_aside(path)
+            atomic_write(path, backup.read_bytes())
+            kept = f", kept {aside.name}" if aside else ""
+            return DoctorFinding(path, "repaired", f"{problem}; restored {backup.name}{kept}")
+        moved = self._with_db_locked(path, _move_unreadable_sessions)
+        if moved:
+            return DoctorFinding(
+                path, "repaired", f"{moved} invalid session(s) moved to its 'unreadable' table"
+            )
+        return DoctorFinding(path, "ok", "")
+
+    def _with_db_locked(self, path: Path, action: Callable[[TinyDB], T]) -> T:
+        return action(self._open(path))
+
     def _check_index(self) -> list[DoctorFinding]:
-        where: dict[str, int] = {}
-        for segment in sorted(self.records_dir.glob("seg-*.json")):
-            if _check_file(segment) is not None:
-                continue
-            number = int(segment.stem.split("-")[1])
-            for doc in self._open(segment).table("records").all():
-                where.setdefault(doc["sessionId"], number)
+        where = self._where_records_are()
         self._reload_index()
-        if self._index == where:
+        damaged = self.bad_index_lines or self.torn_index
+        if self._index == where and not damaged:
             return [DoctorFinding(self.index_path, "ok", f"{len(where)} records")]
-        lines = "".join(f"{sid}\t{number}\n" for sid, number in where.items())
-        atomic_write(self.index_path, lines.encode())
-        self._reload_index()
+        why = f"{self.bad_index_lines} unreadable line(s); " if self.bad_index_lines else ""
+        why += "a torn last line; " if self.torn_index else ""
+        count = self._rebuild_index()
         return [
             DoctorFinding(
-                self.index_path, "repaired", f"rebuilt from segments: {len(where)} records"
+                self.index_path, "repaired", f"{why}rebuilt from segments: {count} records"
             )
         ]
 
@@ -455,13 +708,72 @@ class Store:
                 latest = newest_backup(path, self.backups_dir)
                 if latest and latest.stat().st_mtime >= path.stat().st_mtime:
                     continue
+                if _check_file(path) is not None or not path.stat().st_size:
+                    continue  # a damaged or emptied file is never a backup
                 stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time() % 1:.6f}"[1:]
                 target = self.backups_dir / f"{path.name}.{stamp}.bak"
                 shutil.copy2(path, target)
                 made.append(target)
-                for old in sorted(self.backups_dir.glob(f"{path.name}.*.bak"))[:-BACKUPS_KEPT]:
-                    old.unlink()
+                self._rotate(path)
         return made
+
+    def _rotate(self, path: Path) -> None:
+        """Keep the newest BACKUPS_KEPT backups of a file, and any older one that holds a record
+        the file itself lacks (the only copy left of it, after a file was emptied or cut)."""
+        backups = sorted(self.backups_dir.glob(f"{path.name}.*.bak"))
+        if path == self.active_path:
+            live: set[str] | None = None  # sessions come and go: nothing to compare
+        else:
+            live = (
+                {str(d["sessionId"]) for d in self._segment_docs(path)}
+                if not _check_file(path)
+                else set()
+            )
+        for old in backups[:-BACKUPS_KEPT]:
+            if live is not None and _check_file(old) is None:
+                if {str(d["sessionId"]) for d in self._segment_docs(old)} - live:
+                    continue
+            old.unlink()
+
+
+def _sessions(docs: Iterable[Mapping[str, Any]], path: Path) -> list[ActiveSession]:
+    """The valid sessions of a table; an invalid one is skipped with a warning (doctor moves it
+    to the 'unreadable' table), so that no command stops on it."""
+    out = []
+    for doc in docs:
+        try:
+            out.append(ActiveSession.model_validate(dict(doc)))
+        except ValidationError:
+            log.warning("%s: an invalid session is skipped; run 'ielts doctor'", path)
+    return out
+
+
+def _valid_record(doc: Mapping[str, Any]) -> bool:
+    try:
+        PracticeRecord.model_validate(doc)
+    except ValidationError:
+        return False
+    return True
+
+
+def _table(path: Path, name: str) -> dict[str, Any]:
+    data = orjson.loads(path.read_bytes() or b"{}")
+    table = data.get(name) if isinstance(data, dict) else None
+    return table if isinstance(table, dict) else {}
+
+
+def _move_unreadable_sessions(db: TinyDB) -> int:
+    moved = 0
+    for name in ("active_sessions", "interrupted"):
+        table = db.table(name)
+        for doc in table.all():
+            try:
+                ActiveSession.model_validate(dict(doc))
+            except ValidationError:
+                db.table("unreadable").insert(dict(doc, fromTable=name))
+                table.remove(doc_ids=[doc.doc_id])
+                moved += 1
+    return moved
 
 
 def _remover(table: str, session_id: str) -> Callable[[TinyDB], list[int]]:
@@ -488,6 +800,18 @@ def pid_alive(pid: object) -> bool:
         stat = Path(f"/proc/{pid}/stat").read_text()
         return stat.rsplit(")", 1)[1].split()[0] != "Z"
     return True
+
+
+def _index_line(line: bytes) -> tuple[str, int] | None:
+    """``id<TAB>segment`` of one index line, or None when it is not one."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    session_id, tab, segment = text.partition("\t")
+    if not tab or not SESSION_ID.fullmatch(session_id) or not segment.isdigit():
+        return None
+    return session_id, int(segment)
 
 
 def _by(session_id: str) -> Any:

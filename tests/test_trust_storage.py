@@ -1,0 +1,236 @@
+"""Trust and durability (issue #13): storage faults, each a case that failed before its fix.
+
+The store's promise is that nothing given is lost and no damage passes unnoticed: an id with a
+newline, a torn or garbage index line, an emptied or deleted segment, a crash inside doctor, a
+deleted lock file while two recorders write, records or sessions of the wrong shape."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import threading
+from pathlib import Path
+
+import pytest
+
+from recorder import store as store_module
+from recorder.cli import run
+from recorder.errors import CorruptDatabase
+from recorder.record import PracticeRecord
+from recorder.store import Store
+
+from .test_store import record
+
+SEGMENT = Path("records") / "seg-000001.json"
+INDEX = Path("records") / "index.log"
+
+
+def _three(root: Path) -> Store:
+    store = Store(root)
+    for sid in ("a", "b", "c"):
+        store.save_record(record(sid))
+    store.backup()
+    return store
+
+
+# ---------------------------------------------------------------- 1. ids that break the index
+@pytest.mark.parametrize(
+    "bad", ["a\nb", "a\tb", "a b", "", "../x", "a\x1b[31m", "é" * 3, "x" * 200]
+)
+def test_an_id_that_could_break_the_index_is_refused_at_the_model(bad: str) -> None:
+    doc = record("ok").model_dump(mode="json")
+    with pytest.raises(ValueError, match="sessionId"):
+        PracticeRecord.model_validate({**doc, "sessionId": bad})
+    with pytest.raises(ValueError, match="id"):
+        PracticeRecord.model_validate({**doc, "id": bad})
+
+
+def test_importing_a_record_with_a_newline_in_its_id_is_refused_and_harms_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    _three(data)
+    doc = record("x").model_dump(mode="json")
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(
+        json.dumps({"records": [{**doc, "sessionId": "evil\n7", "id": "record_evil\n7"}]})
+    )
+    run(["import", str(hostile), "--data-dir", str(data)])
+    assert "sessionId" in capsys.readouterr().err
+    for command in (["history"], ["doctor"], ["show", "record_a"]):
+        assert run([*command, "--data-dir", str(data)]) == 0, command
+    Store(data).save_record(record("d"))
+    assert sorted(r.sessionId for r in Store(data).records()) == ["a", "b", "c", "d"]
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"evil\n7\t1\n",
+        b"no-tab-here\n",
+        b"a\tnotanumber\n",
+        b"\xff\xfe\t1\n",
+        b"\t\t\n",
+        b"x\t-1\n",
+    ],
+)
+def test_any_bytes_in_the_index_are_skipped_and_doctor_rebuilds_it(
+    tmp_path: Path, garbage: bytes
+) -> None:
+    _three(tmp_path)
+    with (tmp_path / INDEX).open("ab") as handle:
+        handle.write(garbage)
+    store = Store(tmp_path)
+    assert sorted(r.sessionId for r in store.records()) == ["a", "b", "c"]
+    store.save_record(record("d"))
+    assert [len(store.copies(s)) for s in "abcd"] == [1, 1, 1, 1]
+    findings = {f.path.name: f for f in Store(tmp_path).doctor()}
+    assert findings["index.log"].status in ("ok", "repaired")
+    assert Store(tmp_path).count_records() == 4
+
+
+# ------------------------------------------------------ 2. an emptied or deleted segment
+@pytest.mark.parametrize("damage", ["empty", "deleted", "cut"])
+def test_a_segment_emptied_or_deleted_is_said_and_restored_from_backup(
+    tmp_path: Path, damage: str
+) -> None:
+    _three(tmp_path)
+    segment = tmp_path / SEGMENT
+    if damage == "empty":
+        segment.write_bytes(b"")
+    elif damage == "deleted":
+        segment.unlink()
+    else:  # valid JSON that lost two of its records
+        data = json.loads(segment.read_text())
+        data["records"] = {"1": data["records"]["1"]}
+        segment.write_text(json.dumps(data))
+    with pytest.raises(CorruptDatabase, match="doctor"):
+        list(Store(tmp_path).records())
+    assert run(["history", "--data-dir", str(tmp_path)]) == 1  # said, never an empty history
+    findings = {f.path.name: f for f in Store(tmp_path).doctor()}
+    assert findings["seg-000001.json"].status == "repaired"
+    assert sorted(r.sessionId for r in Store(tmp_path).records()) == ["a", "b", "c"]
+
+
+def test_a_backup_holding_records_the_files_lack_is_never_rotated_out(tmp_path: Path) -> None:
+    store = _three(tmp_path)
+    good = sorted((tmp_path / "backups").glob("seg-000001.json.*.bak"))
+    (tmp_path / SEGMENT).write_bytes(b"")  # emptied; then many runs make backups
+    for n in range(store_module.BACKUPS_KEPT + 3):
+        store.save_active(_active(f"s{n}"))
+        store.backup()
+    assert all(path.exists() for path in good)
+    assert [f.status for f in store.doctor() if f.path.name == "seg-000001.json"] == ["repaired"]
+    assert sorted(r.sessionId for r in store.records()) == ["a", "b", "c"]
+
+
+def _active(sid: str):  # type: ignore[no-untyped-def]
+    from recorder.session import Session
+
+    return Session(sid, exam_id="e", title="t", url="file:///e.html").snapshot()
+
+
+# ------------------------------------------------------------- 3. a crash inside doctor
+def test_a_crash_inside_doctor_leaves_the_damaged_file_for_the_next_doctor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _three(tmp_path)
+    segment = tmp_path / SEGMENT
+    segment.write_bytes(b"{torn")
+    real = store_module.atomic_write
+
+    def crash_on_the_segment(path: Path, data: bytes) -> None:
+        if path == segment:
+            raise KeyboardInterrupt  # the process dies as the repaired file is written
+        real(path, data)
+
+    monkeypatch.setattr(store_module, "atomic_write", crash_on_the_segment)
+    with pytest.raises(KeyboardInterrupt):
+        Store(tmp_path).doctor()
+    monkeypatch.setattr(store_module, "atomic_write", real)
+    assert segment.read_bytes() == b"{torn"  # still there: never moved away before the repair
+    assert {f.status for f in Store(tmp_path).doctor()} <= {"ok", "repaired"}
+    assert sorted(r.sessionId for r in Store(tmp_path).records()) == ["a", "b", "c"]
+
+
+# --------------------------------------------- 6. the lock file deleted while two recorders write
+def _save_many(root: str, worker: int, count: int) -> None:
+    store = Store(Path(root))
+    for n in range(count):
+        store.save_record(record(f"w{worker}-{n}"))
+
+
+def test_deleting_the_lock_file_while_two_recorders_write_loses_nothing(tmp_path: Path) -> None:
+    Store(tmp_path)
+    stop = threading.Event()
+
+    def unlink_locks() -> None:
+        while not stop.is_set():
+            for path in tmp_path.glob("*.lock"):
+                path.unlink(missing_ok=True)
+
+    vandal = threading.Thread(target=unlink_locks, daemon=True)
+    vandal.start()
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_save_many, args=(str(tmp_path), w, 250)) for w in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=300)
+    stop.set()
+    assert [w.exitcode for w in workers] == [0, 0]
+    assert Store(tmp_path).count_records() == 500
+    assert len({r.sessionId for r in Store(tmp_path).records()}) == 500
+
+
+# ------------------------------------------------------------------ 9. torn and malformed files
+def test_a_torn_last_index_line_does_not_store_the_record_twice(tmp_path: Path) -> None:
+    store = _three(tmp_path)
+    index = tmp_path / INDEX
+    index.write_bytes(index.read_bytes()[:-2])  # a crash tore the line naming "c"
+    again = Store(tmp_path)
+    again.save_record(record("c", 9))
+    again.save_record(record("e"))
+    assert [len(again.copies(s)) for s in ("a", "b", "c", "e")] == [1, 1, 1, 1]
+    assert again.get_record("c").score == 9  # type: ignore[union-attr]
+    del store
+
+
+def test_an_interrupted_import_leaves_nothing_doctor_cannot_clean(tmp_path: Path) -> None:
+    _three(tmp_path)
+    (tmp_path / INDEX).unlink()  # killed after the segment was written, before the index
+    stray = [tmp_path / "records" / ".seg-000001.json.k1.tmp", tmp_path / ".active.json.k2.tmp"]
+    for path in stray:
+        path.write_bytes(b"half")
+    findings = Store(tmp_path).doctor()
+    assert not any(path.exists() for path in stray)
+    assert any("removed 2 unfinished write" in f.detail for f in findings)
+    assert Store(tmp_path).count_records() == 3
+
+
+def test_records_of_the_wrong_shape_are_repaired_not_a_crash(tmp_path: Path) -> None:
+    _three(tmp_path)
+    segment = tmp_path / SEGMENT
+    data = json.loads(segment.read_text())
+    data["records"]["2"] = {"no": "sessionId"}
+    segment.write_text(json.dumps(data))
+    findings = {f.path.name: f for f in Store(tmp_path).doctor()}
+    assert findings["seg-000001.json"].status == "repaired"
+    assert "wrong shape" in findings["seg-000001.json"].detail
+    assert sorted(r.sessionId for r in Store(tmp_path).records()) == ["a", "b", "c"]
+    assert list((tmp_path / "records").glob("seg-000001.json.corrupt-*"))  # the odd one kept
+
+
+def test_invalid_sessions_in_active_json_never_stop_a_command(tmp_path: Path) -> None:
+    store = _three(tmp_path)
+    store.save_active(_active("fine"))
+    data = json.loads((tmp_path / "active.json").read_text())
+    data["active_sessions"]["99"] = {"sessionId": "broken", "state": "flying"}
+    (tmp_path / "active.json").write_text(json.dumps(data))
+    for command in (["history"], ["sessions"], ["stats"]):
+        assert run([*command, "--data-dir", str(tmp_path)]) == 0, command
+    findings = {f.path.name: f for f in Store(tmp_path).doctor()}
+    assert findings["active.json"].status == "repaired"
+    assert "1 invalid session" in findings["active.json"].detail
+    kept = json.loads((tmp_path / "active.json").read_text())["unreadable"]
+    assert [d["sessionId"] for d in kept.values()] == ["broken"]
