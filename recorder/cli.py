@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import webbrowser
 from dataclasses import replace
@@ -586,5 +587,8 @@ def run(args: list[str] | None = None) -> int:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: warnings go through the console (a page's words in them are
+    shown as text, never as terminal escapes)."""
+    logging.getLogger("recorder").addHandler(console.LogHandler())
+    logging.getLogger("recorder").propagate = False
     raise SystemExit(run())

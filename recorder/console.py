@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -30,18 +31,38 @@ from .sessions import SessionInfo
 from .stats import Stats
 from .store import DoctorFinding
 from .suite import SuiteResult
+from .untrusted import printable
 
 T = TypeVar("T")
 R = TypeVar("R")
 S = TypeVar("S", bound="_Shown")
 
-console = Console()
-err_console = Console(stderr=True)
+# Nothing printed is read as rich markup: page text such as "[/]" is text, never a tag.
+console = Console(markup=False)
+err_console = Console(stderr=True, markup=False)
+
+
+def _text(value: object = "", style: str = "") -> Text:
+    """Text to show, with any control character a page or a file put in it removed."""
+    return Text(printable(value), style=style)
+
+
+class LogHandler(logging.Handler):
+    """Log records on stderr through the console: a page's words in a warning are shown as
+    text, never as terminal escapes."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            style = "red" if record.levelno >= logging.ERROR else "yellow"
+            err_console.print(_text(f"{record.levelname.lower()}: {record.getMessage()}", style),
+                              soft_wrap=True)  # fmt: skip
+        except Exception:  # a log line must never break the command
+            self.handleError(record)
 
 
 def error(exc: BaseException) -> None:
     """``ErrorName: message`` in red on stderr; the message is shown as text, never as markup."""
-    err_console.print(Text(f"{type(exc).__name__}: {exc}", style="bold red"), soft_wrap=True)
+    err_console.print(_text(f"{type(exc).__name__}: {exc}", style="bold red"), soft_wrap=True)
 
 
 def print_json(text: str) -> None:
@@ -50,7 +71,7 @@ def print_json(text: str) -> None:
 
 
 def warn(message: str) -> None:
-    err_console.print(Text(message, style="yellow"), soft_wrap=True)
+    err_console.print(_text(message, style="yellow"), soft_wrap=True)
 
 
 def orphan_notice(record: PracticeRecord) -> None:
@@ -64,7 +85,7 @@ def orphan_notice(record: PracticeRecord) -> None:
 def session_summary(saved: ActiveSession) -> None:
     answered = answered_count(saved.answers)
     console.print(
-        Text(
+        _text(
             f"{saved.title}: session {saved.sessionId}, {answered}/{len(saved.questionIds)} "
             f"answered, {_clock(saved.elapsed)} spent, last saved {saved.updatedAt:%Y-%m-%d %H:%M}"
         )
@@ -86,13 +107,13 @@ def sessions_table(found: Sequence[SessionInfo], *, as_json: bool = False) -> No
         saved = info.session
         reason = next((t.reason for t in reversed(saved.transitions) if t.reason), "") or ""
         table.add_row(
-            saved.sessionId,
-            saved.examId,
+            _text(saved.sessionId),
+            _text(saved.examId),
             info.kind,
             f"{info.answered}/{len(saved.questionIds)}",
             _clock(saved.elapsed),
             f"{saved.updatedAt:%m-%d %H:%M}",
-            Text(reason),
+            _text(reason),
         )
     console.print(table)
     if any(i.kind != "active" for i in found):
@@ -111,15 +132,15 @@ def doctor_table(findings: Sequence[DoctorFinding], *, as_json: bool = False) ->
     for finding in findings:
         table.add_row(
             str(finding.path),
-            Text(finding.status, style=styles[finding.status]),
-            Text(finding.detail),
+            _text(finding.status, style=styles[finding.status]),
+            _text(finding.detail),
         )
     console.print(table)
 
 
 def note(message: str) -> None:
     """Information for the person, on stderr: stdout stays clean for --json and exports."""
-    err_console.print(Text(message, style="dim"), soft_wrap=True)
+    err_console.print(_text(message, style="dim"), soft_wrap=True)
 
 
 def exams_table(
@@ -145,7 +166,7 @@ def exams_table(
     for exam in exams:
         table.add_row(
             exam.id,
-            Text(exam.title),
+            _text(exam.title),
             exam.type,
             exam.part,
             str(exam.questions),
@@ -158,7 +179,9 @@ def exams_table(
         for column in ("id", "title", "parts", "minutes"):
             tests.add_column(column, no_wrap=column == "id")
         for suite in suites:
-            tests.add_row(suite.id, Text(suite.title), "\n".join(suite.parts), str(suite.timeLimit))
+            tests.add_row(
+                suite.id, _text(suite.title), "\n".join(suite.parts), str(suite.timeLimit)
+            )
         console.print(tests)
 
 
@@ -192,15 +215,15 @@ class LiveProgress(_Shown):
     def __init__(self, target: Console | None = None, time_limit_s: float | None = None) -> None:
         self.console = target or console
         self.time_limit_s = time_limit_s
-        self._live = Live(Text(""), console=self.console, refresh_per_second=4, transient=True)
+        self._live = Live(_text(""), console=self.console, refresh_per_second=4, transient=True)
         self._display = self._live
 
     def status(self, message: str) -> None:
-        self.console.print(Text(message, style="cyan"))
+        self.console.print(_text(message, style="cyan"))
 
     def explained(self, lines: list[str]) -> None:
         for line in lines:
-            self.console.print(Text(line, style="dim"))
+            self.console.print(_text(line, style="dim"))
 
     def progress(self, session: Session, last_saved: float | None) -> None:
         total = len(session.question_ids)
@@ -209,12 +232,12 @@ class LiveProgress(_Shown):
         if self.time_limit_s:
             clock = f"{_clock(max(0.0, self.time_limit_s - session.elapsed()))} left"
         line = f"{session.state} · answered {session.answered()}/{total} · {clock} · {saved}"
-        self._live.update(Text(line, style="bold"))
+        self._live.update(_text(line, style="bold"))
 
 
 def review_table(record: PracticeRecord, *, only_wrong: bool = False) -> None:
     """Question by question: your answer, the accepted answer, and why a wrong one is wrong."""
-    table = Table(title=f"Review: {record.title}", title_justify="left")
+    table = Table(title=_text(f"Review: {record.title}"), title_justify="left")
     for column in ("Q", "your answer", "accepted", "", "why", "type", "time"):
         table.add_column(column, overflow="fold")
     for answer in record.answers:
@@ -222,12 +245,12 @@ def review_table(record: PracticeRecord, *, only_wrong: bool = False) -> None:
             continue
         mark = {True: ("✓", "green"), False: ("✗", "red"), None: ("·", "dim")}[answer.isCorrect]
         table.add_row(
-            answer.questionId,
-            Text(joined(answer.userAnswer, ", ") or "—"),
-            Text(joined(answer.correctAnswer, " / ") or "—"),
-            Text(mark[0], style=mark[1]),
-            Text(REASONS.get(answer.reason or "", answer.reason or "")),
-            answer.questionType.replace("_", " "),
+            _text(answer.questionId),
+            _text(joined(answer.userAnswer, ", ") or "—"),
+            _text(joined(answer.correctAnswer, " / ") or "—"),
+            _text(mark[0], style=mark[1]),
+            _text(REASONS.get(answer.reason or "", answer.reason or "")),
+            _text(answer.questionType.replace("_", " ")),
             "" if answer.timeSpent is None else f"{answer.timeSpent:.0f}s",
         )
     if table.row_count:
@@ -272,7 +295,7 @@ def history_tables(found: History, *, as_json: bool = False) -> None:
             )
             table.add_row(
                 f"{record.startTime.astimezone():%Y-%m-%d %H:%M}",
-                Text(record.title),
+                _text(record.title),
                 score if record.status == "completed" else f"{score} ({record.status})",
                 band,
                 _clock(record.duration),
@@ -329,7 +352,7 @@ def stats_tables(stats: Stats, *, as_json: bool = False) -> None:
         print_json(json.dumps(payload))
         return
     console.print(
-        Text(
+        _text(
             f"{stats.attempts} attempts ({stats.interrupted} interrupted, not counted) · "
             f"{_clock(stats.seconds_practised)} practised · streak {stats.current_streak} day(s), "
             f"longest {stats.longest_streak}"
@@ -338,7 +361,7 @@ def stats_tables(stats: Stats, *, as_json: bool = False) -> None:
     if stats.focus is not None:
         f = stats.focus
         console.print(
-            Text(
+            _text(
                 f"Work on next: {f.questionType.replace('_', ' ')} "
                 f"({f.earned}/{f.possible} marks); "
                 f"most often: {REASONS.get(f.reason, f.reason)} ({f.count}x). "
@@ -364,7 +387,7 @@ def stats_tables(stats: Stats, *, as_json: bool = False) -> None:
         stats.question_types.items(), key=lambda kv: kv[1][0] / max(1, kv[1][1])
     ):
         qtypes.add_row(
-            Text(qtype.replace("_", " ")),
+            _text(qtype.replace("_", " ")),
             f"{earned}/{possible}",
             f"{earned / max(1, possible):.0%}",
         )
@@ -374,7 +397,7 @@ def stats_tables(stats: Stats, *, as_json: bool = False) -> None:
         best.add_column(column)
     for b in stats.best[:5]:
         best.add_row(
-            Text(b.title),
+            _text(b.title),
             f"{b.score}/{b.total}",
             "" if b.band is None else f"{b.band:.1f}",
             b.recordId,
@@ -403,29 +426,29 @@ def mistakes_tables(found: Sequence[Mistake], *, limit: int, as_json: bool = Fal
         return
     for (qtype, reason), group in grouped(found).items():
         table = Table(
-            title=f"{qtype.replace('_', ' ')}: {REASONS.get(reason, reason)} ({len(group)})",
+            title=_text(f"{qtype.replace('_', ' ')}: {REASONS.get(reason, reason)} ({len(group)})"),
             title_justify="left",
         )
         for column in ("exam", "Q", "question", "you", "accepted"):
             table.add_column(column, overflow="fold")
         for m in group[:limit]:
             table.add_row(
-                Text(m.examTitle),
-                m.questionId,
-                Text(m.questionText),
-                Text(m.yourAnswer or "—"),
-                Text(m.accepted),
+                _text(m.examTitle),
+                _text(m.questionId),
+                _text(m.questionText),
+                _text(m.yourAnswer or "—"),
+                _text(m.accepted),
             )
         console.print(table)
 
 
 def import_summary(report: ImportReport) -> None:
     console.print(
-        Text(f"added {len(report.added)}, skipped {len(report.skipped)} (already there), "
+        _text(f"added {len(report.added)}, skipped {len(report.skipped)} (already there), "
              f"rejected {len(report.rejected)}")
     )  # fmt: skip
     for which, why in report.rejected:
-        err_console.print(Text(f"rejected {which}: {why}", style="red"), soft_wrap=True)
+        err_console.print(_text(f"rejected {which}: {why}", style="red"), soft_wrap=True)
 
 
 class PageProgress(_Shown):
@@ -457,22 +480,22 @@ def audit_table(results: Sequence[PageAudit], *, as_json: bool = False) -> None:
     for r in results:
         types = ", ".join(f"{t.replace('_', ' ')} {n}" for t, n in sorted(r.types.items()))
         table.add_row(
-            Text("ok", style="green") if r.ok else Text("FAIL", style="bold red"),
-            Text(page_label(r.exam)),
+            _text("ok", style="green") if r.ok else _text("FAIL", style="bold red"),
+            _text(page_label(r.exam)),
             "?" if r.exam.questions is None else str(r.exam.questions),
             str(r.found),
             r.key_source or "none",
-            Text(types),
-            Text("\n".join(r.problems)),
+            _text(types),
+            _text("\n".join(r.problems)),
         )
     console.print(table)
 
 
 def explanation(result: PageAudit) -> None:
     """What the recorder saw on one page (``--explain``), as plain lines under its name."""
-    console.print(Text(f"\n{page_label(result.exam)}", style="bold"))
+    console.print(_text(f"\n{page_label(result.exam)}", style="bold"))
     for line in result.explained:
-        console.print(Text("  " + line))
+        console.print(_text("  " + line))
 
 
 def clickthrough_table(results: Sequence[PageResult]) -> None:
@@ -481,40 +504,40 @@ def clickthrough_table(results: Sequence[PageResult]) -> None:
         table.add_column(column, overflow="fold")
     for r in results:
         table.add_row(
-            Text("pass", style="green") if r.ok else Text("FAIL", style="bold red"),
-            Text(page_label(r.exam)),
+            _text("pass", style="green") if r.ok else _text("FAIL", style="bold red"),
+            _text(page_label(r.exam)),
             f"{r.found}/{'?' if r.exam.questions is None else r.exam.questions}",
             r.key_source or "none",
             "—" if r.score is None else f"{r.score}/{r.total}",
             "" if r.page_score is None else f"{r.page_score:g}",
             f"{r.seconds:.1f}s",
-            Text("\n".join(r.problems)).append(
+            _text("\n".join(r.problems)).append(
                 "\n".join(["", *r.notes]) if r.notes else "", style="dim"
             ),
         )
     console.print(table)
     failed = sum(1 for r in results if not r.ok)
     style = "bold red" if failed else "bold green"
-    console.print(Text(f"{len(results) - failed} passed, {failed} failed", style=style))
+    console.print(_text(f"{len(results) - failed} passed, {failed} failed", style=style))
 
 
 def explained_pages(results: Sequence[PageResult]) -> None:
     """``clickthrough -v``: what the recorder saw on each page, page by page."""
     for r in results:
-        console.print(Text(page_label(r.exam), style="bold"))
+        console.print(_text(page_label(r.exam), style="bold"))
         for line in r.explained or ["(the page never became ready: see its problems)"]:
-            console.print(Text("  " + line, style="dim"))
+            console.print(_text("  " + line, style="dim"))
 
 
 def suite_panel(result: SuiteResult) -> None:
     """A whole test: a line per part, then the test's own result."""
     record = result.record
-    table = Table(title=Text(f"{record.title}: parts"))
+    table = Table(title=_text(f"{record.title}: parts"))
     for column in ("part", "status", "score", "time"):
         table.add_column(column)
     for part in record.parts or []:
         score = "unscored" if part.score is None else f"{part.score}/{part.totalQuestions}"
-        table.add_row(Text(part.title), part.status, score, _clock(part.duration))
+        table.add_row(_text(part.title), part.status, score, _clock(part.duration))
     console.print(table)
     if result.parts:
         result_panel(replace(result.parts[-1], record=record, records=[record]))
@@ -564,6 +587,6 @@ def _record_panel(result: PracticeResult, record: PracticeRecord) -> None:
     )
     for label, value in rows:
         if value:
-            table.add_row(label, Text(value))
+            table.add_row(label, _text(value))
     console.print(table)
     review_table(record, only_wrong=True)

@@ -24,6 +24,7 @@ from .errors import ImportFailed
 from .protocol import readable_errors
 from .record import PracticeRecord
 from .store import Store
+from .untrusted import csv_cell
 from .xapi import statements
 
 FORMAT = "ielts-practice-recorder/records"
@@ -63,20 +64,23 @@ def to_csv(records: Iterable[PracticeRecord]) -> str:
         for answer in record.answers:
             writer.writerow(
                 {
-                    "recordId": record.id,
-                    "examId": record.examId,
-                    "title": record.title,
-                    "type": record.type,
-                    "startTime": record.startTime.isoformat(),
-                    "status": record.status,
-                    "band": record.band,
-                    "questionId": answer.questionId,
-                    "questionType": answer.questionType,
-                    "userAnswer": joined(answer.userAnswer, ", "),
-                    "correctAnswer": joined(answer.correctAnswer, " / "),
-                    "isCorrect": answer.isCorrect,
-                    "reason": answer.reason or "",
-                    "timeSpent": answer.timeSpent,
+                    key: csv_cell(value)
+                    for key, value in {
+                        "recordId": record.id,
+                        "examId": record.examId,
+                        "title": record.title,
+                        "type": record.type,
+                        "startTime": record.startTime.isoformat(),
+                        "status": record.status,
+                        "band": record.band,
+                        "questionId": answer.questionId,
+                        "questionType": answer.questionType,
+                        "userAnswer": joined(answer.userAnswer, ", "),
+                        "correctAnswer": joined(answer.correctAnswer, " / "),
+                        "isCorrect": answer.isCorrect,
+                        "reason": answer.reason or "",
+                        "timeSpent": answer.timeSpent,
+                    }.items()
                 }  # fmt: skip
             )
     return out.getvalue()

@@ -11,6 +11,7 @@ from datetime import datetime
 from .answers import joined
 from .record import PracticeRecord
 from .scoring import REASONS
+from .untrusted import csv_cell
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def to_csv(found: Sequence[Mistake]) -> str:
         row = {k: v for k, v in asdict(mistake).items() if k in CSV_FIELDS}
         row["when"] = mistake.when.isoformat()
         row["explanation"] = mistake.explanation
-        writer.writerow(row)
+        writer.writerow({key: csv_cell(value) for key, value in row.items()})
     return out.getvalue()
 
 

@@ -1,0 +1,126 @@
+"""Trust (issue #13): hostile page content (cases 12-15) reaches no terminal, no spreadsheet and
+no command as anything but text. Each case failed before its fix."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from recorder.record import AnswerDetail
+from recorder.store import Store
+from recorder.untrusted import csv_cell, printable
+
+from .test_store import record
+
+REPO = Path(__file__).parent.parent
+OSC_TITLE = "\x1b]0;owned\x07"
+CSI_RED = "\x1b[31mred\x1b[0m"
+C1_CSI = "\x9b2J"
+MARKUP = "[/] [bold]x[/bold] [link=http://x]y"
+FORMULA = '=HYPERLINK("http://evil","x")'
+EVIL = f"{MARKUP} {OSC_TITLE} {CSI_RED} {C1_CSI} tail"
+
+
+@pytest.mark.parametrize(
+    "text,shown",
+    [
+        (OSC_TITLE, "]0;owned"),
+        (CSI_RED, "[31mred[0m"),
+        (C1_CSI, "2J"),
+        ("a\x00b\x7fc\x08d", "abcd"),
+        ("line\nnext\ttab", "line\nnext\ttab"),
+        ("[bold]not markup[/]", "[bold]not markup[/]"),
+    ],
+)
+def test_control_characters_are_removed_and_the_rest_kept(text: str, shown: str) -> None:
+    assert printable(text) == shown
+
+
+@pytest.mark.parametrize(
+    "value,cell",
+    [
+        ("=1+1", "'=1+1"),
+        ("+cmd", "'+cmd"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "x"),  # a carriage return is a control character: gone
+        ("-5", "-5"),  # a number stays a number
+        ("+3.5", "+3.5"),
+        ("plain", "plain"),
+        (7, 7),
+        (None, None),
+    ],
+)
+def test_csv_cells_never_start_a_formula(value: object, cell: object) -> None:
+    assert csv_cell(value) == cell
+
+
+@given(st.text())
+def test_no_control_character_survives(text: str) -> None:
+    assert not any(
+        ord(c) < 32 and c not in "\t\n" or 0x7F <= ord(c) <= 0x9F for c in printable(text)
+    )
+
+
+@given(st.text())
+def test_no_cell_is_read_as_a_formula(text: str) -> None:
+    cell = csv_cell(text)
+    assert isinstance(cell, str)
+    assert not cell.startswith(("=", "+", "@")) or cell.startswith("'")
+
+
+@pytest.fixture
+def hostile_store(tmp_path: Path) -> Path:
+    answer = AnswerDetail(
+        questionId="1", userAnswer=FORMULA, correctAnswer=EVIL, isCorrect=False,
+        questionType=f"type {MARKUP}", reason="wrong", questionText=EVIL,
+    )  # fmt: skip
+    hostile = record("evil", 0).model_copy(
+        update={"title": EVIL, "examId": f"exam{MARKUP}", "answers": [answer]}
+    )
+    Store(tmp_path).save_record(hostile)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["history"], ["show", "record_evil"], ["mistakes"], ["stats"], ["history", "--json"]],
+)
+def test_no_command_shows_page_text_as_escapes_or_markup(
+    hostile_store: Path, command: list[str]
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "recorder", *command, "--data-dir", str(hostile_store)],
+        capture_output=True, cwd=REPO, timeout=120,
+    )  # fmt: skip
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out.decode(errors="replace")[-400:]
+    assert b"\x1b]" not in out and b"\x1b[31m" not in out and "\x9b".encode() not in out
+    assert b"MarkupError" not in out
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "csv"], ["mistakes", "--csv"]])
+def test_csv_exports_hold_no_formula(
+    hostile_store: Path, tmp_path: Path, command: list[str]
+) -> None:
+    target = tmp_path / "out.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "recorder", *command[:1], *command[1:],
+         *(["-o", str(target)] if command[0] == "export" else [str(target)]),
+         "--data-dir", str(hostile_store)],
+        capture_output=True, cwd=REPO, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()[-400:]
+    rows = list(csv.reader(io.StringIO(target.read_text())))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'" + FORMULA in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    assert not any("\x1b" in cell for cell in cells)
