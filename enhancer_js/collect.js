@@ -276,6 +276,16 @@
     return NS.cut(text.replace(/\s+/g, ' ').trim().replace(/^\d{1,3}\s*(?=\D)/, ''), 300);
   };
 
+  // An answer longer than the protocol carries (2,000 characters) is kept, cut with a mark:
+  // a message it made too long would be refused, and the submit with it.
+  var MAX_ANSWER = 2000;
+  var CUT_MARK = ' [cut]';
+  function bounded(value) {
+    if (typeof value === 'string' && value.length > MAX_ANSWER) return NS.cut(value, MAX_ANSWER - CUT_MARK.length) + CUT_MARK;
+    if (Array.isArray(value)) return value.slice(0, 26).map(bounded);
+    return value;
+  }
+
   // {questionId: answer} for every question on the page.
   NS.readAnswers = function () {
     var out = {};
@@ -283,10 +293,10 @@
       var widget = NS.WIDGETS[q.kind];
       if (widget.readAll) {
         var given = widget.readAll(q);
-        Object.keys(given).forEach(function (id) { out[id] = given[id]; });
+        Object.keys(given).forEach(function (id) { out[id] = bounded(given[id]); });
         return;
       }
-      var value = widget.read(q);
+      var value = bounded(widget.read(q));
       q.ids.forEach(function (id) { out[id] = value; });
     });
     return out;

@@ -226,11 +226,14 @@ def _make_record(
         )
         for mark in marking.marks
     ]
+    # What the page and the session supply is cut to what a record holds (record.py): a long
+    # title or error must never make the record itself invalid, and the attempt lost.
+    title = _cut(heading.title, 500)
     return PracticeRecord(
         id=f"record_{heading.record_id}",
-        examId=heading.exam_id,
+        examId=_cut(heading.exam_id, 200),
         sessionId=heading.record_id,
-        title=heading.title,
+        title=title,
         type=exam.type,
         startTime=session.start_time,
         endTime=now,
@@ -244,14 +247,16 @@ def _make_record(
         answers=answers,
         questionTypePerformance=type_performance(marking.per_type),
         metadata=RecordMetadata(
-            examTitle=heading.title,
-            category=exam.part,
-            frequency=exam.frequency,
-            url=session.url,
-            keySource=key_source,
-            browser=browser,
+            examTitle=title,
+            category=_cut(exam.part, 200),
+            frequency=_cut(exam.frequency, 200),
+            url=_cut(session.url, 4000),
+            keySource=_cut(key_source, 200) if key_source else None,
+            browser=_cut(browser, 200),
             recorderVersion=__version__,
-            interruptionReason=session.interruption_reason,
+            interruptionReason=_cut(session.interruption_reason, 4000)
+            if session.interruption_reason
+            else None,
             bandEstimated=estimated,
             pageScore=heading.page_score.score if heading.page_score else None,
             pageTotal=heading.page_score.total if heading.page_score else None,
@@ -259,6 +264,10 @@ def _make_record(
         ),
         createdAt=now,
     )
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _reason(reason: str | None, unseen: bool) -> str | None:

@@ -253,7 +253,7 @@ def sessions_clear_command(
         return
     if not yes and not typer.confirm(f"Forget {len(found)} interrupted session(s)?", default=False):
         raise typer.Exit(1)
-    console.note(f"Cleared {clear_sessions(store)} session(s).")
+    console.note(f"Cleared {clear_sessions(store, open_catalog(data_dir))} session(s).")
 
 
 @app.command("doctor")

@@ -128,6 +128,14 @@ class _MetaReader(HTMLParser):
             self.title += data
 
 
+def standin_exam(exam_id: str, title: str, url: str) -> Exam:
+    """The exam a saved session was on, when its page is no longer where it was: recorded under
+    the id, title and address the session kept."""
+    found = adhoc_exam(url)
+    return found.model_copy(update={"id": exam_id, "title": title or found.title,
+                                    "titleFromPage": False})  # fmt: skip
+
+
 def adhoc_exam(url: str, html: str | None = None) -> Exam:
     """An exam for a page outside every library, from its address and (where it is a file)
     its text: meta tags name it; otherwise its title is what it shows once rendered."""

@@ -28,6 +28,7 @@ from .untrusted import csv_cell
 from .xapi import statements
 
 FORMAT = "ielts-practice-recorder/records"
+VERSION = 1
 
 
 def _checksum(docs: Sequence[dict[str, Any]]) -> str:
@@ -39,7 +40,7 @@ def to_json(records: Iterable[PracticeRecord]) -> bytes:
     return orjson.dumps(
         {
             "format": FORMAT,
-            "version": 1,
+            "version": VERSION,
             "exportedAt": datetime.now(timezone.utc).isoformat(),
             "count": len(docs),
             "sha256": _checksum(docs),
@@ -118,6 +119,15 @@ def read_records_file(path: Path) -> list[Any]:
         return data
     if not isinstance(data, dict) or not isinstance(data.get("records"), list):
         raise ImportFailed(f"{path} holds neither an export of this tool nor a list of records")
+    if data.get("format") != FORMAT:
+        raise ImportFailed(
+            f"{path}: its format is {data.get('format')!r}, not {FORMAT!r}; nothing imported"
+        )
+    if data.get("version") != VERSION:
+        raise ImportFailed(
+            f"{path}: version {data.get('version')!r} of the format; this recorder reads version "
+            f"{VERSION}; nothing imported"
+        )
     docs: list[Any] = data["records"]
     expected = data.get("sha256")
     if expected is not None and _checksum(docs) != expected:

@@ -266,14 +266,17 @@ def parse_message(raw: str | bytes) -> PageMessage:
 def readable_errors(exc: ValidationError, tag: object = None) -> str:
     """pydantic's errors as ``loc: msg`` lines, without the union tag pydantic puts first."""
     lines: list[str] = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    too_long = {_where(e, tag): _length(e) for e in errors if e["type"] in _TOO_LONG}
+    for err in errors:
         loc = list(err["loc"])
         if loc and loc[0] == tag:
             loc = loc[1:]
         if loc and str(loc[-1]) in _UNION_MEMBERS:
-            # An answer failed every member of its union: say so once, in words.
+            # An answer failed every member of its union: say so once, in words; and when one
+            # member failed only for its length, that is the reason.
             loc = loc[:-1]
-            msg = "Input should be text, a list of text, or null"
+            msg = too_long.get(_where(err, tag)) or "Input should be text, a list of text, or null"
         else:
             msg = err["msg"]
         line = f"{'.'.join(str(part) for part in loc) or 'message'}: {msg}"
@@ -283,6 +286,24 @@ def readable_errors(exc: ValidationError, tag: object = None) -> str:
 
 
 _UNION_MEMBERS = {"str", "constrained-str", "list[str]", "list[constrained-str]", "none"}
+_TOO_LONG = {"string_too_long", "too_long"}
+
+
+def _where(err: Any, tag: object) -> tuple[str, ...]:
+    loc = [str(part) for part in err["loc"]]
+    if loc and loc[0] == str(tag):
+        loc = loc[1:]
+    while loc and loc[-1] in _UNION_MEMBERS or (loc and loc[-1].isdigit() and len(loc) > 3):
+        loc = loc[:-1]
+    return tuple(loc)
+
+
+def _length(err: Any) -> str:
+    limit = (err.get("ctx") or {}).get("max_length")
+    given = err.get("input")
+    size = len(given) if isinstance(given, (str, list)) else "?"
+    unit = "characters" if isinstance(given, str) else "items"
+    return f"{size} {unit}, over the limit of {limit}"
 
 
 def init_session(

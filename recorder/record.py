@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from .protocol import AnswerValue, KeyValue, PageTest
 
@@ -29,21 +29,30 @@ RecordId = Annotated[
 ]
 
 
+#: Bounds on what a record holds: a page (or an imported file) cannot make every later save
+#: rewrite megabytes, and nothing a listing shows can be longer than a screen can hold.
+Short = Annotated[str, Field(max_length=200)]
+Title = Annotated[str, Field(max_length=500)]
+Long = Annotated[str, Field(max_length=4000)]
+#: A point in time with its time zone: a naive one cannot be compared with the others.
+When = AwareDatetime
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class AnswerDetail(_Model):
-    questionId: str
+    questionId: Annotated[str, Field(min_length=1, max_length=40)]
     userAnswer: AnswerValue
-    correctAnswer: str | list[str] | None
+    correctAnswer: Long | Annotated[list[Long], Field(max_length=26)] | None
     isCorrect: bool | None
-    questionType: str
-    reason: str | None = None
-    timeSpent: float | None = None
-    questionText: str | None = None
+    questionType: Short
+    reason: Short | None = None
+    timeSpent: float | None = Field(default=None, ge=0)
+    questionText: Long | None = None
     #: The page's own name for the question where it differs from the printed number ("q1").
-    elementId: str | None = None
+    elementId: Short | None = None
 
 
 class TypePerformance(_Model):
@@ -72,24 +81,24 @@ class SummaryMetadata(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    examTitle: str
-    category: str = ""
+    examTitle: Title
+    category: Short = ""
     bandEstimated: bool = False
-    interruptionReason: str | None = None
+    interruptionReason: Long | None = None
 
 
 class RecordMetadata(SummaryMetadata):
     model_config = ConfigDict(extra="forbid")
 
-    frequency: str = ""
-    url: str = ""
-    keySource: str | None = None
-    browser: str = ""
-    recorderVersion: str = ""
+    frequency: Short = ""
+    url: Long = ""
+    keySource: Short | None = None
+    browser: Short = ""
+    recorderVersion: Short = ""
     pageScore: float | None = None
     pageTotal: float | None = None
     #: The marking rules the record was marked under (README, "Marking"): lenient or strict.
-    marking: str = "lenient"
+    marking: Literal["lenient", "strict"] = "lenient"
 
 
 class RecordSummary(BaseModel):
@@ -101,12 +110,12 @@ class RecordSummary(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     id: RecordId
-    examId: str
+    examId: Short
     sessionId: RecordId
-    title: str
+    title: Title
     type: Literal["reading", "listening"]
-    startTime: datetime
-    endTime: datetime
+    startTime: When
+    endTime: When
     duration: float = Field(ge=0, description="seconds, pauses excluded")
     status: RecordStatus
     score: int | None = Field(ge=0, description="raw correct; None when the page has no key")
@@ -136,12 +145,22 @@ class PracticeRecord(RecordSummary):
 
     model_config = ConfigDict(extra="forbid")
 
-    answers: list[AnswerDetail]
+    answers: list[AnswerDetail] = Field(max_length=1000)
     questionTypePerformance: dict[str, TypePerformance]
     metadata: RecordMetadata
-    createdAt: datetime
+    createdAt: When
     #: A whole test's record: one entry per part, in order (its answers are in ``answers``).
     parts: list[PartResult] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PracticeRecord:
+        """Counts that cannot all be true together are refused, whatever wrote them."""
+        total = self.totalQuestions
+        for name in ("score", "correctAnswers"):
+            value = getattr(self, name)
+            if value is not None and value > total:
+                raise ValueError(f"{name} {value} is more than totalQuestions {total}")
+        return self
 
 
 class Transition(_Model):
@@ -179,3 +198,5 @@ class ActiveSession(_Model):
     startTime: datetime
     updatedAt: datetime
     pid: int | None = None
+    #: When that process started (seconds since boot, Linux): a pid alone may be reused.
+    pidStart: float | None = None

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Protocol
 
 from .errors import SessionError
+from .liveness import process_start
 from .protocol import AnswerValue, CompletedData, KeyValue, PageTest, ProgressData, ReadyData
 from .record import ActiveSession, SessionState, Transition
 
@@ -259,6 +260,7 @@ class Session:
             startTime=self.start_time,
             updatedAt=self.clock.now(),
             pid=os.getpid(),
+            pidStart=process_start(os.getpid()),
         )
 
     def _restore(self, saved: ActiveSession, resumed_now: bool) -> None:

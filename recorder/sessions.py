@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from .attempt import build_records
 from .catalog import Catalog, Exam
 from .errors import CatalogError, ExamNotFound, SessionError
+from .exam import standin_exam
+from .liveness import owner_alive
 from .record import ActiveSession, PracticeRecord
 from .scoring import LENIENT, MarkingRules, marking_rules
 from .session import Session, answered_count
 from .settings import marking_of
-from .store import Store, pid_alive
+from .store import Store
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,8 @@ class SessionInfo:
 def list_sessions(store: Store) -> list[SessionInfo]:
     """Active, orphaned and interrupted sessions, newest first within each kind."""
     found = [
-        SessionInfo(s, "active" if pid_alive(s.pid) else "orphan") for s in store.active_sessions()
+        SessionInfo(s, "active" if owner_alive(s.pid, s.pidStart, s.updatedAt) else "orphan")
+        for s in store.active_sessions()
     ]
     found += [SessionInfo(s, "interrupted") for s in store.interrupted_sessions()]
     order = {"active": 0, "orphan": 1, "interrupted": 2}
@@ -58,35 +61,43 @@ def _chosen_rules(store: Store) -> MarkingRules:
 
 
 def recover_orphans(store: Store, catalog: Catalog) -> list[PracticeRecord]:
-    """Turn every orphaned session into an interrupted record and a resumable session."""
+    """Turn every orphaned session into an interrupted record and a resumable session. A
+    session whose page has moved or gone is recorded too (under the title and address it had):
+    its answers are the learner's, whatever became of the page."""
     records = []
-    rules = _chosen_rules(store)
     for info in list_sessions(store):
         if info.kind != "orphan":
             continue
         saved = info.session
-        session = Session(
-            saved.sessionId,
-            exam_id=saved.examId,
-            title=saved.title,
-            url=saved.url,
-            resume_from=saved,
-            resumed_now=False,
-        )
+        session = _revived(saved)
         session.interrupt("the recorder was killed or crashed")
-        try:
-            exam = exam_of(saved, catalog)
-        except ExamNotFound:
-            exam = None
-        if exam is not None:
-            # a test of a page holding several that was submitted is stored already
-            for record in build_records(
-                session, exam, key=saved.answerKey, key_source=saved.keySource,
-                done=saved.submittedTests, rules=rules,
-            ):  # fmt: skip
-                store.save_record(record)
-                records.append(record)
+        records += _write_up(store, catalog, saved, session)
         store.mark_interrupted(session.snapshot().model_copy(update={"pid": None}))
+    return records
+
+
+def _revived(saved: ActiveSession) -> Session:
+    return Session(
+        saved.sessionId, exam_id=saved.examId, title=saved.title, url=saved.url,
+        resume_from=saved, resumed_now=False,
+    )  # fmt: skip
+
+
+def _write_up(
+    store: Store, catalog: Catalog, saved: ActiveSession, session: Session
+) -> list[PracticeRecord]:
+    """The records of a session that ended without its recorder."""
+    try:
+        exam = exam_of(saved, catalog)
+    except (ExamNotFound, CatalogError):
+        exam = standin_exam(saved.examId, saved.title, saved.url)
+    # a test of a page holding several that was submitted is stored already
+    records = build_records(
+        session, exam, key=saved.answerKey, key_source=saved.keySource,
+        done=saved.submittedTests, rules=_chosen_rules(store),
+    )  # fmt: skip
+    for record in records:
+        store.save_record(record)
     return records
 
 
@@ -104,6 +115,13 @@ def find_resumable(store: Store, session_id: str | None) -> ActiveSession:
     raise SessionError(f"no interrupted session {session_id!r}; interrupted sessions: {known}")
 
 
-def clear_sessions(store: Store) -> int:
-    """Forget every interrupted and orphaned session (records already saved stay)."""
+def clear_sessions(store: Store, catalog: Catalog) -> int:
+    """Forget every interrupted and orphaned session, once each is a record: an orphan becomes
+    an interrupted record first, and an interrupted session whose record is missing gets one."""
+    recover_orphans(store, catalog)
+    for saved in store.interrupted_sessions():
+        if store.get_record(saved.sessionId) is None and not saved.submittedTests:
+            session = _revived(saved)
+            session.interrupt(saved.transitions[-1].reason or "interrupted")
+            _write_up(store, catalog, saved, session)
     return store.clear_sessions(keep_pids_alive=True)

@@ -47,6 +47,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from .errors import CorruptDatabase, StoreError
+from .liveness import owner_alive
 from .record import SESSION_ID, ActiveSession, PracticeRecord, RecordSummary
 
 log = logging.getLogger(__name__)
@@ -294,7 +295,7 @@ class Store:
             db.table("interrupted").truncate()
             active = db.table("active_sessions")
             for doc in active.all():
-                if not (keep_pids_alive and pid_alive(doc.get("pid"))):
+                if not (keep_pids_alive and _owned(doc)):
                     active.remove(_by(doc["sessionId"]))
                     gone += 1
             return gone
@@ -783,23 +784,13 @@ def _remover(table: str, session_id: str) -> Callable[[TinyDB], list[int]]:
     return remove
 
 
-def pid_alive(pid: object) -> bool:
-    """Whether a process with this pid is running (a recorder that still owns its session)."""
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    if pid == os.getpid():
-        return True
+def _owned(doc: Mapping[str, Any]) -> bool:
+    """Whether a stored session's recorder still runs (a doc that is no session: no)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        saved = ActiveSession.model_validate(dict(doc))
+    except ValidationError:
         return False
-    except PermissionError:
-        return True
-    # A killed process whose parent has not reaped it yet is a zombie: it still answers kill(0).
-    with contextlib.suppress(OSError, IndexError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    return True
+    return owner_alive(saved.pid, saved.pidStart, saved.updatedAt)
 
 
 def _index_line(line: bytes) -> tuple[str, int] | None:

@@ -16,6 +16,7 @@ import pytest
 from recorder import store as store_module
 from recorder.cli import run
 from recorder.errors import CorruptDatabase
+from recorder.exports import FORMAT
 from recorder.record import PracticeRecord
 from recorder.store import Store
 
@@ -52,9 +53,8 @@ def test_importing_a_record_with_a_newline_in_its_id_is_refused_and_harms_nothin
     _three(data)
     doc = record("x").model_dump(mode="json")
     hostile = tmp_path / "hostile.json"
-    hostile.write_text(
-        json.dumps({"records": [{**doc, "sessionId": "evil\n7", "id": "record_evil\n7"}]})
-    )
+    bad = {**doc, "sessionId": "evil\n7", "id": "record_evil\n7"}
+    hostile.write_text(json.dumps({"format": FORMAT, "version": 1, "records": [bad]}))
     run(["import", str(hostile), "--data-dir", str(data)])
     assert "sessionId" in capsys.readouterr().err
     for command in (["history"], ["doctor"], ["show", "record_a"]):
