@@ -33,7 +33,9 @@
     startedAt: NS.now(),
     lastSent: {},
     resumeAnswers: null,
-    touched: null, // after a resume: the questions given an input since; null = all
+    // The questions the learner gave an input (only theirs are reported: a value a page script
+    // set is not an answer); after a resume, those given one since.
+    touched: {},
     current: null,
     completed: false,
     pendingTimer: null,
@@ -44,15 +46,33 @@
     resultsSeen: false,
     resultsShown: [], // on a multi-test page: the results blocks shown at the last look
     testsDone: {}, // on a multi-test page: the tests submitted
+    lastTrustedAt: 0, // the learner's last input the browser vouches for (event.isTrusted)
   };
+
+  // What a page script does on its own is not the learner's: an answer or a submit counts when
+  // the browser vouches for the event (isTrusted), or when the page is acting on the learner's
+  // input of a moment ago (a widget that sets a value, then fires its own change event).
+  var LEARNER_MS = 1000;
+  var PAGE_REACTION_MS = 3000;
+
+  function byLearner(event) {
+    return !!(event && event.isTrusted) || NS.now() - state.lastTrustedAt < LEARNER_MS;
+  }
+
+  function learnerJustActed() {
+    return NS.now() - state.lastTrustedAt < PAGE_REACTION_MS;
+  }
 
   function envelope(type, data) {
     return { v: 1, type: type, sessionId: state.sessionId, seq: state.seq++, ts: NS.now(), data: data };
   }
 
+  // The one way out (core.js hands it over once, before any page script runs).
+  var post = NS.takeSender();
+
   function send(type, data) {
-    if (!state.sessionId) return false;
-    return NS.post(envelope(type, data));
+    if (!state.sessionId || !post) return false;
+    return post(envelope(type, data));
   }
 
   function elapsed() {
@@ -85,7 +105,7 @@
     var changed = {};
     var any = false;
     Object.keys(answers).forEach(function (id) {
-      if (state.touched && !state.touched[id]) return; // still the saved answer, not yet typed back
+      if (!state.touched[id]) return; // not the learner's input (or the saved answer, not yet typed back)
       if (NS.json(answers[id]) !== NS.json(state.lastSent[id])) {
         changed[id] = answers[id];
         any = true;
@@ -116,7 +136,7 @@
       return;
     }
     if (!state.pendingTimer) {
-      state.pendingTimer = setTimeout(function () { flushProgress(false); }, wait);
+      state.pendingTimer = NS.later(function () { flushProgress(false); }, wait);
     }
   }
 
@@ -133,8 +153,9 @@
   }
 
   function onAnswerEvent(event) {
+    if (!byLearner(event)) return;
     noteTarget(event.target);
-    if (state.touched && event.target && event.target.closest) {
+    if (event.target && event.target.closest) {
       (NS.questionIdsOf(event.target) || []).forEach(function (id) { state.touched[id] = true; });
     }
     state.activeSinceBeat = true;
@@ -185,7 +206,7 @@
     }
     var tests = extra ? null : submittedTests(el, answersAtSubmit);
     if (tests) {
-      if (tests.ids.length) setTimeout(function () { report(answersAtSubmit, null, tests); }, 0);
+      if (tests.ids.length) NS.later(function () { report(answersAtSubmit, null, tests); }, 0);
       return;
     }
     state.completed = true;
@@ -201,17 +222,20 @@
       // A page that spoke to its opener announces its end with PRACTICE_COMPLETE, just after
       // the click that got here: wait a moment for its payload (answers and key).
       state.awaitingPayload = finish;
-      setTimeout(function () { finish(null); }, NS.config.payloadWaitMs);
+      NS.later(function () { finish(null); }, NS.config.payloadWaitMs);
       return;
     }
     // Let the page's own click handlers (its grading) run first, so its score can be read:
     // a zero timeout runs once the current event has been dispatched to all of them.
-    setTimeout(function () { finish(extra); }, 0);
+    NS.later(function () { finish(extra); }, 0);
   }
 
   function report(answersAtSubmit, extra, tests) {
     var found = NS.extractKey();
-    var answers = answersAtSubmit;
+    var answers = {};
+    Object.keys(answersAtSubmit).forEach(function (id) {
+      if (state.touched[id]) answers[id] = answersAtSubmit[id]; // the learner's inputs only
+    });
     if (extra && extra.answers) {
       Object.keys(extra.answers).forEach(function (id) {
         var mine = answers[id];
@@ -243,7 +267,7 @@
         try {
           return original.apply(this, arguments);
         } finally {
-          if (before) complete(before);
+          if (before && learnerJustActed()) complete(before);
         }
       };
       wrapped.__ieltsWrapped = true;
@@ -261,7 +285,7 @@
   }
 
   function checkResults() {
-    if (!state.started || state.completed) return;
+    if (!state.started || state.completed || !learnerJustActed()) return;
     if (NS.pageTests().length) {
       // each test's own results block: a block shown since the last look is that test's submit
       var now = Array.prototype.filter.call(document.querySelectorAll(RESULTS), visible);
@@ -302,19 +326,20 @@
     }
     // Read the answers now, in the capture phase, before the page's handler can change them.
     var submit = isSubmitControl(event.target);
-    if (submit) complete(NS.readAnswers(), null, submit);
+    if (submit && byLearner(event)) complete(NS.readAnswers(), null, submit);
   }
 
   function onSubmit(event) {
-    complete(NS.readAnswers(), null, event.target);
+    if (byLearner(event)) complete(NS.readAnswers(), null, event.target);
   }
 
   // Drag and drop fires neither input nor change: the page's drop handler moves the item first.
   function onDrop(event) {
+    if (!byLearner(event)) return;
     NS.touchOrder(event.target);
     state.activeSinceBeat = true;
     if (state.firstInputAt === null) state.firstInputAt = eventTime(event);
-    setTimeout(function () {
+    NS.later(function () {
       noteDropTarget(event.target);
       scheduleProgress(true);
     }, 0);
@@ -324,7 +349,7 @@
     var ids = NS.questionIdsOf(target);
     if (!ids) return;
     state.current = ids[0];
-    if (state.touched) ids.forEach(function (id) { state.touched[id] = true; });
+    ids.forEach(function (id) { state.touched[id] = true; });
   }
 
   // The page is ready when its questions exist: on many real pages that is after load, once a
@@ -351,7 +376,7 @@
       // A resumed session's answers are already the recorder's: the blank page must not report
       // them as cleared while the recorder types them back in, so only touched questions count.
       state.lastSent = state.resumeAnswers ? JSON.parse(NS.json(state.resumeAnswers)) : {};
-      state.touched = state.resumeAnswers ? {} : null;
+      if (state.resumeAnswers) state.touched = {};
       wrapGradingFunctions();
       if (NS.openerReady) NS.openerReady(state);
     }
@@ -412,7 +437,7 @@
     var firstAt = 0; // when the changes the pending look is for began
     var structural = false; // since the last look: a look after a batch of mere text changes
     // still sees the elements a later batch of the same moment added
-    var observer = new MutationObserver(function (mutations) {
+    var observer = new MutationObserver(NS.guard(function (mutations) {
       var changed = mutations.some(function (m) {
         // style, hidden and open change what is shown (results), not which questions exist
         if (m.type === 'attributes') return VISIBILITY_ATTRS.indexOf(m.attributeName) < 0;
@@ -432,8 +457,8 @@
       if (timer && !hurry) return;
       if (timer) clearTimeout(timer);
       else firstAt = now;
-      timer = setTimeout(look, state.waitingForQuestions ? NS.config.quietMs : NS.config.rescanMs);
-    });
+      timer = NS.later(look, state.waitingForQuestions ? NS.config.quietMs : NS.config.rescanMs);
+    }));
     function look() {
       timer = null;
       var changed = structural;
@@ -454,7 +479,12 @@
     else fn();
   }
 
-  function receive(raw) {
+  // INIT_SESSION from the recorder: only with its secret (a page script cannot give it).
+  function receive(raw, proof) {
+    return NS.proven(proof) ? accept(raw) : false;
+  }
+
+  function accept(raw) {
     var msg;
     try {
       msg = typeof raw === 'string' ? JSON.parse(raw) : raw;
@@ -478,23 +508,30 @@
   }
 
   watchDom();
-  document.addEventListener('input', onAnswerEvent, true);
-  document.addEventListener('change', onAnswerEvent, true);
-  document.addEventListener('click', onClick, true);
-  document.addEventListener('submit', onSubmit, true);
-  document.addEventListener('drop', onDrop, true);
-  document.addEventListener('dragend', onDrop, true);
-  document.addEventListener('focusin', function (e) { noteTarget(e.target); }, true);
+  // First of the enhancer's listeners: when the learner last did something the browser vouches for.
+  ['keydown', 'mousedown', 'pointerdown', 'pointermove', 'touchstart', 'input', 'change', 'click', 'drop', 'dragend']
+    .forEach(function (name) {
+      document.addEventListener(name, function (event) {
+        if (event.isTrusted) state.lastTrustedAt = NS.now();
+      }, true);
+    });
+  document.addEventListener('input', NS.guard(onAnswerEvent), true);
+  document.addEventListener('change', NS.guard(onAnswerEvent), true);
+  document.addEventListener('click', NS.guard(onClick), true);
+  document.addEventListener('submit', NS.guard(onSubmit), true);
+  document.addEventListener('drop', NS.guard(onDrop), true);
+  document.addEventListener('dragend', NS.guard(onDrop), true);
+  document.addEventListener('focusin', NS.guard(function (e) { noteTarget(e.target); }), true);
   ['keydown', 'mousemove', 'scroll', 'touchstart'].forEach(function (name) {
     document.addEventListener(name, function () { state.activeSinceBeat = true; }, { capture: true, passive: true });
   });
-  setInterval(function () {
+  NS.every(function () {
     if (state.activeSinceBeat && !state.completed) {
       state.activeSinceBeat = false;
       flushProgress(true); // a heartbeat: progress with no changed answers
     }
   }, NS.config.heartbeatMs);
-  window.addEventListener('pagehide', function () { flushProgress(false); });
+  window.addEventListener('pagehide', NS.guard(function () { flushProgress(false); }));
 
   var FINISH_LABEL_RE = /\b(show\s+(my\s+)?(results|score)|done|i'?m\s+done|complete|see\s+(my\s+)?score)\b/i;
 
@@ -556,7 +593,7 @@
     if (state.sessionId) return;
     var theirs = sessionOf(window.parent) || sessionOf(window.opener);
     if (theirs && theirs.sessionId && !theirs.completed) {
-      receive({ v: 1, type: 'INIT_SESSION', data: { sessionId: theirs.sessionId, examId: theirs.examId } });
+      accept({ v: 1, type: 'INIT_SESSION', data: { sessionId: theirs.sessionId, examId: theirs.examId } });
     }
   }
 
@@ -588,8 +625,8 @@
     },
     // The text of one of those files, read by the recorder: a key in it is a key of the page.
     // Returns whether the page now has a key.
-    offerScript: function (text) {
-      if (typeof text !== 'string' || NS.offeredScripts.length >= 40) return false;
+    offerScript: function (text, proof) {
+      if (!NS.proven(proof) || typeof text !== 'string' || NS.offeredScripts.length >= 40) return false;
       NS.offeredScripts.push(text);
       return !!NS.extractKey().key;
     },
@@ -605,9 +642,9 @@
     // Answers still waiting for the throttle go out now; returns how many messages were sent.
     flush: function () { return flushProgress(false) ? 1 : 0; },
     // INIT_SESSION and, once the page has answered it, the survey: one round trip for both.
-    greet: function (raw) {
+    greet: function (raw, proof) {
       return NS.once(function () {
-        return receive(raw) ? window.__ieltsRecorder.survey() : null;
+        return receive(raw, proof) ? window.__ieltsRecorder.survey() : null;
       });
     },
     receive: receive,
@@ -618,6 +655,10 @@
       return { sessionId: state.sessionId, examId: state.examId, seq: state.seq, completed: state.completed };
     },
   };
+  // Every way in runs with the built-ins as they were (core.js, NS.guard).
+  Object.keys(window.__ieltsRecorder).forEach(function (name) {
+    window.__ieltsRecorder[name] = NS.guard(window.__ieltsRecorder[name]);
+  });
   adoptSession();
-  whenDomReady(adoptSession);
+  whenDomReady(NS.guard(adoptSession));
 })();

@@ -13,12 +13,19 @@
  * not their own, so the reply carries the id the page asked with. A PRACTICE_COMPLETE that comes
  * before the recorder's session has started (a submit within the first second) is kept and
  * taken as soon as it has.
+ *
+ * A PRACTICE_COMPLETE is believed only from a page that asked for its session with REQUEST_INIT
+ * (one that speaks this protocol): another page posting one is speaking as the learner. The
+ * completion function is taken off the namespace as this file loads, before any page script.
  */
 (function () {
   'use strict';
   var NS = window.__ieltsRecorderNS;
   if (!NS || NS.openerInstalled) return;
   NS.openerInstalled = true;
+  var completeWith = NS.complete; // enhancer.js's, kept here only
+  delete NS.complete;
+  var spoke = false; // the page asked for its session (REQUEST_INIT)
 
   var waiting = false; // the page asked for INIT_SESSION before the recorder had started
   var askedAs = null; // the exam id the page asked with
@@ -54,12 +61,13 @@
     if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return;
     if (msg.type === 'REQUEST_INIT') {
       NS.openerSpoken = true;
+      spoke = true;
       var asked = (msg.data && (msg.data.examId || msg.data.exam_id)) || msg.examId;
       if (typeof asked === 'string' && asked) askedAs = asked.slice(0, 200);
       if (session) reply();
       else waiting = true;
     } else if (msg.type === 'PRACTICE_COMPLETE') {
-      NS.openerSpoken = true;
+      if (!spoke || !completeWith) return; // not a page of that protocol: not believed
       if (!session) {
         early = msg;
         return;
@@ -71,7 +79,7 @@
       } catch (err) {
         key = null;
       }
-      NS.complete({ answers: payloadAnswers(data.answers || data.userAnswers), key: key, score: payloadScore(data) });
+      completeWith({ answers: payloadAnswers(data.answers || data.userAnswers), key: key, score: payloadScore(data) });
     }
   }
 
@@ -106,7 +114,7 @@
   };
 
   var shim = {
-    postMessage: function (msg) { setTimeout(function () { onMessage(msg); }, 0); },
+    postMessage: function (msg) { NS.later(function () { onMessage(msg); }, 0); },
     closed: false,
     focus: function () {},
   };
@@ -123,7 +131,7 @@
       /* a page that made opener read-only keeps its own */
     }
   }
-  window.addEventListener('message', function (event) {
+  window.addEventListener('message', NS.guard(function (event) {
     if (event.source === window && event.data && event.data.type === 'PRACTICE_COMPLETE') onMessage(event.data);
-  });
+  }));
 })();

@@ -25,6 +25,7 @@ from .protocol import (
     SessionReady,
     SessionResumed,
     SessionStarted,
+    Unproven,
     parse_message,
 )
 from .session import Session
@@ -110,6 +111,9 @@ class Bridge:
             return None
         if origin_of(frame_url) != self.origin:
             raise _Refused("foreign", f"from {frame_url}, not from {self.origin}")
+        proven = not isinstance(raw, Unproven)
+        if isinstance(raw, Unproven):
+            raw = raw.payload
         if not isinstance(raw, str):
             raise _Refused(
                 "invalid", f"binding payload must be a JSON string, not {type(raw).__name__}"
@@ -118,6 +122,8 @@ class Bridge:
             raise _Refused(
                 "oversized", f"{len(raw)} characters is over the {MAX_MESSAGE_BYTES} limit"
             )
+        if not proven:
+            raise _Refused("forged", "a binding call without the enhancer's secret (a page script)")
         try:
             message = parse_message(raw)
         except ProtocolError as exc:

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import platform
+import secrets
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,7 @@ from playwright.async_api import Error as PlaywrightError
 from .config import ENHANCER_DIR
 from .errors import BrowserError, BrowserNotFound, ProtocolError
 from .origin import origin_of
-from .protocol import PageTest, WidgetKind, parse_survey
+from .protocol import PageTest, Unproven, WidgetKind, parse_survey
 
 log = logging.getLogger(__name__)
 
@@ -248,6 +249,8 @@ class ExamPage:
     """A page of an exam, with the recorder's enhancer in each of its frames."""
 
     page: Page
+    #: The context's secret: what the recorder's calls into the page carry to be believed.
+    proof: str = ""
     _frames: list[Frame] = field(default_factory=list)
 
     @property
@@ -274,15 +277,17 @@ class ExamPage:
 
     async def send(self, message_json: str) -> int:
         """Deliver a recorder → page message to every frame; returns how many took it."""
-        taken = [await ExamFrame(frame).send(message_json) for frame in self._all_frames()]
+        taken = [
+            await ExamFrame(frame, self.proof).send(message_json) for frame in self._all_frames()
+        ]
         return sum(taken)
 
     async def greet(self, message_json: str) -> Survey:
         """Deliver ``INIT_SESSION`` to every frame and survey them in the same round trip."""
         found = await self.evaluate_in_frames(
-            "m => window.__ieltsRecorder && window.__ieltsRecorder.greet"
-            " ? window.__ieltsRecorder.greet(m) : null",
-            message_json,
+            "([m, p]) => window.__ieltsRecorder && window.__ieltsRecorder.greet"
+            " ? window.__ieltsRecorder.greet(m, p) : null",
+            [message_json, self.proof],
         )
         return _survey_of(found)
 
@@ -365,7 +370,10 @@ class ExamPage:
                 with contextlib.suppress(PlaywrightError):
                     found = (
                         bool(
-                            await frame.evaluate("t => window.__ieltsRecorder.offerScript(t)", text)
+                            await frame.evaluate(
+                                "([t, p]) => window.__ieltsRecorder.offerScript(t, p)",
+                                [text, self.proof],
+                            )
                         )
                         or found
                     )
@@ -396,7 +404,11 @@ class ExamPage:
         await self._frame(frame).locator(selector).fill(text)
 
     async def select(self, frame: int, selector: str, value: str) -> None:
-        await self._frame(frame).locator(selector).select_option(value)
+        # The pointer goes to the list first, as a learner's does: Playwright's select_option
+        # fires synthetic events, which the enhancer takes only right after a real input.
+        target = self._frame(frame).locator(selector)
+        await target.hover()
+        await target.select_option(value)
 
     async def type_into(self, frame: int, selector: str, text: str) -> None:
         locator = self._frame(frame).locator(selector)
@@ -552,6 +564,7 @@ class ExamFrame:
     """One frame of an exam page, greeted on its own when it loads late."""
 
     frame: Frame
+    proof: str = ""
 
     @property
     def url(self) -> str:
@@ -561,8 +574,9 @@ class ExamFrame:
         with contextlib.suppress(PlaywrightError):
             return bool(
                 await self.frame.evaluate(
-                    "m => !!(window.__ieltsRecorder && window.__ieltsRecorder.receive(m))",
-                    message_json,
+                    "([m, p]) => !!(window.__ieltsRecorder"
+                    " && window.__ieltsRecorder.receive(m, p))",
+                    [message_json, self.proof],
                 )
             )
         return False
@@ -609,15 +623,18 @@ def _survey_of(found: Sequence[tuple[int, Any]]) -> Survey:
 class BrowserSession:
     """A launched (or connected) browser with one context that carries the enhancer."""
 
-    def __init__(self, browser: Browser, context: BrowserContext, executable: str) -> None:
+    def __init__(
+        self, browser: Browser, context: BrowserContext, executable: str, secret: str = ""
+    ) -> None:
         self.browser = browser
         self.context = context
         self.executable = executable
         self.version = browser.version
+        self.secret = secret
 
     async def open(self) -> ExamPage:
         page = await self.context.new_page()
-        return ExamPage(page)
+        return ExamPage(page, self.secret)
 
 
 @dataclass
@@ -676,7 +693,10 @@ async def open_context(
 ) -> AsyncIterator[BrowserSession]:
     """A fresh context with the enhancer in every frame and the binding, on a running browser."""
     browser = running.browser
-    script = enhancer_script(enhancer_config)
+    # The context's secret: the enhancer keeps it where page scripts cannot read it, and a
+    # message without it is not the enhancer's (a page script forging one is refused).
+    secret = secrets.token_hex(16)
+    script = enhancer_script({**enhancer_config, "secret": secret})
     context = await browser.new_context()
     if trace:
         await context.tracing.start(screenshots=True, snapshots=True, sources=False)
@@ -686,9 +706,13 @@ async def open_context(
 
     browser.on("disconnected", disconnected)
 
-    def binding(source: dict[str, Any], doc: object = None, payload: object = None) -> None:
+    def binding(
+        source: dict[str, Any], doc: object = None, payload: object = None, proof: object = None
+    ) -> None:
         frame = source.get("frame")
         url = frame.url if frame is not None else ""
+        if not (isinstance(proof, str) and secrets.compare_digest(proof, secret)):
+            payload = Unproven(payload)
         on_binding(f"{id(frame)}:{doc}", payload, url)
 
     # Both before the first page; they do not depend on each other.
@@ -709,7 +733,7 @@ async def open_context(
             page.on(
                 "framenavigated",
                 lambda frame: (
-                    asyncio.ensure_future(on_frame(ExamFrame(frame)))
+                    asyncio.ensure_future(on_frame(ExamFrame(frame, secret)))
                     if frame.parent_frame is not None
                     else None
                 ),
@@ -722,7 +746,7 @@ async def open_context(
             if await page.opener() is not None:
                 await page.evaluate(script)
         if on_popup is not None:
-            await on_popup(ExamPage(page))
+            await on_popup(ExamPage(page, secret))
 
     def on_page(page: Page) -> None:
         pages.append(page)
@@ -735,7 +759,7 @@ async def open_context(
 
     context.on("page", on_page)
     try:
-        yield BrowserSession(browser, context, running.executable)
+        yield BrowserSession(browser, context, running.executable, secret)
     finally:
         browser.remove_listener("disconnected", disconnected)
         if trace:

@@ -7,6 +7,7 @@ a string into one of the typed models below or raises :class:`ProtocolError` wit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -234,6 +235,14 @@ class PageSurvey(_Strict):
     submit: str | None = Field(default=None, max_length=2000)
     popups: list[Annotated[str, Field(max_length=2000)]] = Field(default=[], max_length=50)
     tests: list[PageTest] = Field(default=[], max_length=40)
+
+
+@dataclass(frozen=True)
+class Unproven:
+    """A binding call without the context's secret: a page script speaking as the enhancer.
+    Refused by the bridge, whatever it says."""
+
+    payload: object
 
 
 def parse_survey(raw: str) -> PageSurvey:

@@ -253,8 +253,12 @@ def serve(directory: Path) -> Iterator[str]:
 
 
 HOSTILE = """<!DOCTYPE html><title>not the exam</title><script>
+  // the binding's global is gone before page scripts run; Playwright's controller remains
+  var send = function (doc, raw) {
+    window.__playwright__binding__controller__.callBinding('__ieltsRecorderSend', doc, raw);
+  };
   for (var i = 0; i < 3; i++) {
-    window.__ieltsRecorderSend('forged', JSON.stringify({v: 1, type: 'session_progress',
+    send('forged', JSON.stringify({v: 1, type: 'session_progress',
       sessionId: 'guess', seq: i, ts: Date.now(), data: {answers: {'1': 'FALSE'},
       answeredQuestions: 1, totalQuestions: 13, elapsed: 1}}));
   }
@@ -281,7 +285,8 @@ def test_shape_foreign_frames_oversized_messages_and_floods_are_refused_and_coun
             # ...and the exam's own document sends a 1.1 MB message, then a flood.
             await page.evaluate_in_frames(
                 """() => {
-                  const send = window.__ieltsRecorderSend;
+                  const c = window.__playwright__binding__controller__;
+                  const send = (doc, raw) => c.callBinding('__ieltsRecorderSend', doc, raw);
                   send('big', 'x'.repeat(1100000));
                   for (let i = 0; i < 5000; i++) send('junk', '{}');
                 }"""
@@ -294,4 +299,5 @@ def test_shape_foreign_frames_oversized_messages_and_floods_are_refused_and_coun
     assert rejected["foreign"] == 3
     assert rejected["oversized"] == 1
     # Past the burst allowance the junk is refused unread; what got a token failed to parse.
-    assert rejected["flood"] > 0 and rejected["flood"] + rejected["invalid"] == 5000
+    # (and all of it lacks the enhancer's secret: a page script speaking as the enhancer)
+    assert rejected["flood"] > 0 and rejected["flood"] + rejected["forged"] == 5000

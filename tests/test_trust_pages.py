@@ -1,0 +1,48 @@
+"""Trust (issue #13): hostile page behaviour (cases 10, 11), each a page of our own writing under
+tests/data/hostile/ and a test that failed before its fix. Only the enhancer may speak the
+protocol, and the enhancer works whatever a page does to the built-ins."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from recorder.browser import ExamPage
+
+from .conftest import Play
+
+HOSTILE = Path(__file__).parent / "data" / "hostile"
+
+
+def test_a_page_cannot_forge_its_own_record(play: Play) -> None:
+    tried: list[str] = []
+
+    async def let_it_try(page: ExamPage) -> None:
+        for _ in range(60):  # the page forges once the session has started
+            tried[:] = await page.page.evaluate("() => window.__forgeries || []")
+            if len(tried) >= 7:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.2)  # anything it sent has arrived by now
+        await page.close()
+
+    result = play(str(HOSTILE / "forger.html"), "blank", submit=False, after_answers=let_it_try)
+    assert len(tried) == 7, tried
+    record = result.record
+    assert record.status == "interrupted"  # no forged completion
+    assert [a.userAnswer for a in record.answers] == [None, None]  # no forged answer
+    assert [a.correctAnswer for a in record.answers] == ["1790", "A"]  # the page's own key
+    assert result.stats.rejected["forged"] == 2  # both calls through the controller
+    assert result.stats.accepted > 0  # the enhancer itself was heard throughout
+
+
+def test_a_page_that_breaks_the_builtins_is_recorded(play: Play) -> None:
+    record = play(str(HOSTILE / "builtins.html"), "key").record
+    assert (record.status, record.score, record.totalQuestions) == ("completed", 3, 3)
+    assert record.metadata.pageScore == 3
+
+
+def test_a_page_that_breaks_the_builtins_is_recorded_at_random(play: Play) -> None:
+    result = play(str(HOSTILE / "builtins.html"), "random:2")
+    given = {a.questionId: a.userAnswer for a in result.record.answers}
+    assert given == result.planned
