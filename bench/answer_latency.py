@@ -1,11 +1,18 @@
-"""Input event to fsynced: how long an answer takes to reach disk, over 1,000 answer changes.
+"""Input event to fsynced: how long an answer takes to reach disk, and how many writes it costs.
 
-A real Chromium runs the reading exam; a scripted learner changes answers 1,000 times (typing
-into the completion boxes and ticking radio buttons, through real input events). For every batch
-of changes the page sends, the time from its first input event (the event's own time stamp) to
-the moment the active-session store has fsynced those answers is measured.
+A real Chromium runs the reading exam; a scripted learner changes answers (typing into the
+completion boxes and ticking radio buttons, through real input events) in one of three rhythms:
 
-Run: .venv/bin/python -m bench.answer_latency [CHANGES]
+- ``pace``:  a learner's pace, one change every 150-450 ms;
+- ``burst``: bursts of 10 changes as fast as the driver goes, each followed by 1 s of quiet;
+- ``fast``:  one change every 20 ms, without pause.
+
+For every batch of changes the page sends, the time from its first input event (the event's own
+time stamp) to the moment the active-session store has fsynced those answers is measured; the
+writes of the session file are counted (group commit: a change after a quiet moment is written
+at once, the changes that come during a write go together into the next one).
+
+Run: .venv/bin/python -m bench.answer_latency [CHANGES] [pace|burst|fast]
 """
 
 from __future__ import annotations
@@ -21,18 +28,41 @@ from recorder.autoplay import Strategy
 from recorder.browser import ExamPage
 from recorder.catalog import Catalog
 from recorder.practice import PracticeOptions, practice
+from recorder.store import Store
 
 WORDS = ("river", "market", "seven", "library", "energy", "north", "winter", "glass", "bands")
+BURST = 10
 
 
 def main() -> None:
     changes = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    rhythm = sys.argv[2] if len(sys.argv) > 2 else "pace"
     rng = random.Random(1)
+    writes = 0
+    real_save = Store.save_active
+
+    def counted(self: Store, session: object) -> None:
+        nonlocal writes
+        writes += 1
+        real_save(self, session)  # type: ignore[arg-type]
+
+    Store.save_active = counted  # type: ignore[method-assign]
+
+    async def pause(n: int) -> None:
+        if rhythm == "pace":
+            await asyncio.sleep(rng.uniform(0.15, 0.45))
+        elif rhythm == "burst":
+            if n % BURST == BURST - 1:
+                await asyncio.sleep(1.0)
+        else:
+            await asyncio.sleep(0.02)
 
     async def learner(page: ExamPage) -> None:
+        nonlocal writes
         controls = await page.describe()
         texts = [c for c in controls if c.kind == "text"]
         radios = [c for c in controls if c.kind == "radio"]
+        writes = 0
         for n in range(changes):
             if n % 2:
                 control = rng.choice(texts)
@@ -40,7 +70,7 @@ def main() -> None:
             else:
                 control = rng.choice(radios)
                 await page.check(control.frame, rng.choice(control.options)[0])
-            await asyncio.sleep(0.02)  # a fast learner, still far faster than a real one
+            await pause(n)
 
     with tempfile.TemporaryDirectory() as tmp:
         result = practice(
@@ -53,8 +83,10 @@ def main() -> None:
             ),
         )
     latencies = result.save_latencies_ms
-    print(f"answer changes made: {changes}; batches saved: {len(latencies)}")
+    print(f"rhythm: {rhythm}; answer changes made: {changes}; batches saved: {len(latencies)}")
     print(f"input event -> fsynced: {summary(latencies)}")
+    per = f"{writes / (changes / BURST):.1f} per burst of {BURST}" if rhythm == "burst" else ""
+    print(f"session file writes: {writes} ({writes / changes:.2f} per change) {per}")
     print(f"record status: {result.record.status}, refused messages: {result.stats.refused}")
 
 

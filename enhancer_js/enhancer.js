@@ -111,7 +111,10 @@
         any = true;
       }
     });
-    if (!any && !force) return false;
+    if (!any && !force) {
+      state.firstInputAt = null; // an input that changed no answer (a field left, unchanged)
+      return false;
+    }
     var data = {
       answers: changed,
       currentQuestion: state.current,

@@ -19,7 +19,7 @@ from .browser import LaunchOptions, find_browser, has_display, install_browser
 from .catalog import Catalog, Exam
 from .clickthrough import ClickOptions, run_clickthrough, select_exams, shard
 from .config import data_dir as resolve_data_dir
-from .errors import RecorderError, RecordNotFound
+from .errors import RecorderError, RecordNotFound, StoreError
 from .exports import export, import_records
 from .history import HistoryFilter, history, parse_day
 from .library import LibrarySource, open_library
@@ -101,7 +101,12 @@ def open_catalog(data_dir: Path | None = None, extra: LibrarySource | None = Non
 def open_store(data_dir: Path | None) -> Store:
     """The store, after turning sessions whose recorder died into resumable interrupted ones."""
     store = Store(resolve_data_dir(data_dir))
-    for record in recover_orphans(store, open_catalog(data_dir)):
+    try:
+        recovered = recover_orphans(store, open_catalog(data_dir))
+    except StoreError as exc:  # a full disk: reads go on, and the orphans wait for the next run
+        console.warn(f"Sessions of a recorder that died could not be recorded yet: {exc}")
+        recovered = []
+    for record in recovered:
         console.orphan_notice(record)
     return store
 

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -36,7 +37,7 @@ from .browser import (
 from .catalog import Exam
 from .config import data_dir as resolve_data_dir
 from .diagnosis import explain_lines, not_ready_reason
-from .errors import RecorderError, SessionError
+from .errors import CorruptDatabase, RecorderError, SessionError, StoreError
 from .interrupts import install_signal_handlers, pause_key
 from .origin import origin_of
 from .protocol import (
@@ -46,7 +47,6 @@ from .protocol import (
     PageMessage,
     ResumeState,
     SessionCompleted,
-    SessionProgress,
     SessionReady,
     init_session,
 )
@@ -64,7 +64,13 @@ CLOSE_GRACE_S = 0.5
 #: Answer changes within this window share one fsynced save. With the page's 100 ms throttle
 #: this keeps every answer on disk well within 250 ms of its input event (bench/answer_latency),
 #: while a burst of changes costs one write instead of one each.
-SAVE_COALESCE_S = 0.05
+#: Group commit: a change after a quiet moment is written at once; the changes of a burst go
+#: together, at most one write per WRITE_GAP_S (the page sends a burst's changes as often).
+WRITE_GAP_S = 0.1
+#: How often a failed write of the session (a full disk) is tried again.
+SAVE_RETRY_S = 2.0
+#: How long the end of a session is tried again before its records are rescued elsewhere.
+FINAL_RETRY_S = 120.0
 
 #: After a completion, how long the test's other documents (popups, frames) are given to send
 #: the answers their throttle still holds.
@@ -190,8 +196,6 @@ class _Run:
     bridge: Bridge | None = None
     planned: dict[str, AnswerValue] | None = None
     browser_name: str = ""
-    pending_inputs: list[float] = field(default_factory=list)
-    save_timer: asyncio.TimerHandle | None = None
     controls: tuple[Control, ...] = ()
     steps: tuple[Step, ...] = ()
     page: ExamPage | None = None
@@ -203,6 +207,14 @@ class _Run:
     #: On a page holding several tests: the tests whose record is stored, and those records.
     stored_tests: set[str] = field(default_factory=set)
     test_records: list[PracticeRecord] = field(default_factory=list)
+    #: Group commit: a write of the session is in flight, and changes came while it was; when
+    #: the last write began, and the timer of the next one (at most one per WRITE_GAP_S).
+    saving: bool = False
+    dirty: bool = False
+    last_write_at: float = -1e9
+    next_write: asyncio.TimerHandle | None = None
+    #: Why the last write failed (a full disk): the answers wait in memory, and it is retried.
+    save_error: str | None = None
 
     def finish(self, reason: str) -> None:
         if self.reason is None:
@@ -210,27 +222,73 @@ class _Run:
         self.done.set()
 
     def on_change(self, session: Session, answers_changed: bool) -> None:
-        # Answers go to disk (fsynced) within SAVE_COALESCE_S so that nothing given is lost.
-        if answers_changed and not session.finished and self.save_timer is None:
-            loop = asyncio.get_running_loop()
-            self.save_timer = loop.call_later(SAVE_COALESCE_S, self.save_active)
+        if answers_changed and not session.finished:
+            self.save_active()
         self.observer.progress(session, self.last_saved)
 
     def save_active(self) -> None:
-        """Write the session as it stands now. The write (fsynced) runs on the run's one writer
-        thread, in order, so the event loop keeps serving the page meanwhile."""
-        if self.save_timer is not None:
-            self.save_timer.cancel()
-            self.save_timer = None
+        """Write the session as it stands now, fsynced, on the run's one writer thread (the event
+        loop keeps serving the page meanwhile). Group commit, as databases do it: the first change
+        after a quiet moment is written at once; changes that come while that write is in flight
+        go together into the next write, started as soon as it ends."""
+        if self.saving:
+            self.dirty = True
+            return
+        loop = asyncio.get_running_loop()
+        wait = self.last_write_at + WRITE_GAP_S - loop.time()
+        if wait > 0:  # a burst: its changes go together, one write per WRITE_GAP_S
+            if self.next_write is None:
+                self.next_write = loop.call_later(wait, self._write_next)
+            return
+        self.saving, self.dirty, self.last_write_at = True, False, loop.time()
         snapshot = self.session.snapshot()
-        inputs, self.pending_inputs = self.pending_inputs, []
+        inputs = self.session.take_input_times()
 
-        def write() -> None:
+        def write() -> object:
             self.store.save_active(snapshot)
             self.last_saved = time.time()
             self.latencies.extend(self.last_saved * 1000 - ts for ts in inputs)
+            return None
 
-        self.track(self.writer.submit(write))
+        future = self.writer.submit(write)
+        self.track(future)
+
+        def written(done: Future[object]) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: the session is over
+                loop.call_soon_threadsafe(self._written, done, inputs)
+
+        future.add_done_callback(written)
+
+    def _written(self, future: Future[object], inputs: list[float]) -> None:
+        self.saving = False
+        error = None if future.cancelled() else future.exception()
+        if error is not None:
+            # A full disk (or any failed write): the answers stay in memory, the learner is told
+            # at once, and the write is tried again until it succeeds or the session ends.
+            self.session.input_times[:0] = inputs
+            if self.save_error is None:
+                self.observer.status(
+                    f"NOT SAVED: {error}. Your answers are kept here and saving is retried "
+                    f"every {SAVE_RETRY_S:.0f} s; do not close this terminal."
+                )
+            self.save_error = str(error)
+            if not self.done.is_set():
+                asyncio.get_running_loop().call_later(SAVE_RETRY_S, self._retry)
+            return
+        if self.save_error is not None:
+            self.save_error = None
+            self.observer.status("Saved again: every answer is on disk.")
+        if self.dirty:
+            self.save_active()
+
+    def _write_next(self) -> None:
+        self.next_write = None
+        if not self.done.is_set():
+            self.save_active()
+
+    def _retry(self) -> None:
+        if not self.done.is_set() and not self.saving:
+            self.save_active()
 
     def track(self, future: Future[object]) -> None:
         """Keep the writes still running (a long session makes thousands); log a failed one."""
@@ -240,9 +298,9 @@ class _Run:
     def start_finishing(self) -> asyncio.Future[PracticeResult]:
         """Stop taking messages and store the record on the writer thread, after every earlier
         write (the thread takes them in order)."""
-        if self.save_timer is not None:
-            self.save_timer.cancel()  # the record and the final snapshot carry every answer
-            self.save_timer = None
+        if self.next_write is not None:
+            self.next_write.cancel()  # the record and the final snapshot carry every answer
+            self.next_write = None
         if self.bridge is not None:
             self.bridge.close()
         return asyncio.get_running_loop().run_in_executor(self.writer, _finish, self)
@@ -257,8 +315,6 @@ class _Run:
     def on_message(self, message: PageMessage) -> None:
         if isinstance(message, SessionReady) and self.session.question_ids:
             self.ready.set()
-        elif isinstance(message, SessionProgress) and message.data.inputTs:
-            self.pending_inputs.append(message.data.inputTs)
         elif isinstance(message, SessionCompleted) and message.data.tests and self.session.tests:
             self.store_tests(message.data.tests)
             if self.session.state == "completed":
@@ -612,6 +668,53 @@ def _records(run: _Run, done: Collection[str] = ()) -> list[PracticeRecord]:
     )  # fmt: skip
 
 
+def _store_records(run: _Run, records: list[PracticeRecord]) -> None:
+    session = run.session
+    for each in records:
+        run.store.save_record(each)
+    if session.state == "completed":
+        run.store.remove_active(session.session_id)
+    else:
+        run.store.mark_interrupted(session.snapshot())
+
+
+def _persist(run: _Run, write: Callable[[], None], records: list[PracticeRecord]) -> None:
+    """The end of a session, written; while the disk refuses (full), tried again every
+    SAVE_RETRY_S for FINAL_RETRY_S, the learner told. Past that, the records go to a file in the
+    temporary directory (another disk, often) and to the error, so that a submitted attempt that
+    was on screen is never lost."""
+    deadline = time.monotonic() + FINAL_RETRY_S
+    told = False
+    while True:
+        try:
+            write()
+            if told:
+                run.observer.status("Saved: the record is on disk.")
+            return
+        except (StoreError, OSError) as exc:
+            if isinstance(exc, CorruptDatabase) or time.monotonic() >= deadline:
+                raise StoreError(_rescued(records, exc)) from None
+            if not told:
+                run.observer.status(
+                    f"NOT SAVED: {exc}. The record is kept here and saving is retried every "
+                    f"{SAVE_RETRY_S:.0f} s for {FINAL_RETRY_S:.0f} s; do not close this terminal."
+                )
+                told = True
+            time.sleep(SAVE_RETRY_S)
+
+
+def _rescued(records: list[PracticeRecord], exc: BaseException) -> str:
+    """Where the records went when the data directory could not take them."""
+    text = "[" + ",".join(r.model_dump_json() for r in records) + "]"
+    path = Path(tempfile.gettempdir()) / f"ielts-unsaved-{records[0].sessionId}.json"
+    try:
+        path.write_text(text, encoding="utf-8")
+        where = f"they were written to {path}; import them with: ielts import {path}"
+    except OSError:
+        where = f"here they are, to save as a .json file and import: {text}"
+    return f"the record could not be saved ({exc}); {where}"
+
+
 def _finish(run: _Run) -> PracticeResult:
     """The record, stored; runs on the writer thread once the session has ended."""
     session = run.session
@@ -622,19 +725,14 @@ def _finish(run: _Run) -> PracticeResult:
     if run.options.keep_session:
         # A part of a suite: the suite stores one record for all its parts, and until it does,
         # this part's answers stay on disk as its session (recoverable if the recorder dies).
-        run.store.save_active(session.snapshot())
+        _persist(run, lambda: run.store.save_active(session.snapshot()), [record])
     else:
         if len(session.tests) > 1:
             records = _records(run, done=run.stored_tests)
             if records and records[0].sessionId == session.session_id:
                 records = [record]  # nothing of any test given: the page's record
-        for each in records:
-            run.store.save_record(each)
+        _persist(run, lambda: _store_records(run, records), records)
         records = run.test_records + records
-        if session.state == "completed":
-            run.store.remove_active(session.session_id)
-        else:
-            run.store.mark_interrupted(session.snapshot())
     return PracticeResult(
         record=record,
         data_dir=run.store.root,

@@ -92,6 +92,9 @@ class Session:
         self.submitted_tests: list[str] = []
         self.test_completions: dict[str, CompletedData] = {}
         self.current_question: str | None = None
+        #: When the inputs behind the answers not yet written happened (epoch ms, page clock):
+        #: how fresh a write is (bench/answer_latency.py).
+        self.input_times: list[float] = []
         self.marked_questions: list[str] = []
         self.key_found = False
         self.answer_key: dict[str, KeyValue] | None = None
@@ -156,6 +159,8 @@ class Session:
         }
         if self.state in ("paused", "timeout") and changed:
             self._enter("active", f"answer given while {self.state}")
+        if changed and data.inputTs:
+            self.input_times.append(data.inputTs)
         if changed:
             now = self.elapsed()
             share = max(0.0, now - self._last_answer_at) / len(changed)
@@ -166,6 +171,11 @@ class Session:
         if data.currentQuestion is not None:
             self.current_question = data.currentQuestion
         self._changed(bool(changed))
+
+    def take_input_times(self) -> list[float]:
+        """The input times of the answers about to be written (and forgets them)."""
+        taken, self.input_times = self.input_times, []
+        return taken
 
     def heartbeat(self) -> None:
         self._touch()

@@ -169,3 +169,74 @@ def test_a_long_error_or_title_never_makes_the_record_invalid() -> None:
     built = build_record(session, exam, key=None, key_source=None)
     assert built.status == "error" and len(built.metadata.interruptionReason or "") == 4000
     assert len(built.title) <= 500
+
+
+# ------------------------------------------------------------- 7. a disk that fills mid-session
+class _Told:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def status(self, message: str) -> None:
+        self.lines.append(message)
+
+    def progress(self, session: object, last_saved: float | None) -> None:
+        pass
+
+    def explained(self, lines: list[str]) -> None:
+        pass
+
+
+def test_a_full_disk_mid_session_loses_nothing_and_the_learner_is_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import threading
+
+    from recorder import store as store_module
+    from recorder.autoplay import Strategy
+    from recorder.catalog import Catalog
+    from recorder.practice import PracticeOptions, practice
+
+    real = store_module.atomic_write
+    full = threading.Event()
+
+    def disk(path: Path, data: bytes) -> None:
+        if full.is_set():
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(store_module, "atomic_write", disk)
+    page = Path(__file__).parent / "data" / "pages" / "written-judgements.html"
+
+    async def fill_the_disk(_page: object) -> None:
+        full.set()  # the disk is full for the answers' last writes and the submit...
+        threading.Timer(3.0, full.clear).start()  # ...until space comes back, 3 s later
+
+    told = _Told()
+    options = PracticeOptions(headless=True, autoplay=Strategy.parse("key"), data_dir=tmp_path,
+                              after_answers=fill_the_disk)  # fmt: skip
+    result = practice(Catalog().resolve(str(page)), options, told)
+    stored = Store(tmp_path).get_record(result.record.sessionId)
+    assert stored is not None and (stored.status, stored.score) == ("completed", 13)
+    assert any(line.startswith("NOT SAVED: ") and "full" in line for line in told.lines), told.lines
+    assert "Saved: the record is on disk." in told.lines
+    assert list_sessions(Store(tmp_path)) == []  # nothing left half done
+
+
+def test_reading_works_while_the_disk_is_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from recorder import store as store_module
+
+    store = Store(tmp_path)
+    store.save_record(record("kept"))
+    orphan = Session("orphan", exam_id="e", title="t", url="file:///e.html").snapshot()
+    store.save_active(orphan.model_copy(update={"pid": _dead_pid(), "pidStart": None}))
+
+    def no_space(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store_module, "atomic_write", no_space)
+    assert run(["history", "--data-dir", str(tmp_path)]) == 0  # the orphan waits; history reads
