@@ -261,6 +261,14 @@ class ExamPage:
     def closed(self) -> bool:
         return self.page.is_closed()
 
+    async def answers(self, timeout_s: float) -> bool:
+        """Whether the browser and Playwright's driver still answer (a round trip to the page)."""
+        try:
+            await asyncio.wait_for(self.page.evaluate("1"), timeout_s)
+        except (PlaywrightError, asyncio.TimeoutError):
+            return self.page.is_closed()  # a closed page is not a dead driver
+        return True
+
     async def goto(self, url: str, timeout_ms: float = 30_000) -> None:
         try:
             await self.page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)

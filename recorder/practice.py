@@ -67,6 +67,9 @@ CLOSE_GRACE_S = 0.5
 #: Group commit: a change after a quiet moment is written at once; the changes of a burst go
 #: together, at most one write per WRITE_GAP_S (the page sends a burst's changes as often).
 WRITE_GAP_S = 0.1
+#: How often the browser's driver is asked whether it still answers, and how long it may take.
+DRIVER_CHECK_S = 5.0
+DRIVER_TIMEOUT_S = 10.0
 #: How often a failed write of the session (a full disk) is tried again.
 SAVE_RETRY_S = 2.0
 #: How long the end of a session is tried again before its records are rescued elsewhere.
@@ -511,6 +514,7 @@ async def practice_async(
                 watchers = [
                     asyncio.ensure_future(_watch_inactivity(run)),
                     asyncio.ensure_future(_autosave(run)),
+                    asyncio.ensure_future(_watch_driver(run, exam_page)),
                 ]
                 if options.time_left_s is not None:
                     watchers.append(asyncio.ensure_future(_watch_time_left(run)))
@@ -630,6 +634,18 @@ async def _watch_inactivity(run: _Run) -> None:
                 run.track(run.writer.submit(run.store.save_record, record))
             run.save_active()
             run.observer.status("No activity: saved as timed out. Submitting still records it.")
+
+
+async def _watch_driver(run: _Run, page: ExamPage) -> None:
+    """Playwright's driver can die (a page that replaced JSON.stringify once killed it) and the
+    browser would stay open, the recorder waiting forever: a round trip every DRIVER_CHECK_S
+    notices, and the session ends as interrupted with every answer it has."""
+    while not run.done.is_set():
+        await asyncio.sleep(DRIVER_CHECK_S)
+        if not run.done.is_set() and not await page.answers(DRIVER_TIMEOUT_S):
+            run.session.interrupt("the browser stopped answering (its driver died)")
+            run.finish("the browser stopped answering (its driver died)")
+            return
 
 
 async def _watch_time_left(run: _Run) -> None:

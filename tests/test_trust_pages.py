@@ -5,6 +5,9 @@ protocol, and the enhancer works whatever a page does to the built-ins."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import time
 from pathlib import Path
 
 from recorder.browser import ExamPage
@@ -46,3 +49,36 @@ def test_a_page_that_breaks_the_builtins_is_recorded_at_random(play: Play) -> No
     result = play(str(HOSTILE / "builtins.html"), "random:2")
     given = {a.questionId: a.userAnswer for a in result.record.answers}
     assert given == result.planned
+
+
+def _driver_pids() -> list[int]:
+    """Playwright's driver: a child process of this one running its node program."""
+    me = str(os.getpid())
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if fields[1] == me and b"run-driver" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_dead_driver_ends_the_session_with_its_answers(play: Play) -> None:
+    page = Path(__file__).parent / "data" / "pages" / "written-judgements.html"
+
+    async def kill_the_driver(_page: ExamPage) -> None:
+        await asyncio.sleep(0.5)  # the answers are on disk by now
+        for pid in _driver_pids():
+            os.kill(pid, signal.SIGKILL)
+
+    started = time.monotonic()
+    result = play(str(page), "key", submit=False, after_answers=kill_the_driver)
+    assert time.monotonic() - started < 60  # noticed, not waited on forever
+    record = result.record
+    assert record.status == "interrupted"
+    assert "stopped answering" in (record.metadata.interruptionReason or "")
+    given = {a.questionId for a in record.answers if a.userAnswer}
+    assert {str(n) for n in range(1, 12)} <= given  # every answer given is kept
