@@ -20,6 +20,7 @@ from recorder.exports import FORMAT
 from recorder.record import PracticeRecord
 from recorder.store import Store
 
+from .test_faults import _save_many
 from .test_store import record
 
 SEGMENT = Path("records") / "seg-000001.json"
@@ -154,12 +155,6 @@ def test_a_crash_inside_doctor_leaves_the_damaged_file_for_the_next_doctor(
 
 
 # --------------------------------------------- 6. the lock file deleted while two recorders write
-def _save_many(root: str, worker: int, count: int) -> None:
-    store = Store(Path(root))
-    for n in range(count):
-        store.save_record(record(f"w{worker}-{n}"))
-
-
 def test_deleting_the_lock_file_while_two_recorders_write_loses_nothing(tmp_path: Path) -> None:
     Store(tmp_path)
     stop = threading.Event()
