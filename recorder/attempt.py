@@ -246,23 +246,35 @@ def _make_record(
         band=band,
         answers=answers,
         questionTypePerformance=type_performance(marking.per_type),
-        metadata=RecordMetadata(
-            examTitle=title,
-            category=_cut(exam.part, 200),
-            frequency=_cut(exam.frequency, 200),
-            url=_cut(session.url, 4000),
-            keySource=_cut(key_source, 200) if key_source else None,
-            browser=_cut(browser, 200),
-            recorderVersion=__version__,
-            interruptionReason=_cut(session.interruption_reason, 4000)
-            if session.interruption_reason
-            else None,
-            bandEstimated=estimated,
-            pageScore=heading.page_score.score if heading.page_score else None,
-            pageTotal=heading.page_score.total if heading.page_score else None,
-            marking=rules.name,
-        ),
+        metadata=_metadata(
+            session, exam, title, key_source, browser, rules, heading.page_score
+        ).model_copy(update={"bandEstimated": estimated}),
         createdAt=now,
+    )
+
+
+def _metadata(
+    session: Session,
+    exam: Exam,
+    title: str,
+    key_source: str | None,
+    browser: str,
+    rules: MarkingRules,
+    page_score: PageScore | None,
+) -> RecordMetadata:
+    reason = session.interruption_reason
+    return RecordMetadata(
+        examTitle=title,
+        category=_cut(exam.part, 200),
+        frequency=_cut(exam.frequency, 200),
+        url=_cut(session.url, 4000),
+        keySource=_cut(key_source, 200) if key_source else None,
+        browser=_cut(browser, 200),
+        recorderVersion=__version__,
+        interruptionReason=_cut(reason, 4000) if reason else None,
+        pageScore=page_score.score if page_score else None,
+        pageTotal=page_score.total if page_score else None,
+        marking=rules.name,
     )
 
 

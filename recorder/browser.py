@@ -688,6 +688,22 @@ async def start_browser(options: LaunchOptions) -> AsyncIterator[RunningBrowser]
                 await browser.close()
 
 
+def _binding_handler(on_binding: BindingHandler, secret: str) -> Callable[..., None]:
+    """The binding's handler: (frame and document, payload, url) to ``on_binding``, a payload
+    without the context's secret marked as not the enhancer's."""
+
+    def binding(
+        source: dict[str, Any], doc: object = None, payload: object = None, proof: object = None
+    ) -> None:
+        frame = source.get("frame")
+        url = frame.url if frame is not None else ""
+        if not (isinstance(proof, str) and secrets.compare_digest(proof, secret)):
+            payload = Unproven(payload)
+        on_binding(f"{id(frame)}:{doc}", payload, url)
+
+    return binding
+
+
 @contextlib.asynccontextmanager
 async def open_context(
     running: RunningBrowser,
@@ -714,15 +730,7 @@ async def open_context(
 
     browser.on("disconnected", disconnected)
 
-    def binding(
-        source: dict[str, Any], doc: object = None, payload: object = None, proof: object = None
-    ) -> None:
-        frame = source.get("frame")
-        url = frame.url if frame is not None else ""
-        if not (isinstance(proof, str) and secrets.compare_digest(proof, secret)):
-            payload = Unproven(payload)
-        on_binding(f"{id(frame)}:{doc}", payload, url)
-
+    binding = _binding_handler(on_binding, secret)
     # Both before the first page; they do not depend on each other.
     await asyncio.gather(
         context.add_init_script(script=script), context.expose_binding(BINDING, binding)

@@ -17,7 +17,7 @@ from .audit import audit
 from .autoplay import Strategy
 from .browser import LaunchOptions, find_browser, has_display, install_browser
 from .catalog import Catalog, Exam
-from .clickthrough import ClickOptions, run_clickthrough, select_exams, shard
+from .clickthrough import ClickOptions, PageResult, run_clickthrough, select_exams, shard
 from .config import data_dir as resolve_data_dir
 from .errors import RecorderError, RecordNotFound, StoreError
 from .exports import export, import_records
@@ -469,6 +469,13 @@ def clickthrough_command(
     )
     with console.PageProgress(len(exams)) as progress:
         results = run_clickthrough(exams, options, on_result=progress.advance)
+    _report_pages(results, verbose=verbose, junit=junit, html_file=html_file)
+
+
+def _report_pages(
+    results: list[PageResult], *, verbose: bool, junit: Path | None, html_file: Path | None
+) -> None:
+    """A QA run's results: the table, what was seen (-v), JUnit XML and HTML; exit 1 on a fail."""
     console.clickthrough_table(results)
     if verbose:
         console.explained_pages(results)
