@@ -320,7 +320,26 @@
     if (control) control.setAttribute('aria-pressed', state.paused ? 'true' : 'false');
   }
 
+  // A page may answer for the learner's click with a script of its own (a word placed in a gap
+  // by clicking it, no input event): an answer that changes just after a real click is theirs.
+  function noticeReaction() {
+    if (!state.started || state.completed) return;
+    var answers = NS.readAnswers();
+    var any = false;
+    Object.keys(answers).forEach(function (id) {
+      if (!state.touched[id] && NS.json(answers[id]) !== NS.json(state.lastSent[id] === undefined ? null : state.lastSent[id])) {
+        state.touched[id] = true;
+        any = true;
+      }
+    });
+    if (any) scheduleProgress(true);
+  }
+
   function onClick(event) {
+    if (event.isTrusted) {
+      NS.later(noticeReaction, 50);
+      NS.later(noticeReaction, 400);
+    }
     state.activeSinceBeat = true;
     noteTarget(event.target);
     if (event.target.closest && event.target.closest('[data-ielts-pause]')) {

@@ -82,3 +82,17 @@ def test_a_dead_driver_ends_the_session_with_its_answers(play: Play) -> None:
     assert "stopped answering" in (record.metadata.interruptionReason or "")
     given = {a.questionId for a in record.answers if a.userAnswer}
     assert {str(n) for n in range(1, 12)} <= given  # every answer given is kept
+
+
+def test_an_answer_a_page_writes_for_the_learners_click_is_theirs(play: Play) -> None:
+    page = Path(__file__).parent / "data" / "pages" / "click-to-place.html"
+
+    async def place(exam_page: ExamPage) -> None:
+        await exam_page.click(0, "button.word >> nth=0")
+        await asyncio.sleep(0.6)  # the page's own script wrote it; the recorder noticed
+        await exam_page.click(0, "#submit")
+
+    result = play(str(page), "blank", submit=False, after_answers=place)
+    record = result.record
+    assert (record.status, record.score) == ("completed", 1)
+    assert record.answers[0].userAnswer == "channel"
