@@ -55,7 +55,11 @@ async def measure(rounds: int) -> list[float]:
                 ready: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
                 def on_message(
-                    _source: object, _doc: str, raw: str, ready: asyncio.Future[int] = ready
+                    _source: object,
+                    _doc: str,
+                    raw: str,
+                    _proof: object = None,
+                    ready: asyncio.Future[int] = ready,
                 ) -> None:
                     message = json.loads(raw)
                     data = message.get("data") or {}
