@@ -408,7 +408,7 @@ class Store:
         missing = named - {str(getattr(r, "sessionId", "")) for r in held}
         for backup in sorted(self.backups_dir.glob(f"{segment.name}.*.bak"), reverse=True):
             if _check_file(backup) is None:
-                backed = {str(d["sessionId"]) for d in self._segment_docs(backup)}
+                backed = {str(d["sessionId"]) for d in _segment_docs(backup)}
                 if missing & backed:
                     why = f"it lacks {len(missing & backed)} record(s) a backup holds"
                     raise CorruptDatabase(corrupt_message(segment, self.backups_dir, why))
@@ -530,24 +530,13 @@ class Store:
         self.bad_index_lines, self.torn_index = 0, False
         self._refresh_index()
 
-    def _segment_docs(self, segment: Path) -> list[dict[str, Any]]:
-        """The records of a segment that have a usable sessionId (any other shape is skipped)."""
-        data = orjson.loads(segment.read_bytes() or b"{}")
-        table = data.get("records") if isinstance(data, dict) else None
-        if not isinstance(table, dict):
-            return []
-        return [
-            doc for doc in table.values()
-            if isinstance(doc, dict) and _index_line(f"{doc.get('sessionId')}\t1".encode())
-        ]  # fmt: skip
-
     def _where_records_are(self) -> dict[str, int]:
         where: dict[str, int] = {}
         for segment in sorted(self.records_dir.glob("seg-*.json")):
             if _check_file(segment) is not None:
                 continue
             number = int(segment.stem.split("-")[1])
-            for doc in self._segment_docs(segment):
+            for doc in _segment_docs(segment):
                 where.setdefault(str(doc["sessionId"]), number)
         return where
 
@@ -608,9 +597,9 @@ class Store:
         problem = _check_file(path) if path.is_file() else "missing"
         held: dict[str, dict[str, Any]] = {}
         if problem is None:
-            docs = self._segment_docs(path)
-            held = {str(d["sessionId"]): d for d in docs if _valid_record(d)}
-            total = len(_table(path, "records"))
+            table = _table(path, "records")
+            held = {str(d["sessionId"]): d for d in _with_ids(table) if _valid_record(d)}
+            total = len(table)
             if len(held) != total:
                 problem = f"{total - len(held)} record(s) of the wrong shape"
             elif named - set(held):
@@ -643,7 +632,7 @@ class Store:
             return None
         for backup in readable:
             added = 0
-            for doc in self._segment_docs(backup):
+            for doc in _segment_docs(backup):
                 sid = str(doc["sessionId"])
                 if _valid_record(doc) and sid not in merged:
                     merged[sid] = doc
@@ -726,13 +715,13 @@ class Store:
             live: set[str] | None = None  # sessions come and go: nothing to compare
         else:
             live = (
-                {str(d["sessionId"]) for d in self._segment_docs(path)}
+                {str(d["sessionId"]) for d in _segment_docs(path)}
                 if not _check_file(path)
                 else set()
             )
         for old in backups[:-BACKUPS_KEPT]:
             if live is not None and _check_file(old) is None:
-                if {str(d["sessionId"]) for d in self._segment_docs(old)} - live:
+                if {str(d["sessionId"]) for d in _segment_docs(old)} - live:
                     continue
             old.unlink()
 
@@ -755,6 +744,19 @@ def _valid_record(doc: Mapping[str, Any]) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def _with_ids(table: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The documents of a table that have a usable sessionId (any other shape is skipped)."""
+    return [
+        doc for doc in table.values()
+        if isinstance(doc, dict) and SESSION_ID.fullmatch(str(doc.get("sessionId")))
+    ]  # fmt: skip
+
+
+def _segment_docs(segment: Path) -> list[dict[str, Any]]:
+    """The records of a segment that have a usable sessionId."""
+    return _with_ids(_table(segment, "records"))
 
 
 def _table(path: Path, name: str) -> dict[str, Any]:
