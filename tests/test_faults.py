@@ -218,14 +218,19 @@ def _save_many(root: str, worker: int, count: int) -> None:
         store.save_record(record(f"w{worker}-{n}"))
 
 
-def test_four_processes_saving_250_records_each(tmp_path: Path) -> None:
+def save_in_processes(root: Path, processes: int, each: int) -> list[int | None]:
+    """``processes`` spawned recorders saving ``each`` records into ``root``; their exit codes."""
     ctx = multiprocessing.get_context("spawn")
-    workers = [ctx.Process(target=_save_many, args=(str(tmp_path), w, 250)) for w in range(4)]
+    workers = [ctx.Process(target=_save_many, args=(str(root), w, each)) for w in range(processes)]
     for w in workers:
         w.start()
     for w in workers:
         w.join(timeout=300)
-        assert w.exitcode == 0
+    return [w.exitcode for w in workers]
+
+
+def test_four_processes_saving_250_records_each(tmp_path: Path) -> None:
+    assert save_in_processes(tmp_path, 4, 250) == [0, 0, 0, 0]
     store = Store(tmp_path)
     ids = [r.sessionId for r in store.records()]
     assert len(ids) == 1000 and len(set(ids)) == 1000

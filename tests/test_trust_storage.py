@@ -7,7 +7,6 @@ deleted lock file while two recorders write, records or sessions of the wrong sh
 from __future__ import annotations
 
 import json
-import multiprocessing
 import threading
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from recorder.exports import FORMAT
 from recorder.record import PracticeRecord
 from recorder.store import Store
 
-from .test_faults import _save_many
+from .test_faults import save_in_processes
 from .test_store import record
 
 SEGMENT = Path("records") / "seg-000001.json"
@@ -166,14 +165,9 @@ def test_deleting_the_lock_file_while_two_recorders_write_loses_nothing(tmp_path
 
     vandal = threading.Thread(target=unlink_locks, daemon=True)
     vandal.start()
-    ctx = multiprocessing.get_context("spawn")
-    workers = [ctx.Process(target=_save_many, args=(str(tmp_path), w, 250)) for w in range(2)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(timeout=300)
+    codes = save_in_processes(tmp_path, 2, 250)
     stop.set()
-    assert [w.exitcode for w in workers] == [0, 0]
+    assert codes == [0, 0]
     assert Store(tmp_path).count_records() == 500
     assert len({r.sessionId for r in Store(tmp_path).records()}) == 500
 
