@@ -23,7 +23,7 @@ from .errors import RecorderError, RecordNotFound, StoreError
 from .exports import export, import_records
 from .history import HistoryFilter, history, parse_day
 from .library import LibrarySource, open_library
-from .mistakes import mistakes, to_anki
+from .mistakes import ANKI_DECK, mistakes, to_anki
 from .mistakes import to_csv as mistakes_csv
 from .practice import PracticeOptions, practice
 from .qa_report import html_report, junit_xml
@@ -316,6 +316,7 @@ def mistakes_command(
     anki_file: Annotated[
         Path | None, typer.Option("--anki", help="Also write an Anki import file (tab-separated).")
     ] = None,
+    deck: Annotated[str, typer.Option(help="The Anki deck the cards go to.")] = ANKI_DECK,
     limit: Annotated[int, typer.Option(help="Show at most this many per group.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print the mistakes as JSON.")] = False,
     data_dir: DataDir = None,
@@ -326,8 +327,13 @@ def mistakes_command(
         csv_file.write_text(mistakes_csv(found), encoding="utf-8")
         console.note(f"Wrote {len(found)} mistakes to {csv_file}")
     if anki_file is not None:
-        anki_file.write_text(to_anki(found), encoding="utf-8")
-        console.note(f"Wrote {len(found)} cards to {anki_file} (Anki: File > Import)")
+        text = to_anki(found, deck=deck)
+        anki_file.write_text(text, encoding="utf-8")
+        cards = sum(1 for line in text.splitlines() if not line.startswith("#"))
+        console.note(
+            f"Wrote {cards} cards to {anki_file} (Anki: File > Import; importing again "
+            "updates these cards)"
+        )
     console.mistakes_tables(found, limit=limit, as_json=as_json)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -84,21 +86,50 @@ def to_csv(found: Sequence[Mistake]) -> str:
     return out.getvalue()
 
 
-def to_anki(found: Sequence[Mistake]) -> str:
-    """Anki's plain-text import: tab-separated Front and Back, with its file header lines.
+#: The deck and note type the cards go to when Anki imports the file.
+ANKI_DECK = "IELTS mistakes"
+ANKI_NOTETYPE = "Basic"
 
-    The ``#separator`` / ``#html`` / ``#tags column`` header lines are Anki's documented
-    "file headers" for text imports (Anki manual, "Importing: Text files").
+
+def anki_guid(mistake: Mistake) -> str:
+    """A card's stable id: the same exam and question give the same card on every export.
+
+    Anki updates a note whose GUID it already has instead of adding a second one, so a learner
+    who imports again after more practice gets the newest mistake on the card they already study.
     """
-    lines = ["#separator:tab", "#html:false", "#tags column:3"]
+    digest = hashlib.sha1(f"{mistake.examId}\0{mistake.questionId}".encode()).digest()
+    return "ielts-" + base64.b32encode(digest[:10]).decode().lower()
+
+
+def to_anki(found: Sequence[Mistake], *, deck: str = ANKI_DECK) -> str:
+    """Anki's plain-text import: GUID, Front, Back and tags, tab-separated, one card per question.
+
+    The header lines (``#separator``, ``#html``, ``#notetype``, ``#deck``, ``#guid column``,
+    ``#tags column``) are Anki's documented "file headers" for text imports (Anki manual,
+    "Importing: Text files"); with a GUID column a second import updates the cards it made.
+    ``found`` is newest first, so the card for a question shows its newest mistake.
+    """
+    lines = [
+        "#separator:tab",
+        "#html:false",
+        f"#notetype:{ANKI_NOTETYPE}",
+        f"#deck:{_one_line(deck)}",
+        "#guid column:1",
+        "#tags column:4",
+    ]
+    seen: set[str] = set()
     for mistake in found:
+        guid = anki_guid(mistake)
+        if guid in seen:
+            continue
+        seen.add(guid)
         front = f"{mistake.questionText or 'Question ' + mistake.questionId} ({mistake.examTitle})"
         back = (
             f"Accepted: {mistake.accepted}. You wrote: {mistake.yourAnswer or '(nothing)'}. "
             f"{mistake.explanation}."
         )
         tags = f"ielts {mistake.questionType} {mistake.reason}"
-        lines.append("\t".join(_one_line(x) for x in (front, back, tags)))
+        lines.append("\t".join(_one_line(x) for x in (guid, front, back, tags)))
     return "\n".join(lines) + "\n"
 
 

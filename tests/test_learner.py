@@ -137,8 +137,17 @@ def test_mistakes_are_grouped_and_exported(
     assert {"blank", "wrong"} <= {r["reason"] for r in rows}
     assert all(r["questionText"] for r in rows)  # the passage context of each question
     cards = anki_path.read_text().splitlines()
-    assert cards[:3] == ["#separator:tab", "#html:false", "#tags column:3"]
-    assert len(cards) == 3 + wrong and all(len(c.split("\t")) == 3 for c in cards[3:])
+    assert cards[:6] == [
+        "#separator:tab",
+        "#html:false",
+        "#notetype:Basic",
+        "#deck:IELTS mistakes",
+        "#guid column:1",
+        "#tags column:4",
+    ]
+    questions = {(r["examId"], r["questionId"]) for r in rows}  # a card per question
+    assert len(cards) == 6 + len(questions) and all(len(c.split("\t")) == 4 for c in cards[6:])
+    assert len({c.split("\t")[0] for c in cards[6:]}) == len(questions)
     capsys.readouterr()
     assert run(["mistakes", "--json", "--data-dir", str(db)]) == 0
     assert len(json.loads(capsys.readouterr().out)) == wrong
