@@ -19,10 +19,11 @@ from .browser import LaunchOptions, find_browser, has_display, install_browser
 from .catalog import Catalog, Exam
 from .clickthrough import ClickOptions, PageResult, run_clickthrough, select_exams, shard
 from .config import data_dir as resolve_data_dir
-from .errors import RecorderError, RecordNotFound, StoreError
+from .errors import LrsError, RecorderError, RecordNotFound, StoreError
 from .exports import export, import_records
 from .history import HistoryFilter, history, parse_day
 from .library import LibrarySource, open_library
+from .lrs import Client, endpoint
 from .mistakes import ANKI_DECK, mistakes, to_anki
 from .mistakes import to_csv as mistakes_csv
 from .practice import PracticeOptions, practice
@@ -30,10 +31,20 @@ from .qa_report import html_report, junit_xml
 from .report import write_report
 from .scoring import MARKING_MODES
 from .sessions import clear_sessions, exam_of, find_resumable, list_sessions, recover_orphans
-from .settings import library_paths, marking_of, remember_library
+from .settings import (
+    DEFAULT_HOME_PAGE,
+    actor_of,
+    configure_lrs,
+    library_paths,
+    lrs_of,
+    marking_of,
+    remember_library,
+)
 from .stats import compute_stats
 from .store import Store
 from .suite import run_suite
+from .sync import BATCH, SentLog, SyncReport, sync
+from .xapi import account_actor
 
 app = typer.Typer(
     name="ielts",
@@ -85,11 +96,36 @@ Marking = Annotated[
 ]
 
 
-def _record_session(exam: Exam, options: PracticeOptions) -> None:
+def _record_session(exam: Exam, options: PracticeOptions, *, send: bool = False) -> None:
     limit = exam.timeLimit * 60.0 if exam.timeLimit else None
     with console.LiveProgress(time_limit_s=limit) as live:
         result = practice(exam, options, observer=live)
     console.result_panel(result)
+    if send:  # the record is stored already: a failure here costs nothing but a retry later
+        _send_to_lrs(Store(resolve_data_dir(options.data_dir)), None, quiet=True)
+
+
+def _send_to_lrs(
+    store: Store, url: str | None, *, dry_run: bool = False, batch: int = BATCH, quiet: bool = False
+) -> SyncReport | None:
+    """Send what the LRS lacks; with ``quiet`` (after a session) a failure is a warning."""
+    config = lrs_of(store.root, url)
+    try:
+        client = Client(endpoint(config.url, config.username, config.password))
+    except LrsError as exc:
+        if not quiet:
+            raise
+        console.warn(f"Not sent to an LRS: {exc}")
+        return None
+    report = console.run_with_progress(
+        lambda advance: sync(
+            store.records(), SentLog(store.root), client, actor_of(store.root),
+            batch=batch, dry_run=dry_run, progress=advance,
+        ),
+        "Sending statements",
+    )  # fmt: skip
+    console.sync_summary(report)
+    return report
 
 
 def open_catalog(data_dir: Path | None = None, extra: LibrarySource | None = None) -> Catalog:
@@ -182,6 +218,10 @@ def practice_command(
         bool,
         typer.Option("-v", "--verbose", help="Say what the recorder saw on the page once ready."),
     ] = False,
+    send: Annotated[
+        bool,
+        typer.Option("--sync", help="Send the attempt to the LRS (see 'ielts sync') once it ends."),
+    ] = False,
 ) -> None:
     """Open an exam in Chromium, record the attempt, and print the score when you submit."""
     if (exam is None) == (suite is None):
@@ -199,8 +239,10 @@ def practice_command(
         with console.LiveProgress(time_limit_s=whole.timeLimit * 60.0) as live:
             result = run_suite(whole, catalog, options, observer=live)
         console.suite_panel(result)
+        if send:
+            _send_to_lrs(Store(resolve_data_dir(data_dir)), None, quiet=True)
     elif exam_info is not None:
-        _record_session(exam_info, options)
+        _record_session(exam_info, options, send=send)
 
 
 @app.command("resume")
@@ -362,23 +404,85 @@ def export_command(
         Path | None,
         typer.Option("--output", "-o", help="File to write (default: standard output)."),
     ] = None,
-    name: Annotated[str, typer.Option(help="The learner's name in xAPI statements.")] = "learner",
+    name: Annotated[
+        str | None,
+        typer.Option(help="The learner's account name in xAPI statements (default: settings)."),
+    ] = None,
     home_page: Annotated[
-        str, typer.Option(help="The account home page in xAPI statements.")
-    ] = "http://localhost/ielts-practice-recorder",
+        str, typer.Option(help="The account's home page, with --name.")
+    ] = DEFAULT_HOME_PAGE,
     data_dir: DataDir = None,
 ) -> None:
-    """Export every record: json (a checksummed backup), csv (a row per question) or xapi."""
+    """Export every record: json (a checksummed backup), csv (a row per question) or xapi
+    (a statement per question and one per attempt)."""
     store = open_store(data_dir)
     records = console.with_progress(
         store.records(), store.count_records(), "Exporting", quiet=output is None
     )
-    data = export(records, format, name=name, home_page=home_page)
+    actor = account_actor(name, home_page) if name else actor_of(store.root)
+    data = export(records, format, actor=actor)
     if output is None:
         sys.stdout.buffer.write(data)
     else:
         output.write_bytes(data)
         console.note(f"Wrote {output}")
+
+
+@app.command("sync")
+def sync_command(
+    lrs: Annotated[
+        str | None,
+        typer.Option(
+            "--lrs", help="The LRS's xAPI base URL (default: $IELTS_LRS_URL, then the settings)."
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be sent; send nothing.")
+    ] = False,
+    batch: Annotated[int, typer.Option(help="Statements per request.", min=1)] = BATCH,
+    data_dir: DataDir = None,
+) -> None:
+    """Send every attempt the LRS has not acknowledged, as xAPI statements (a statement per
+    question and one per attempt). Safe to stop and run again: nothing is stored twice.
+
+    Credentials come from $IELTS_LRS_USERNAME and $IELTS_LRS_PASSWORD or from 'ielts lrs',
+    never from the command line."""
+    report = _send_to_lrs(open_store(data_dir), lrs, dry_run=dry_run, batch=batch)
+    if report is not None and report.error is not None:
+        raise typer.Exit(1)
+
+
+@app.command("lrs")
+def lrs_command(
+    url: Annotated[str | None, typer.Option(help="The LRS's xAPI base URL.")] = None,
+    username: Annotated[str | None, typer.Option(help="The HTTP Basic user name.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    mbox: Annotated[
+        str | None, typer.Option(help="The learner as an e-mail address (the xAPI actor).")
+    ] = None,
+    account: Annotated[
+        str | None,
+        typer.Option(help="The learner as an account name on --home-page (the xAPI actor)."),
+    ] = None,
+    home_page: Annotated[
+        str, typer.Option(help="The home page of --account's system.")
+    ] = DEFAULT_HOME_PAGE,
+    name: Annotated[str | None, typer.Option(help="The learner's display name.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Set (or show) the LRS that 'ielts sync' sends to and who the learner is in it."""
+    root = resolve_data_dir(data_dir)
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    try:
+        configured = configure_lrs(
+            root, url=url, username=username, password=password,
+            mbox=mbox, account=account, home_page=home_page, name=name,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    console.lrs_settings(lrs_of(root), actor_of(root), changed=configured)
 
 
 @app.command("import")

@@ -28,9 +28,11 @@ from .record import ActiveSession, PracticeRecord
 from .scoring import REASONS
 from .session import Session, answered_count
 from .sessions import SessionInfo
+from .settings import Lrs
 from .stats import Stats
 from .store import DoctorFinding
 from .suite import SuiteResult
+from .sync import SyncReport
 from .untrusted import printable
 
 T = TypeVar("T")
@@ -325,6 +327,38 @@ def run_with_progress(work: Callable[[Callable[[int], None]], R], description: s
     with Progress(console=err_console, transient=True) as bar:
         task = bar.add_task(description, total=None)
         return work(lambda done: bar.update(task, completed=done))
+
+
+def sync_summary(report: SyncReport) -> None:
+    where = printable(report.endpoint)
+    if report.dry_run:
+        note(
+            f"Would send {report.pending_statements} statement(s) of {report.pending_records} "
+            f"attempt(s) to {where}; {report.already} attempt(s) were sent before."
+        )
+        return
+    if report.sent_records or not report.error:
+        note(
+            f"Sent {report.sent_statements} statement(s) of {report.sent_records} attempt(s) to "
+            f"{where}; {report.already} attempt(s) were sent before."
+        )
+    if report.error is not None:
+        left = report.pending_records - report.sent_records
+        warn(
+            f"{printable(report.error)}. {left} attempt(s) are not sent yet; they stay recorded "
+            "here and 'ielts sync' sends them when it can."
+        )
+
+
+def lrs_settings(lrs: Lrs, actor: dict[str, object], *, changed: bool) -> None:
+    if changed:
+        note("Saved.")
+    table = Table(show_header=False, box=None)
+    table.add_row("LRS", _text(lrs.url or "(none: ielts lrs --url URL, or IELTS_LRS_URL)"))
+    table.add_row("user", _text(lrs.username or "(none)"))
+    table.add_row("password", _text("(set)" if lrs.password else "(none)"))
+    table.add_row("actor", _text(json.dumps(actor, ensure_ascii=False)))
+    console.print(table)
 
 
 def stats_tables(stats: Stats, *, as_json: bool = False) -> None:

@@ -9,6 +9,7 @@ RecorderError
 ├── RecordNotFound      no stored record has that id
 ├── ImportFailed        a file to import (or a format to export) is not usable
 ├── SessionError        a session could not start or finish
+├── LrsError            a Learning Record Store could not be reached or refused statements
 └── StoreError          the database could not be read or written
     └── CorruptDatabase a database file is not valid JSON
 """
@@ -50,6 +51,18 @@ class ImportFailed(RecorderError):
 
 class SessionError(RecorderError):
     """A session could not start or finish."""
+
+
+class LrsError(RecorderError):
+    """A Learning Record Store could not be reached, or refused what was sent.
+
+    ``kind`` is the failure class: ``config``, ``unreachable``, ``unauthorized``, ``rejected``
+    or ``server``; only ``unreachable`` and ``server`` are worth a retry.
+    """
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class StoreError(RecorderError):

@@ -87,16 +87,14 @@ def to_csv(records: Iterable[PracticeRecord]) -> str:
     return out.getvalue()
 
 
-def export(records: Iterable[PracticeRecord], format: str, *, name: str, home_page: str) -> bytes:
+def export(records: Iterable[PracticeRecord], format: str, *, actor: dict[str, Any]) -> bytes:
     """Records in one of the export formats: json, csv or xapi."""
     if format == "json":
         return to_json(records)
     if format == "csv":
         return to_csv(records).encode()
     if format == "xapi":
-        return orjson.dumps(
-            statements(records, name=name, home_page=home_page), option=orjson.OPT_INDENT_2
-        )
+        return orjson.dumps(list(statements(records, actor)), option=orjson.OPT_INDENT_2)
     raise ImportFailed(f"unknown export format {format!r}: use json, csv or xapi")
 
 

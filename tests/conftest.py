@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -43,3 +49,71 @@ def play(data_dir: Path) -> Play:
 
 
 pytest_plugins = ["pytester"]
+
+
+@dataclass(frozen=True)
+class RalphLrs:
+    """A running Ralph: its xAPI base URL and the credentials it accepts."""
+
+    url: str
+    username: str
+    password: str
+    directory: Path
+
+    def env(self) -> dict[str, str]:
+        return {
+            "IELTS_LRS_URL": self.url,
+            "IELTS_LRS_USERNAME": self.username,
+            "IELTS_LRS_PASSWORD": self.password,
+        }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def ralph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RalphLrs]:
+    """A real Ralph LRS process (tests/ralph_lrs.py), one per test run."""
+    root = tmp_path_factory.mktemp("ralph")
+    env = {
+        **os.environ,
+        "RALPH_APP_DIR": str(root / "app"),
+        "RALPH_RUNSERVER_BACKEND": "fs",
+        "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(root / "lrs"),
+        "RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH": str(root / "data"),
+    }
+    for name in ("app", "lrs", "data"):
+        (root / name).mkdir()
+    ralph_cli = Path(sys.executable).with_name("ralph")
+    subprocess.run(
+        [str(ralph_cli), "auth", "-u", "teacher", "-p", "s3cret", "-s", "all",
+         "-M", "mailto:teacher@example.org", "-w"],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    port = _free_port()
+    log = (root / "ralph.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.ralph_lrs", str(port)],
+        env=env, cwd=Path(__file__).resolve().parent.parent, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError(
+                    f"Ralph did not start: {(root / 'ralph.log').read_text()}"
+                ) from None
+            time.sleep(0.05)
+    try:
+        yield RalphLrs(f"http://127.0.0.1:{port}/xAPI", "teacher", "s3cret", root)
+    finally:
+        server.terminate()
+        server.wait(10)
+        log.close()

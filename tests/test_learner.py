@@ -20,7 +20,7 @@ from recorder.practice import PracticeOptions, practice
 from recorder.record import PracticeRecord
 from recorder.stats import compute_stats, streaks
 from recorder.store import Store
-from recorder.xapi import QUESTIONS, iso_duration
+from recorder.xapi import iso_duration
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SCHEMA = json.loads((Path(__file__).parent / "data" / "xapi-statement.schema.json").read_text())
@@ -158,15 +158,37 @@ def test_xapi_statements_validate_and_ids_are_stable(db: Path, tmp_path: Path) -
     for out in (first, second):
         assert run(["export", "--format", "xapi", "-o", str(out), "--data-dir", str(db)]) == 0
     statements = json.loads(first.read_text())
-    assert len(statements) == 8
+    stored = list(records(db))
+    assert len(statements) == sum(len(r.answers) + 1 for r in stored)  # a question each + 1
     for statement in statements:
         jsonschema.validate(statement, SCHEMA)
-        for question in statement["result"]["extensions"][QUESTIONS]:
-            assert question["interactionType"] in {"choice", "fill-in", "sequencing", "matching"}
+        assert "github.com" not in json.dumps(statement)  # no IRI under a domain not ours
+    questions = [s for s in statements if s["verb"]["id"].endswith("/answered")]
+    assert {s["object"]["definition"]["interactionType"] for s in questions} <= {
+        "choice", "fill-in", "sequencing", "matching"
+    }  # fmt: skip
     assert [s["id"] for s in statements] == [s["id"] for s in json.loads(second.read_text())]
-    completed = [s for s in statements if s["verb"]["id"].endswith("/completed")]
+    assert len({s["id"] for s in statements}) == len(statements)
+    attempts = [s for s in statements if not s["verb"]["id"].endswith("/answered")]
+    assert len(attempts) == 8
+    completed = [s for s in attempts if s["verb"]["id"].endswith("/completed")]
     assert all(0 <= s["result"]["score"]["scaled"] <= 1 for s in completed)
-    assert {s["verb"]["id"].rsplit("/", 1)[1] for s in statements} == {"completed", "suspended"}
+    assert {s["verb"]["id"].rsplit("/", 1)[1] for s in attempts} == {"completed", "suspended"}
+
+
+def test_the_xapi_actor_is_set_once_in_the_settings(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "x.json"
+    assert run(["lrs", "--mbox", "ann@example.org", "--name", "Ann", "--data-dir", str(db)]) == 0
+    assert run(["export", "--format", "xapi", "-o", str(out), "--data-dir", str(db)]) == 0
+    actors = {json.dumps(s["actor"], sort_keys=True) for s in json.loads(out.read_text())}
+    expected = {"objectType": "Agent", "name": "Ann", "mbox": "mailto:ann@example.org"}
+    assert actors == {json.dumps(expected, sort_keys=True)}
+    assert run(["lrs", "--account", "ann7", "--home-page", "https://school.example",
+                "--data-dir", str(db)]) == 0  # fmt: skip
+    assert run(["export", "--format", "xapi", "-o", str(out), "--data-dir", str(db)]) == 0
+    actor = json.loads(out.read_text())[0]["actor"]
+    assert actor["account"] == {"homePage": "https://school.example", "name": "ann7"}
+    assert run(["lrs", "--mbox", "not an address", "--data-dir", str(db)]) == 2
 
 
 @pytest.mark.parametrize("seconds,text", [(0, "PT0S"), (61.5, "PT1M1.5S"), (3723, "PT1H2M3S")])
