@@ -22,6 +22,7 @@ from .config import data_dir as resolve_data_dir
 from .errors import LrsError, RecorderError, RecordNotFound, StoreError
 from .exports import export, import_records
 from .history import HistoryFilter, history, parse_day
+from .items import MIN_ATTEMPTS, analyse
 from .library import LibrarySource, open_library
 from .lrs import Client, endpoint
 from .mistakes import ANKI_DECK, mistakes, to_anki
@@ -348,6 +349,23 @@ def stats_command(
     """Attempts, time, accuracy and band per type, marks per question type, best, streaks."""
     stats = compute_stats(open_store(data_dir).records(), today=date.today())
     console.stats_tables(stats, as_json=as_json)
+
+
+@app.command("items")
+def items_command(
+    exam: Annotated[str | None, typer.Argument(help="Only this exam id.")] = None,
+    min_attempts: Annotated[
+        int, typer.Option(help="Attempts a question needs before it is flagged.", min=1)
+    ] = MIN_ATTEMPTS,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the analysis as JSON.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Item analysis across all attempts: facility, discrimination, common wrong answers, and
+    flags for a suspect key or a question everyone gets right."""
+    store = open_store(data_dir)
+    console.items_table(
+        analyse(store.records(), exam=exam, min_attempts=min_attempts), as_json=as_json
+    )
 
 
 @app.command("mistakes")

@@ -6,7 +6,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from types import TracebackType
 from typing import TypeVar
 
@@ -22,6 +22,7 @@ from .catalog import Exam, Suite
 from .clickthrough import PageResult, page_label
 from .exports import ImportReport
 from .history import History
+from .items import FLAG_TEXT, ItemStats
 from .mistakes import Mistake, grouped
 from .practice import PracticeResult
 from .record import ActiveSession, PracticeRecord
@@ -474,6 +475,36 @@ def mistakes_tables(found: Sequence[Mistake], *, limit: int, as_json: bool = Fal
                 _text(m.accepted),
             )
         console.print(table)
+
+
+def items_table(found: Sequence[ItemStats], *, as_json: bool = False) -> None:
+    if as_json:
+        print_json(json.dumps([asdict(item) for item in found], ensure_ascii=False))
+        return
+    if not found:
+        note("No completed, marked attempts yet: item analysis needs some.")
+        return
+    table = Table(title=_text("Item analysis (facility: share right; discr.: r with the rest)"))
+    for column in ("exam", "Q", "n", "facility", "discr.", "upper/lower", "common wrong", "flag"):
+        table.add_column(column, overflow="fold")
+    for item in found:
+        wrong = ", ".join(f"{answer} ×{count}" for answer, count in item.wrongAnswers)
+        table.add_row(
+            _text(item.examTitle),
+            _text(item.questionId),
+            _text(str(item.attempts)),
+            _text(f"{item.facility:.2f}"),
+            _text("—" if item.discrimination is None else f"{item.discrimination:+.2f}"),
+            _text(f"{item.upperFacility:.2f}/{item.lowerFacility:.2f}"),
+            _text(wrong or "—"),
+            _text("; ".join(item.flags), style="bold red" if item.flags else ""),
+        )
+    console.print(table)
+    for item in found:
+        for flag in item.flags:
+            given = ", ".join(answer for answer, _ in item.upperWrongAnswers)
+            extra = f" (key {item.key!r}; strong attempts wrote {given})" if given else ""
+            warn(f"{item.examTitle} Q{item.questionId}: {FLAG_TEXT[flag]}{extra}")
 
 
 def import_summary(report: ImportReport) -> None:

@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from .items import FLAG_TEXT, ItemStats, analyse  # noqa: E402
 from .mistakes import Mistake, mistakes  # noqa: E402
 from .record import PracticeRecord  # noqa: E402
 from .stats import Stats, compute_stats  # noqa: E402
@@ -131,6 +132,47 @@ def write_report(records: Iterable[PracticeRecord], target: Path, *, today: date
     return target
 
 
+def item_chart(items: Sequence[ItemStats]) -> str:
+    """Facility against discrimination, one point per question; flagged ones marked."""
+    figure, axes = plt.subplots(figsize=(9, 4))
+    plain = [i for i in items if not i.flags and i.discrimination is not None]
+    axes.scatter(
+        [i.facility for i in plain], [i.discrimination or 0 for i in plain],
+        color="#2f6f8f", label="question",
+    )  # fmt: skip
+    flagged = [i for i in items if i.flags]
+    axes.scatter(
+        [i.facility for i in flagged], [i.discrimination or 0 for i in flagged],
+        color="#c0392b", marker="x", s=80, label="flagged",
+    )  # fmt: skip
+    for item in flagged:
+        axes.annotate(f"Q{item.questionId}", (item.facility, item.discrimination or 0))
+    axes.axhline(0, color="#999", linewidth=0.8)
+    axes.set(
+        title="Questions: facility vs discrimination", xlabel="facility (share right)",
+        ylabel="discrimination (r)", xlim=(-0.05, 1.05), ylim=(-1.05, 1.05),
+    )  # fmt: skip
+    axes.grid(alpha=0.3)
+    if items:
+        axes.legend()
+    return _svg(figure)
+
+
+def _items_section(items: Sequence[ItemStats]) -> str:
+    if not items:
+        return "<p>No completed, marked attempts yet.</p>"
+    flagged = _table(
+        ("exam", "Q", "attempts", "facility", "flag", "key", "strong attempts wrote"),
+        [
+            (i.examTitle, i.questionId, str(i.attempts), f"{i.facility:.2f}",
+             "; ".join(FLAG_TEXT[f] for f in i.flags), i.key,
+             ", ".join(a for a, _ in i.upperWrongAnswers))
+            for i in items if i.flags
+        ],
+    )  # fmt: skip
+    return f'<figure data-chart="items">{item_chart(items)}</figure>{flagged}'
+
+
 def render(records: Sequence[PracticeRecord], stats: Stats, found: Sequence[Mistake]) -> str:
     completed = [r for r in records if r.status == "completed"]
     cards = [
@@ -180,6 +222,7 @@ Interrupted attempts count as practice time, never in scores.</p>
 <div class="cards">{card_html}</div>
 <h2>Progress</h2>{charts or "<p>No completed attempts yet.</p>"}
 <h2>Recent mistakes</h2>{recent}
+<h2>Questions across attempts</h2>{_items_section(analyse(records))}
 <h2>Recent attempts</h2>{attempts}
 </body></html>
 """

@@ -276,7 +276,7 @@ def test_the_report_has_its_charts_and_shows_script_as_text(db: Path, tmp_path: 
             return charts, names, xss, text
 
     charts, names, xss, text = asyncio.run(look())
-    assert charts == 3 and names == ["bands", "question-types", "time"]
+    assert charts == 4 and names == ["bands", "question-types", "time", "items"]
     assert xss is None  # nothing the learner typed ran
     assert XSS in text  # ...and it is shown, as text
 
