@@ -7,25 +7,38 @@ completion boxes and ticking radio buttons, through real input events) in one of
 - ``burst``: bursts of 10 changes as fast as the driver goes, each followed by 1 s of quiet;
 - ``fast``:  one change every 20 ms, without pause.
 
+and from one of two places:
+
+- ``apart`` (the default): the learner is a process of its own, driving the recorder's browser
+  over the DevTools protocol, as a person's keyboard and mouse do: nothing of the learner runs in
+  the recorder's process. The browser is a Playwright browser server that both connect to.
+- ``shared``: the learner's actions go through the recorder's own driver and event loop (as
+  ``--autoplay`` does), so its traffic competes with the answers it produces.
+
 For every batch of changes the page sends, the time from its first input event (the event's own
 time stamp) to the moment the active-session store has fsynced those answers is measured; the
 writes of the session file are counted (group commit: a change after a quiet moment is written
 at once, the changes that come during a write go together into the next one).
 
-Run: .venv/bin/python -m bench.answer_latency [CHANGES] [pace|burst|fast]
+Run: .venv/bin/python -m bench.answer_latency [CHANGES] [pace|burst|fast] [apart|shared]
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import random
+import socket
+import subprocess
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from bench.common import summary
 from recorder.autoplay import Strategy
-from recorder.browser import ExamPage
+from recorder.browser import QUIET_ARGS, ExamPage, find_browser
 from recorder.catalog import Catalog
 from recorder.practice import PracticeOptions, practice
 from recorder.store import Store
@@ -34,10 +47,66 @@ WORDS = ("river", "market", "seven", "library", "energy", "north", "winter", "gl
 BURST = 10
 
 
+def plan(controls: list[Any], changes: int) -> list[tuple[str, str, str]]:
+    """(fill|check, selector, value) for every change, the same for both places."""
+    rng = random.Random(1)
+    texts = [c for c in controls if c.kind == "text"]
+    radios = [c for c in controls if c.kind == "radio"]
+    assert all(c.frame == 0 for c in texts + radios), "the bench page has one frame"
+    steps = []
+    for n in range(changes):
+        if n % 2:
+            control = rng.choice(texts)
+            steps.append(("fill", control.options[0][0], rng.choice(WORDS) + str(n)))
+        else:
+            control = rng.choice(radios)
+            steps.append(("check", rng.choice(control.options)[0], ""))
+    return steps
+
+
+async def pause(rhythm: str, n: int, rng: random.Random) -> None:
+    if rhythm == "pace":
+        await asyncio.sleep(rng.uniform(0.15, 0.45))
+    elif rhythm == "burst":
+        if n % BURST == BURST - 1:
+            await asyncio.sleep(1.0)
+    else:
+        await asyncio.sleep(0.02)
+
+
+async def play(
+    steps: list[tuple[str, str, str]],
+    rhythm: str,
+    fill: Callable[[str, str], Awaitable[None]],
+    check: Callable[[str], Awaitable[None]],
+) -> None:
+    rng = random.Random(2)
+    for n, (action, selector, value) in enumerate(steps):
+        await (fill(selector, value) if action == "fill" else check(selector))
+        await pause(rhythm, n, rng)
+
+
+async def learner_apart(cdp: str, url: str, steps_file: str, rhythm: str) -> None:
+    """The learner's own process: find the exam's page in the browser and answer."""
+    from playwright.async_api import async_playwright  # the learner's own driver
+
+    steps = json.loads(Path(steps_file).read_text())
+    async with async_playwright() as pw:
+        browser = await pw.chromium.connect_over_cdp(cdp)
+        [page] = [p for c in browser.contexts for p in c.pages if p.url.split("#")[0] == url]
+        await play(steps, rhythm, page.fill, page.check)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def main() -> None:
     changes = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     rhythm = sys.argv[2] if len(sys.argv) > 2 else "pace"
-    rng = random.Random(1)
+    place = sys.argv[3] if len(sys.argv) > 3 else "apart"
     writes = 0
     real_save = Store.save_active
 
@@ -47,43 +116,57 @@ def main() -> None:
         real_save(self, session)  # type: ignore[arg-type]
 
     Store.save_active = counted  # type: ignore[method-assign]
-
-    async def pause(n: int) -> None:
-        if rhythm == "pace":
-            await asyncio.sleep(rng.uniform(0.15, 0.45))
-        elif rhythm == "burst":
-            if n % BURST == BURST - 1:
-                await asyncio.sleep(1.0)
-        else:
-            await asyncio.sleep(0.02)
+    exam = Catalog().get("academic-reef-soundscapes")
+    cdp_port = free_port()
+    server = None
 
     async def learner(page: ExamPage) -> None:
         nonlocal writes
-        controls = await page.describe()
-        texts = [c for c in controls if c.kind == "text"]
-        radios = [c for c in controls if c.kind == "radio"]
+        steps = plan(list(await page.describe()), changes)
         writes = 0
-        for n in range(changes):
-            if n % 2:
-                control = rng.choice(texts)
-                await page.fill(control.frame, control.options[0][0], rng.choice(WORDS) + str(n))
-            else:
-                control = rng.choice(radios)
-                await page.check(control.frame, rng.choice(control.options)[0])
-            await pause(n)
+        if place == "shared":
+            await play(steps, rhythm, lambda s, v: page.fill(0, s, v), lambda s: page.check(0, s))
+            return
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as out:
+            json.dump(steps, out)
+        cdp = f"http://127.0.0.1:{cdp_port}"
+        apart = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.answer_latency", "--learner", cdp, exam.location(),
+            out.name, rhythm,
+        )  # fmt: skip
+        assert await apart.wait() == 0, "the learner's process failed"
 
     with tempfile.TemporaryDirectory() as tmp:
-        result = practice(
-            Catalog().get("academic-reef-soundscapes"),
-            PracticeOptions(
-                headless=True,
-                autoplay=Strategy.parse("blank"),
-                data_dir=Path(tmp),
-                after_answers=learner,
-            ),
-        )
+        connect = None
+        if place == "apart":
+            config = Path(tmp) / "server.json"
+            args = [*QUIET_ARGS, f"--remote-debugging-port={cdp_port}"]
+            config.write_text(
+                json.dumps({"executablePath": str(find_browser()), "headless": True,
+                            "args": args, "port": free_port(), "wsPath": "/bench"})
+            )  # fmt: skip
+            server = subprocess.Popen(
+                [sys.executable, "-m", "playwright", "launch-server", "--browser", "chromium",
+                 "--config", str(config)],
+                stdout=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            assert server.stdout is not None
+            connect = server.stdout.readline().strip()
+        try:
+            result = practice(
+                exam,
+                PracticeOptions(
+                    headless=True, autoplay=Strategy.parse("blank"), data_dir=Path(tmp) / "data",
+                    after_answers=learner, connect=connect,
+                ),
+            )  # fmt: skip
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait()
     latencies = result.save_latencies_ms
-    print(f"rhythm: {rhythm}; answer changes made: {changes}; batches saved: {len(latencies)}")
+    print(f"rhythm: {rhythm}; learner: {place}; answer changes made: {changes}; "
+          f"batches saved: {len(latencies)}")  # fmt: skip
     print(f"input event -> fsynced: {summary(latencies)}")
     per = f"{writes / (changes / BURST):.1f} per burst of {BURST}" if rhythm == "burst" else ""
     print(f"session file writes: {writes} ({writes / changes:.2f} per change) {per}")
@@ -91,4 +174,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--learner"]:
+        asyncio.run(learner_apart(*sys.argv[2:6]))
+    else:
+        main()

@@ -9,12 +9,15 @@ library is opened by path or URL (:func:`recorder.exam.adhoc_exam`), its query k
 from __future__ import annotations
 
 import difflib
+import fnmatch
+import glob
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from .config import EXAMS_DIR
-from .errors import ExamNotFound
+from .errors import ExamNotFound, SessionError
 from .exam import Exam, ExamType, Module, Suite, adhoc_exam, is_fragment
 from .library import IndexSource, LibrarySource, load_index, open_library
 
@@ -27,6 +30,8 @@ __all__ = [
     "adhoc_exam",
     "is_fragment",
     "load_index",
+    "select_exams",
+    "shard",
     "unknown_exam_message",
 ]
 
@@ -122,3 +127,41 @@ def unknown_exam_message(wanted: str, known: Sequence[str]) -> str:
     ordered = containing + close + rest
     hint = "; give a path or URL to open a page outside the library"
     return f"no exam {wanted!r}. Known exams: {', '.join(ordered)}{hint}"
+
+
+def select_exams(targets: Sequence[str], catalog: Catalog) -> list[Exam]:
+    """Exam ids, paths, URLs and globs (over ids and over files); the whole library if empty."""
+    if not targets:
+        return list(catalog.exams)
+    chosen: list[Exam] = []
+    for target in targets:
+        # A URL or a page that exists keeps its query: "page.html?examId=p2" is no pattern.
+        if target in catalog.ids() or "://" in target or Path(target.partition("?")[0]).is_file():
+            chosen.append(catalog.resolve(target))
+        elif any(ch in target for ch in "*?["):
+            by_id = [e for e in catalog.exams if fnmatch.fnmatch(e.id, target)]
+            by_path = [
+                catalog.resolve(p)
+                for p in sorted(glob.glob(target, recursive=True))
+                if not is_fragment(Path(p))
+            ]
+            if not by_id and not by_path:
+                raise ExamNotFound(f"{target!r} matches no exam id and no file")
+            chosen += by_id + by_path
+        else:
+            chosen.append(catalog.resolve(target))
+    # Two pages may share an id (a copy of a page keeps its meta tags): one run per location.
+    unique: dict[str, Exam] = {}
+    for exam in chosen:
+        unique.setdefault(exam.location(), exam)
+    return list(unique.values())
+
+
+def shard(exams: Sequence[Exam], spec: str) -> list[Exam]:
+    """``I/N``: the I-th of N deterministic slices (by exam id), for a CI matrix."""
+    match = re.fullmatch(r"(\d+)/(\d+)", spec)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise SessionError(f"--shard takes I/N with 1 <= I <= N, not {spec!r}")
+    index, count = int(match.group(1)), int(match.group(2))
+    ordered = sorted(exams, key=lambda e: e.id)
+    return [exam for n, exam in enumerate(ordered) if n % count == index - 1]

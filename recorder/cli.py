@@ -8,16 +8,12 @@ import webbrowser
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import console
-from .audit import audit
-from .autoplay import Strategy
-from .browser import LaunchOptions, find_browser, has_display, install_browser
-from .catalog import Catalog, Exam
-from .clickthrough import ClickOptions, PageResult, run_clickthrough, select_exams, shard
+from .catalog import Catalog, Exam, select_exams, shard
 from .config import data_dir as resolve_data_dir
 from .errors import LrsError, RecorderError, RecordNotFound, StoreError
 from .exports import export, import_records
@@ -27,9 +23,6 @@ from .library import LibrarySource, open_library
 from .lrs import Client, endpoint
 from .mistakes import ANKI_DECK, mistakes, to_anki
 from .mistakes import to_csv as mistakes_csv
-from .practice import PracticeOptions, practice
-from .qa_report import html_report, junit_xml
-from .report import write_report
 from .scoring import MARKING_MODES
 from .sessions import clear_sessions, exam_of, find_resumable, list_sessions, recover_orphans
 from .settings import (
@@ -43,9 +36,15 @@ from .settings import (
 )
 from .stats import compute_stats
 from .store import Store
-from .suite import run_suite
 from .sync import BATCH, SentLog, SyncReport, sync
 from .xapi import account_actor
+
+# The browser, the recorder's session machinery and the charts are imported by the commands that
+# use them, inside those commands: `ielts history` or `ielts exams` never load Playwright or
+# matplotlib (bench/cli_latency.py).
+if TYPE_CHECKING:
+    from .clickthrough import PageResult
+    from .practice import PracticeOptions
 
 app = typer.Typer(
     name="ielts",
@@ -98,6 +97,8 @@ Marking = Annotated[
 
 
 def _record_session(exam: Exam, options: PracticeOptions, *, send: bool = False) -> None:
+    from .practice import practice
+
     limit = exam.timeLimit * 60.0 if exam.timeLimit else None
     with console.LiveProgress(time_limit_s=limit) as live:
         result = practice(exam, options, observer=live)
@@ -160,6 +161,10 @@ def _options(
     data_dir: Path | None,
     marking: str | None = None,
 ) -> PracticeOptions:
+    from .autoplay import Strategy
+    from .browser import has_display
+    from .practice import PracticeOptions
+
     strategy = Strategy.parse(autoplay) if autoplay else None
     chosen = _marking(marking, data_dir)
     if not headless and not has_display():
@@ -225,6 +230,8 @@ def practice_command(
     ] = False,
 ) -> None:
     """Open an exam in Chromium, record the attempt, and print the score when you submit."""
+    from .suite import run_suite
+
     if (exam is None) == (suite is None):
         raise typer.BadParameter("give an exam, or a whole test with --suite TEST_ID (not both)")
     catalog = open_catalog(data_dir)
@@ -406,6 +413,8 @@ def report_command(
     data_dir: DataDir = None,
 ) -> None:
     """Write one self-contained HTML report with charts; it works offline."""
+    from .report import write_report
+
     store = open_store(data_dir)
     records = console.with_progress(store.records(), store.count_records(), "Reading attempts")
     target = output or store.root / "reports" / f"report-{datetime.now():%Y%m%d-%H%M%S}.html"
@@ -565,6 +574,9 @@ def clickthrough_command(
     marking: Marking = None,
 ) -> None:
     """Run every page of the library (or the ones named) headless and check each one."""
+    from .autoplay import Strategy
+    from .clickthrough import ClickOptions, run_clickthrough
+
     if trace not in ("off", "on", "retain-on-failure"):
         raise typer.BadParameter("--trace takes off, on or retain-on-failure")
     if screenshot not in ("off", "on", "only-on-failure"):
@@ -604,6 +616,8 @@ def _report_pages(
     results: list[PageResult], *, verbose: bool, junit: Path | None, html_file: Path | None
 ) -> None:
     """A QA run's results: the table, what was seen (-v), JUnit XML and HTML; exit 1 on a fail."""
+    from .qa_report import html_report, junit_xml
+
     console.clickthrough_table(results)
     if verbose:
         console.explained_pages(results)
@@ -682,6 +696,9 @@ def exams_check_command(
     ] = False,
 ) -> None:
     """Open each page headless and show what the recorder finds on it; exit 1 on any problem."""
+    from .audit import audit
+    from .browser import LaunchOptions
+
     chosen = select_exams(exams or [], open_catalog())
     results = audit(chosen, LaunchOptions(headless=True, browser_path=browser), explain=explain)
     console.audit_table(results, as_json=as_json)
@@ -699,6 +716,8 @@ def browser_command(
     ] = False,
 ) -> None:
     """Show which browser the recorder drives (and install one with --install)."""
+    from .browser import find_browser, install_browser
+
     path = install_browser(echo=console.note) if install else find_browser()
     console.console.print(str(path))
 

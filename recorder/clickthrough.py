@@ -10,8 +10,6 @@ score equal to ours, and the record saved exactly once.
 from __future__ import annotations
 
 import asyncio
-import fnmatch
-import glob
 import multiprocessing
 import re
 import time
@@ -25,8 +23,10 @@ from typing import Literal
 from .audit import index_problems
 from .autoplay import Strategy
 from .browser import ExamPage, LaunchOptions, RunningBrowser, start_browser
-from .catalog import Catalog, Exam, is_fragment
-from .errors import ExamNotFound, RecorderError, SessionError
+from .catalog import Exam
+from .catalog import select_exams as select_exams  # where tests and old callers look
+from .catalog import shard as shard
+from .errors import RecorderError, SessionError
 from .page_faults import explained_difference
 from .practice import PracticeOptions, PracticeResult, practice_async
 from .protocol import AnswerValue
@@ -79,51 +79,6 @@ class PageResult:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def select_exams(targets: Sequence[str], catalog: Catalog) -> list[Exam]:
-    """Exam ids, paths, URLs and globs (over ids and over files); the whole library if empty."""
-    if not targets:
-        return list(catalog.exams)
-    chosen: list[Exam] = []
-    for target in targets:
-        # A URL or a page that exists keeps its query: "page.html?examId=p2" is no pattern.
-        if target in catalog.ids() or "://" in target or Path(target.partition("?")[0]).is_file():
-            chosen.append(catalog.resolve(target))
-        elif any(ch in target for ch in "*?["):
-            by_id = [e for e in catalog.exams if fnmatch.fnmatch(e.id, target)]
-            by_path = [
-                catalog.resolve(p)
-                for p in sorted(glob.glob(target, recursive=True))
-                if not is_fragment(Path(p))
-            ]
-            if not by_id and not by_path:
-                raise ExamNotFound(f"{target!r} matches no exam id and no file")
-            chosen += by_id + by_path
-        else:
-            chosen.append(catalog.resolve(target))
-    # Two pages may share an id (a copy of a page keeps its meta tags): one run per location.
-    unique: dict[str, Exam] = {}
-    for exam in chosen:
-        unique.setdefault(exam.location(), exam)
-    return list(unique.values())
-
-
-def page_label(exam: Exam) -> str:
-    """The exam id, plus the file name for a page outside the library (copies share ids)."""
-    if exam.url is None:
-        return exam.id
-    return f"{exam.id} [{exam.url.rstrip('/').rsplit('/', 1)[-1]}]"
-
-
-def shard(exams: Sequence[Exam], spec: str) -> list[Exam]:
-    """``I/N``: the I-th of N deterministic slices (by exam id), for a CI matrix."""
-    match = re.fullmatch(r"(\d+)/(\d+)", spec)
-    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
-        raise SessionError(f"--shard takes I/N with 1 <= I <= N, not {spec!r}")
-    index, count = int(match.group(1)), int(match.group(2))
-    ordered = sorted(exams, key=lambda e: e.id)
-    return [exam for n, exam in enumerate(ordered) if n % count == index - 1]
 
 
 def expected_score(
@@ -282,7 +237,7 @@ async def run_page(
     exam: Exam, options: ClickOptions, browser: RunningBrowser, store: Store
 ) -> PageResult:
     outcome = PageResult(exam)
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", page_label(exam)).strip("-")
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", exam.label).strip("-")
 
     async def keep_artifacts(page: ExamPage, record: PracticeRecord) -> None:
         # Judged on the record as it stands, while the page is still open to photograph.

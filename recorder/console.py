@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, replace
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.console import Console
 from rich.live import Live
@@ -17,24 +17,26 @@ from rich.table import Table
 from rich.text import Text
 
 from .answers import joined
-from .audit import PageAudit
-from .catalog import Exam, Suite
-from .clickthrough import PageResult, page_label
-from .exports import ImportReport
-from .history import History
 from .items import FLAG_TEXT, ItemStats
 from .mistakes import Mistake, grouped
-from .practice import PracticeResult
 from .record import ActiveSession, PracticeRecord
 from .scoring import REASONS
 from .session import Session, answered_count
-from .sessions import SessionInfo
-from .settings import Lrs
-from .stats import Stats
-from .store import DoctorFinding
-from .suite import SuiteResult
-from .sync import SyncReport
 from .untrusted import printable
+
+if TYPE_CHECKING:  # for annotations only: a command that shows a table imports no browser
+    from .audit import PageAudit
+    from .catalog import Exam, Suite
+    from .clickthrough import PageResult
+    from .exports import ImportReport
+    from .history import History
+    from .practice import PracticeResult
+    from .sessions import SessionInfo
+    from .settings import Lrs
+    from .stats import Stats
+    from .store import DoctorFinding
+    from .suite import SuiteResult
+    from .sync import SyncReport
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -526,14 +528,14 @@ class PageProgress(_Shown):
 
     def advance(self, result: PageResult) -> None:
         mark = "pass" if result.ok else "FAIL"
-        label = page_label(result.exam)
+        label = result.exam.label
         self._progress.update(self._task, advance=1, description=f"{mark} {label}")
 
 
 def audit_table(results: Sequence[PageAudit], *, as_json: bool = False) -> None:
     if as_json:
         payload = [
-            {"exam": page_label(r.exam), "declared": r.exam.questions, "found": r.found,
+            {"exam": r.exam.label, "declared": r.exam.questions, "found": r.found,
              "keySource": r.key_source, "types": dict(r.types), "problems": r.problems}
             for r in results
         ]  # fmt: skip
@@ -546,7 +548,7 @@ def audit_table(results: Sequence[PageAudit], *, as_json: bool = False) -> None:
         types = ", ".join(f"{t.replace('_', ' ')} {n}" for t, n in sorted(r.types.items()))
         table.add_row(
             _text("ok", style="green") if r.ok else _text("FAIL", style="bold red"),
-            _text(page_label(r.exam)),
+            _text(r.exam.label),
             "?" if r.exam.questions is None else str(r.exam.questions),
             str(r.found),
             r.key_source or "none",
@@ -558,7 +560,7 @@ def audit_table(results: Sequence[PageAudit], *, as_json: bool = False) -> None:
 
 def explanation(result: PageAudit) -> None:
     """What the recorder saw on one page (``--explain``), as plain lines under its name."""
-    console.print(_text(f"\n{page_label(result.exam)}", style="bold"))
+    console.print(_text(f"\n{result.exam.label}", style="bold"))
     for line in result.explained:
         console.print(_text("  " + line))
 
@@ -570,7 +572,7 @@ def clickthrough_table(results: Sequence[PageResult]) -> None:
     for r in results:
         table.add_row(
             _text("pass", style="green") if r.ok else _text("FAIL", style="bold red"),
-            _text(page_label(r.exam)),
+            _text(r.exam.label),
             f"{r.found}/{'?' if r.exam.questions is None else r.exam.questions}",
             r.key_source or "none",
             "—" if r.score is None else f"{r.score}/{r.total}",
@@ -589,7 +591,7 @@ def clickthrough_table(results: Sequence[PageResult]) -> None:
 def explained_pages(results: Sequence[PageResult]) -> None:
     """``clickthrough -v``: what the recorder saw on each page, page by page."""
     for r in results:
-        console.print(_text(page_label(r.exam), style="bold"))
+        console.print(_text(r.exam.label, style="bold"))
         for line in r.explained or ["(the page never became ready: see its problems)"]:
             console.print(_text("  " + line, style="dim"))
 

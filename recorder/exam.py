@@ -81,6 +81,13 @@ class Exam(_Entry):
             raise CatalogError(f"exam {self.id!r}: answers file {path} is not a JSON object")
         return {str(k): v for k, v in data.items()}
 
+    @property
+    def label(self) -> str:
+        """The exam id, plus the file name for a page outside the library (copies share ids)."""
+        if self.url is None:
+            return self.id
+        return f"{self.id} [{self.url.rstrip('/').rsplit('/', 1)[-1]}]"
+
     def location(self, exams_dir: Path = EXAMS_DIR) -> str:
         """The URL the browser opens for this exam."""
         if self.url:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Collection
@@ -61,12 +62,16 @@ log = logging.getLogger(__name__)
 DEFAULT_INACTIVITY_MINUTES = 30.0
 DEFAULT_AUTOSAVE_SECONDS = 30.0
 CLOSE_GRACE_S = 0.5
-#: Answer changes within this window share one fsynced save. With the page's 100 ms throttle
-#: this keeps every answer on disk well within 250 ms of its input event (bench/answer_latency),
-#: while a burst of changes costs one write instead of one each.
 #: Group commit: a change after a quiet moment is written at once; the changes of a burst go
-#: together, at most one write per WRITE_GAP_S (the page sends a burst's changes as often).
-WRITE_GAP_S = 0.1
+#: together, at most one write per WRITE_GAP_S (the page sends a burst's changes every 100 ms).
+#: 140 ms is under the quickest learner's pace (a change every 150 ms or more: nothing waits),
+#: and a burst of 10 changes costs about 4 writes (bench/answer_latency.py burst).
+WRITE_GAP_S = 0.14
+#: How soon a thread waiting for the GIL takes it over (Python's default is 5 ms). The session
+#: writer thread and the event loop each hold it only briefly; with the default, a write that
+#: is ready to fsync can wait 5 ms behind the loop's work on the driver's messages, which was
+#: most of the tail of bench/answer_latency at a learner's pace on 2 cores.
+GIL_HANDOVER_S = 0.001
 #: How often the browser's driver is asked whether it still answers, and how long it may take.
 DRIVER_CHECK_S = 5.0
 DRIVER_TIMEOUT_S = 10.0
@@ -396,6 +401,7 @@ async def practice_async(
     store = Store(resolve_data_dir(options.data_dir))
     if options.maintain_store:
         store.start_run()
+    sys.setswitchinterval(min(sys.getswitchinterval(), GIL_HANDOVER_S))
     url = exam.location()
     saved = options.resume
     session = Session(

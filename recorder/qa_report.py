@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .clickthrough import PageResult, page_label
+from .clickthrough import PageResult
 
 
 def junit_xml(results: Sequence[PageResult], suite: str = "ielts clickthrough") -> str:
@@ -29,7 +29,7 @@ def junit_xml(results: Sequence[PageResult], suite: str = "ielts clickthrough") 
             root,
             "testcase",
             classname=f"clickthrough.{result.exam.type}",
-            name=page_label(result.exam),
+            name=result.exam.label,
             time=f"{result.seconds:.3f}",
         )
         if not result.ok:
@@ -66,7 +66,7 @@ def html_report(results: Sequence[PageResult], where: Path) -> str:
         score = "—" if r.score is None else f"{r.score}/{r.total}"
         cells = [
             status,
-            html.escape(page_label(r.exam)),
+            html.escape(r.exam.label),
             html.escape(r.exam.title),
             f"{'' if r.exam.questions is None else r.exam.questions} / {r.found}",
             html.escape(r.key_source or "none"),
