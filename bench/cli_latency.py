@@ -1,7 +1,8 @@
 """How long an `ielts` command takes from start to exit, against Python doing nothing.
 
-Each command runs as a learner types it (the `ielts` entry point in a new process), 10 times
-after one warm-up run, interleaved with `python -c pass` so both see the same machine; the
+Each command runs in a new process as ``python -m recorder ...`` (what the ``ielts`` entry point
+runs; the package is taken from the current directory, so an older checkout can be measured
+the same way), 10 times after one warm-up run, interleaved with `python -c pass` so both see the same machine; the
 figures are medians. Also shown: which of Playwright and matplotlib each command loaded (none of
 these commands should load either).
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from bench.common import fill_history
 
-IELTS = str(Path(sys.executable).with_name("ielts"))
+IELTS = [sys.executable, "-m", "recorder"]
 HEAVY = "import sys, runpy; sys.argv = ['ielts', *sys.argv[1:]]\n" + (
     "try:\n    runpy.run_module('recorder', run_name='__main__')\n"
     "except SystemExit:\n    pass\n"
@@ -47,7 +48,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         empty, full = Path(tmp) / "empty", Path(tmp) / "full"
         fill_history(full, 10_000)
-        env = {**os.environ, "COLUMNS": "120"}
+        # Bytecode is cached, as on a learner's machine (this workplace's shells set
+        # PYTHONDONTWRITEBYTECODE, which makes every start compile ~30 modules again).
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["COLUMNS"] = "120"
         cases = [
             ("ielts --help", ["--help"]),
             ("ielts exams --json", ["exams", "--json", "--data-dir", str(empty)]),
@@ -60,11 +64,11 @@ def main() -> None:
         baseline: list[float] = []
         times: dict[str, list[float]] = {name: [] for name, _ in cases}
         for _, args in cases:  # warm-up: caches, and the store's first open
-            timed([IELTS, *args], env)
+            timed([*IELTS, *args], env)
         for _ in range(runs):
             baseline.append(timed([sys.executable, "-c", "pass"], env))
             for name, args in cases:
-                times[name].append(timed([IELTS, *args], env))
+                times[name].append(timed([*IELTS, *args], env))
         print(f"python -c pass: median {statistics.median(baseline):.0f} ms over {runs} runs")
         for name, args in cases:
             median = statistics.median(times[name])

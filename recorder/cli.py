@@ -140,7 +140,7 @@ def open_store(data_dir: Path | None) -> Store:
     """The store, after turning sessions whose recorder died into resumable interrupted ones."""
     store = Store(resolve_data_dir(data_dir))
     try:
-        recovered = recover_orphans(store, open_catalog(data_dir))
+        recovered = recover_orphans(store, lambda: open_catalog(data_dir))
     except StoreError as exc:  # a full disk: reads go on, and the orphans wait for the next run
         console.warn(f"Sessions of a recorder that died could not be recorded yet: {exc}")
         recovered = []

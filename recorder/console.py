@@ -11,8 +11,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.console import Console
-from rich.live import Live
-from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
@@ -25,6 +23,9 @@ from .session import Session, answered_count
 from .untrusted import printable
 
 if TYPE_CHECKING:  # for annotations only: a command that shows a table imports no browser
+    from rich.live import Live
+    from rich.progress import Progress
+
     from .audit import PageAudit
     from .catalog import Exam, Suite
     from .clickthrough import PageResult
@@ -220,6 +221,8 @@ class LiveProgress(_Shown):
     def __init__(self, target: Console | None = None, time_limit_s: float | None = None) -> None:
         self.console = target or console
         self.time_limit_s = time_limit_s
+        from rich.live import Live  # (only while something is shown live)
+
         self._live = Live(_text(""), console=self.console, refresh_per_second=4, transient=True)
         self._display = self._live
 
@@ -317,6 +320,8 @@ def with_progress(
     if quiet or total < 200:
         return list(items)
     out = []
+    from rich.progress import Progress  # (only while something is shown live)
+
     with Progress(console=err_console, transient=True) as bar:
         task = bar.add_task(description, total=total)
         for item in items:
@@ -327,6 +332,8 @@ def with_progress(
 
 def run_with_progress(work: Callable[[Callable[[int], None]], R], description: str) -> R:
     """Run ``work(advance)``, showing how far it got."""
+    from rich.progress import Progress  # (only while something is shown live)
+
     with Progress(console=err_console, transient=True) as bar:
         task = bar.add_task(description, total=None)
         return work(lambda done: bar.update(task, completed=done))
@@ -522,6 +529,8 @@ class PageProgress(_Shown):
     """A progress bar over the pages of a clickthrough (on stderr)."""
 
     def __init__(self, total: int) -> None:
+        from rich.progress import Progress  # (only while something is shown live)
+
         self._progress = Progress(console=err_console, transient=True)
         self._task = self._progress.add_task("Clickthrough", total=total)
         self._display = self._progress

@@ -8,10 +8,8 @@ what the page shows once rendered unless a meta tag names it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlparse
@@ -30,7 +28,7 @@ Module = Literal["listening", "academic", "general"]
 class _Entry(BaseModel):
     """What the index says of every entry, a page or a whole test."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True, frozen=True)
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200)
     title: str = Field(min_length=1)
@@ -113,26 +111,35 @@ def is_fragment(path: Path) -> bool:
     return 'name="ielts:part-of"' in head
 
 
-class _MetaReader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.meta: dict[str, str] = {}
-        self.title = ""
-        self._in_title = False
+def _read_meta(html: str | None) -> tuple[dict[str, str], str]:
+    """The ``ielts:`` meta tags of a page and its title."""
+    from html.parser import HTMLParser  # only for a page outside every library
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        if tag == "meta" and values.get("name", "").startswith("ielts:"):
-            self.meta[values["name"][6:]] = values.get("content", "")
-        self._in_title = tag == "title"
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
+    class Reader(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.meta: dict[str, str] = {}
+            self.title = ""
             self._in_title = False
 
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = {k: v or "" for k, v in attrs}
+            if tag == "meta" and values.get("name", "").startswith("ielts:"):
+                self.meta[values["name"][6:]] = values.get("content", "")
+            self._in_title = tag == "title"
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "title":
+                self._in_title = False
+
+        def handle_data(self, data: str) -> None:
+            if self._in_title:
+                self.title += data
+
+    reader = Reader()
+    if html is not None:
+        reader.feed(html)
+    return reader.meta, reader.title
 
 
 def standin_exam(exam_id: str, title: str, url: str) -> Exam:
@@ -146,14 +153,13 @@ def standin_exam(exam_id: str, title: str, url: str) -> Exam:
 def adhoc_exam(url: str, html: str | None = None) -> Exam:
     """An exam for a page outside every library, from its address and (where it is a file)
     its text: meta tags name it; otherwise its title is what it shows once rendered."""
+    import hashlib  # here, not above: its OpenSSL costs every command 7 ms at start
+
     parsed = urlparse(url)
     path = Path(unquote(parsed.path))
     if html is None and parsed.scheme == "file" and path.is_file():
         html = path.read_text(encoding="utf-8", errors="replace")
-    reader = _MetaReader()
-    if html is not None:
-        reader.feed(html)
-    meta = reader.meta
+    meta, page_title = _read_meta(html)
     # Stable across runs and machines: the page's folder and file name and its query, never the
     # host, the port or the folders above.
     identity = "/".join(path.parts[-2:]) + ("?" + parsed.query if parsed.query else "")
@@ -161,7 +167,7 @@ def adhoc_exam(url: str, html: str | None = None) -> Exam:
     stem = path.stem if path.name else parsed.netloc
     slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40] or "page"
     exam_type = meta.get("type", "reading")
-    static_title = meta.get("title") or reader.title.strip()
+    static_title = meta.get("title") or page_title.strip()
     try:
         return Exam(
             id=meta.get("id") or f"adhoc-{slug}-{digest}",

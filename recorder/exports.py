@@ -8,7 +8,6 @@ reports what it added, skipped and rejected (with the reason).
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,8 @@ VERSION = 1
 
 
 def _checksum(docs: Sequence[dict[str, Any]]) -> str:
+    import hashlib  # here, not above: its OpenSSL costs every command 7 ms at start
+
     return hashlib.sha256(orjson.dumps(docs, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 

@@ -49,7 +49,7 @@ class LibrarySource(Protocol):
 
 
 class _Index(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     version: Literal[1]
     exams: list[Exam]
     tests: list[Suite] = []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import hashlib
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -97,6 +96,8 @@ def anki_guid(mistake: Mistake) -> str:
     Anki updates a note whose GUID it already has instead of adding a second one, so a learner
     who imports again after more practice gets the newest mistake on the card they already study.
     """
+    import hashlib  # here, not above: its OpenSSL costs every command 7 ms at start
+
     digest = hashlib.sha1(f"{mistake.examId}\0{mistake.questionId}".encode()).digest()
     return "ielts-" + base64.b32encode(digest[:10]).decode().lower()
 

@@ -31,7 +31,7 @@ Seconds = Annotated[float, Field(ge=0, le=7 * 24 * 3600)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True, frozen=True)
 
 
 class _Envelope(_Strict):
@@ -195,7 +195,11 @@ PageMessage = Annotated[
     Field(discriminator="type"),
 ]
 
-_PAGE_MESSAGE: TypeAdapter[PageMessage] = TypeAdapter(PageMessage)
+# Built on first use, as every model here (defer_build): a command that never reads a page
+# message does not pay for its schema when it starts.
+_PAGE_MESSAGE: TypeAdapter[PageMessage] = TypeAdapter(
+    PageMessage, config=ConfigDict(defer_build=True)
+)
 
 
 # ------------------------------------------------------------------------------ the page contract

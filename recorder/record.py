@@ -39,7 +39,7 @@ When = AwareDatetime
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class AnswerDetail(_Model):
@@ -79,7 +79,7 @@ def accuracy(score: int | None, total: int) -> float | None:
 class SummaryMetadata(BaseModel):
     """The metadata a listing needs; unknown fields are ignored when reading a summary."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     examTitle: Title
     category: Short = ""
@@ -88,7 +88,7 @@ class SummaryMetadata(BaseModel):
 
 
 class RecordMetadata(SummaryMetadata):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     frequency: Short = ""
     url: Long = ""
@@ -107,7 +107,7 @@ class RecordSummary(BaseModel):
     :class:`PracticeRecord` extends it, so the record's fields are defined once.
     """
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     id: RecordId
     examId: Short
@@ -143,7 +143,7 @@ class PartResult(_Model):
 class PracticeRecord(RecordSummary):
     """One attempt, question by question: what the store keeps."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     answers: list[AnswerDetail] = Field(max_length=1000)
     questionTypePerformance: dict[str, TypePerformance]

@@ -8,6 +8,7 @@ sessions are kept until they are resumed or cleared.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .attempt import build_records
@@ -60,14 +61,17 @@ def _chosen_rules(store: Store) -> MarkingRules:
         return LENIENT
 
 
-def recover_orphans(store: Store, catalog: Catalog) -> list[PracticeRecord]:
+def recover_orphans(store: Store, catalog: Catalog | Callable[[], Catalog]) -> list[PracticeRecord]:
     """Turn every orphaned session into an interrupted record and a resumable session. A
     session whose page has moved or gone is recorded too (under the title and address it had):
-    its answers are the learner's, whatever became of the page."""
+    its answers are the learner's, whatever became of the page. ``catalog`` may be a function
+    that opens it: it is called only when there is an orphan (every command checks)."""
     records = []
     for info in list_sessions(store):
         if info.kind != "orphan":
             continue
+        if not isinstance(catalog, Catalog):
+            catalog = catalog()
         saved = info.session
         session = _revived(saved)
         session.interrupt("the recorder was killed or crashed")

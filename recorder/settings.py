@@ -38,7 +38,7 @@ DEFAULT_HOME_PAGE = "http://localhost/ielts-practice-recorder"
 
 
 class Account(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     homePage: str = Field(pattern=r"^https?://\S+$")
     name: str = Field(min_length=1, max_length=200)
@@ -48,7 +48,7 @@ class Actor(BaseModel):
     """The learner as an xAPI Agent (xAPI 1.0.3 part two, 2.4.2.1): one inverse functional
     identifier, an ``mbox`` or an ``account``, and an optional display name."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str | None = Field(default=None, max_length=200)
     mbox: str | None = None
@@ -72,7 +72,7 @@ class Actor(BaseModel):
 
 
 class Lrs(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     url: str | None = None
     username: str | None = None
@@ -80,13 +80,14 @@ class Lrs(BaseModel):
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="allow")  # a newer recorder's entries are kept
+    # A newer recorder's entries are kept.
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     libraries: list[str] = []
     #: The contested marking rules (recorder/scoring.py MarkingRules): lenient or strict.
     marking: str | None = None
     actor: Actor | None = None
-    lrs: Lrs = Lrs()
+    lrs: Lrs = Field(default_factory=Lrs)
 
 
 def load(data_dir: Path) -> Settings:

@@ -36,13 +36,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
-from filelock import FileLock, Timeout
 
 try:
     import fcntl
 except ImportError:  # Windows: a lock file, as filelock does it
     fcntl = None  # type: ignore[assignment]
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
@@ -53,11 +52,13 @@ from .record import SESSION_ID, ActiveSession, PracticeRecord, RecordSummary
 log = logging.getLogger(__name__)
 
 SEGMENT_SIZE = 100
+# Schemas are built on first use (defer_build), so opening the store costs nothing for them.
+_LATER = ConfigDict(defer_build=True)
 _SEGMENT: TypeAdapter[dict[str, dict[str, PracticeRecord]]] = TypeAdapter(
-    dict[str, dict[str, PracticeRecord]]
+    dict[str, dict[str, PracticeRecord]], config=_LATER
 )
 _SUMMARIES: TypeAdapter[dict[str, dict[str, RecordSummary]]] = TypeAdapter(
-    dict[str, dict[str, RecordSummary]]
+    dict[str, dict[str, RecordSummary]], config=_LATER
 )
 BACKUPS_KEPT = 5
 SAVE_ATTEMPTS = 3
@@ -127,6 +128,16 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+class LockTimeout(Exception):
+    """The data directory stayed locked by another process for the whole timeout."""
+
+
+def _file_lock(path: Path, timeout: float) -> Any:
+    from filelock import FileLock  # imported only where it is used: Windows
+
+    return FileLock(str(path), timeout=timeout)
+
+
 class DirectoryLock:
     """The store's lock: an exclusive ``flock`` on the data directory itself, which no process
     can delete or replace while the store holds files in it (a lock file could be unlinked by
@@ -142,9 +153,7 @@ class DirectoryLock:
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._fd: int | None = None
-        self._fallback = (
-            FileLock(str(root / "store.lock"), timeout=timeout) if fcntl is None else None
-        )
+        self._fallback = _file_lock(root / "store.lock", timeout) if fcntl is None else None
 
     @property
     def lock_file(self) -> str:
@@ -152,7 +161,7 @@ class DirectoryLock:
 
     def acquire(self) -> None:
         if not self._thread_lock.acquire(timeout=self.timeout):
-            raise Timeout(self.lock_file)
+            raise LockTimeout(self.lock_file)
         try:
             if self._depth == 0:
                 self._take()
@@ -171,7 +180,12 @@ class DirectoryLock:
 
     def _take(self) -> None:
         if self._fallback is not None:
-            self._fallback.acquire()
+            from filelock import Timeout  # only where flock is missing
+
+            try:
+                self._fallback.acquire()
+            except Timeout:
+                raise LockTimeout(self.lock_file) from None
             return
         fd = os.open(self.root, os.O_RDONLY)
         deadline = time.monotonic() + self.timeout
@@ -182,7 +196,7 @@ class DirectoryLock:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     os.close(fd)
-                    raise Timeout(self.lock_file) from None
+                    raise LockTimeout(self.lock_file) from None
                 time.sleep(0.005)
         self._fd = fd
 
@@ -434,7 +448,7 @@ class Store:
     def _locked(self) -> Iterator[None]:
         try:
             self._lock.acquire()
-        except Timeout:
+        except LockTimeout:
             raise StoreError(
                 f"another ielts process has held {self._lock.lock_file} for {LOCK_TIMEOUT:.0f} s"
             ) from None
