@@ -514,6 +514,7 @@
       return false;
     }
     if (!msg || msg.v !== 1 || msg.type !== 'INIT_SESSION' || !msg.data) return false;
+    if (!state.sessionId && outsideOpenersExam()) return false;
     if (state.sessionId === msg.data.sessionId) {
       state.announced = null;
       whenDomReady(ready); // asked again (a reload of the recorder's side): answer again
@@ -619,6 +620,29 @@
     }
   }
 
+  // A window the exam opened is part of the test when it says so (ielts:part-of), or when every
+  // question it holds is one the exam's key names and the exam has not got already. A page of
+  // notes or help with boxes numbered 1, 2, 3 is not: its inputs are not answers to the exam
+  // (issue #13, case 17). Decided once the window's page is built.
+  function outsideOpenersExam() {
+    if (window.top !== window || !sessionOf(window.opener)) return false; // not a popup of it
+    if (document.querySelector('meta[name="ielts:part-of"]')) return false;
+    if (document.readyState === 'loading') return true; // asked again at DOM ready
+    var mine = [];
+    NS.findQuestions().forEach(function (q) { mine = mine.concat(q.ids); });
+    var exam;
+    try {
+      exam = window.opener.__ieltsRecorder.examQuestions();
+    } catch (err) {
+      return true;
+    }
+    var joins = mine.length > 0 && mine.every(function (id) {
+      return exam.ids.indexOf(id) < 0 && exam.keyed.indexOf(id) >= 0;
+    });
+    state.outsideExam = !joins;
+    return !joins;
+  }
+
   window.__ieltsRecorder = {
     // Everything the recorder needs once the page is ready, in one round trip, as JSON text:
     // one string crosses to Python where a tree would be serialized field by field.
@@ -673,6 +697,18 @@
     describe: NS.describe,
     answers: function () { return NS.readAnswers(); },
     key: NS.extractKey,
+    // This window's questions, and whether it says it is part of a test (ielts:part-of): what
+    // the recorder asks a window the exam opened before greeting it.
+    ownQuestions: function () {
+      var ids = [];
+      NS.findQuestions().forEach(function (q) { ids = ids.concat(q.ids); });
+      return { ids: ids, partOf: !!document.querySelector('meta[name="ielts:part-of"]') };
+    },
+    // What a window this page opens needs to know to tell whether it is part of the exam.
+    examQuestions: function () {
+      var found = NS.extractKey();
+      return { ids: state.announced ? state.announced.split(',') : [], keyed: found.key ? Object.keys(found.key) : [] };
+    },
     state: function () {
       return { sessionId: state.sessionId, examId: state.examId, seq: state.seq, completed: state.completed };
     },

@@ -290,6 +290,17 @@ class ExamPage:
         ]
         return sum(taken)
 
+    async def own_questions(self) -> tuple[list[str], bool]:
+        """A window's question ids and whether it says it is part of a test, once built."""
+        with contextlib.suppress(PlaywrightError):
+            await self.page.wait_for_load_state("domcontentloaded")
+            found = await self.page.evaluate(
+                "() => window.__ieltsRecorder ? window.__ieltsRecorder.ownQuestions() : null"
+            )
+            if isinstance(found, dict):
+                return [str(i) for i in found.get("ids", [])], bool(found.get("partOf"))
+        return [], False
+
     async def greet(self, message_json: str) -> Survey:
         """Deliver ``INIT_SESSION`` to every frame and survey them in the same round trip."""
         found = await self.evaluate_in_frames(

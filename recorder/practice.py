@@ -72,6 +72,9 @@ WRITE_GAP_S = 0.14
 #: is ready to fsync can wait 5 ms behind the loop's work on the driver's messages, which was
 #: most of the tail of bench/answer_latency at a learner's pace on 2 cores.
 GIL_HANDOVER_S = 0.001
+#: A document that navigates away this soon after its answers were typed back in is a page
+#: that leaves on every input (a navigation loop): it is not restored again.
+NAVIGATION_LOOP_S = 1.5
 #: How often the browser's driver is asked whether it still answers, and how long it may take.
 DRIVER_CHECK_S = 5.0
 DRIVER_TIMEOUT_S = 10.0
@@ -427,22 +430,44 @@ async def practice_async(
     initial_sent = False
     greeted = False  # from just before the first INIT_SESSION: later frames and popups are greeted
 
+    restored_at: float | None = None  # when answers were last typed back into a new document
+    restoring = True
+
     async def on_navigated() -> None:
         # The first document gets its INIT_SESSION right after goto; this covers reloads and
         # later navigations (and keeps the first one from being asked twice). A reloaded page is
-        # blank: it is told the answers so far and they are typed back in, as on a resume.
-        if initial_sent and exam_page is not None and not run.done.is_set():
-            await send_init()
+        # blank: it is told the answers so far and they are typed back in, as on a resume. A
+        # page that navigates again as soon as they are typed (it reacts to every input by
+        # leaving: a navigation loop) is not restored again: the answers stay the session's,
+        # and typing them back would only loop, racing the learner's own typing.
+        nonlocal restored_at, restoring
+        if not initial_sent or exam_page is None or run.done.is_set():
+            return
+        now = time.monotonic()
+        if restored_at is not None and now - restored_at < NAVIGATION_LOOP_S and restoring:
+            restoring = False
+            run.observer.status(
+                "This page reloads itself after every answer: your answers are kept here, and "
+                "are no longer typed back into it."
+            )
+        await send_init()
+        if restoring:
             with contextlib.suppress(RecorderError, DriverError):
-                await _restore(exam_page, session, await exam_page.survey())
+                if await _restore(exam_page, session, await exam_page.survey()):
+                    restored_at = time.monotonic()
 
     async def greet_late(target: ExamFrame | ExamPage) -> None:
         # A frame that loads after the page was greeted, or a window the exam opens for part of
         # its test, joins the session (same origin only). One that already adopted the session
         # from its parent or opener only says so again.
-        if greeted and not run.done.is_set() and origin_of(target.url) == origin_of(url):
-            with contextlib.suppress(RecorderError, DriverError):
-                await target.send(init_message(None).model_dump_json())
+        if not greeted or run.done.is_set() or origin_of(target.url) != origin_of(url):
+            return
+        with contextlib.suppress(RecorderError, DriverError):
+            if isinstance(target, ExamPage) and not popup_joins(
+                *await target.own_questions(), session
+            ):
+                return  # a window of notes or help: its boxes are not answers to the exam
+            await target.send(init_message(None).model_dump_json())
 
     def init_message(resume_state: ResumeState | None) -> InitSession:
         nonlocal init_seq
@@ -592,6 +617,16 @@ async def _autoplay(run: _Run, exam_page: ExamPage, survey: Survey) -> None:
             await asyncio.wait_for(run.done.wait(), run.options.completion_timeout_s)
         if not run.done.is_set():
             run.finish("the page did not report completion after submit")
+
+
+def popup_joins(ids: list[str], declared: bool, session: Session) -> bool:
+    """Whether a window the exam opened is part of its test: it says so (``ielts:part-of``),
+    or every question it holds is one the exam's key names and the exam has not got already.
+    A page of notes with boxes numbered 1, 2, 3 is not (issue #13, case 17)."""
+    if declared:
+        return True
+    keyed = set(session.answer_key or {})
+    return bool(ids) and all(q not in session.question_ids and q in keyed for q in ids)
 
 
 async def _restore(exam_page: ExamPage, session: Session, survey: Survey) -> int:

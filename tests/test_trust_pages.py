@@ -1,4 +1,4 @@
-"""Trust (issue #13): hostile page behaviour (cases 10, 11), each a page of our own writing under
+"""Trust (issue #13): hostile page behaviour (cases 10, 11, 17), each a page of our own writing under
 tests/data/hostile/ and a test that failed before its fix. Only the enhancer may speak the
 protocol, and the enhancer works whatever a page does to the built-ins."""
 
@@ -10,7 +10,11 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from recorder.browser import ExamPage
+from recorder.practice import popup_joins
+from recorder.session import Session
 
 from .conftest import Play
 
@@ -96,3 +100,111 @@ def test_an_answer_a_page_writes_for_the_learners_click_is_theirs(play: Play) ->
     record = result.record
     assert (record.status, record.score) == ("completed", 1)
     assert record.answers[0].userAnswer == "channel"
+
+
+WORDS = ["midnight", "harbour office", "lower deck", "six"]
+
+
+async def _greeted(exam_page: ExamPage) -> None:
+    """Until the enhancer of the current document has its session (after a navigation), then
+    a learner's moment to see the new page (nobody types within milliseconds of a reload)."""
+    await exam_page.page.wait_for_function(
+        "() => window.__ieltsRecorder && window.__ieltsRecorder.state().sessionId",
+        timeout=10_000,
+    )
+    await asyncio.sleep(0.5)
+
+
+def test_answers_typed_before_each_navigation_are_kept(play: Play) -> None:
+    """Case 17: the page navigates to itself after every answer, so each new document starts
+    empty; every answer the learner typed is the record's, and the submit marks them all."""
+
+    async def type_through_the_loop(exam_page: ExamPage) -> None:
+        for n, word in enumerate(WORDS, start=1):
+            await _greeted(exam_page)
+            async with exam_page.page.expect_navigation(timeout=10_000):
+                await exam_page.fill(0, f"[name=q{n}]", word)
+        await _greeted(exam_page)
+        await asyncio.sleep(0.3)
+        await exam_page.click(0, "#submit")
+
+    result = play(str(HOSTILE / "nav-loop.html"), "blank", submit=False,
+                  after_answers=type_through_the_loop)  # fmt: skip
+    record = result.record
+    assert record.status == "completed"
+    assert [a.userAnswer for a in record.answers] == WORDS
+    assert (record.score, record.totalQuestions) == (4, 4)
+
+
+def test_typing_answers_back_does_not_keep_a_reloading_page_in_a_loop(play: Play) -> None:
+    """Case 17: the answers typed back into a reloaded page are input to it, and this page
+    leaves on every input; the recorder stops typing them back (they stay the session's), so the
+    page comes to rest instead of reloading every 300 ms while the learner tries to answer."""
+    loops: list[int] = []
+
+    async def answer_once_then_wait(exam_page: ExamPage) -> None:
+        await _greeted(exam_page)
+        async with exam_page.page.expect_navigation(timeout=10_000):
+            await exam_page.fill(0, "[name=q1]", "midnight")
+        await asyncio.sleep(4)  # the learner reads; the page should be at rest by now
+        await _greeted(exam_page)
+        loops.append(int(await exam_page.page.evaluate("() => document.title.split(' ').pop()")))
+        async with exam_page.page.expect_navigation(timeout=10_000):
+            await exam_page.fill(0, "[name=q2]", "harbour office")
+        await _greeted(exam_page)
+        await exam_page.click(0, "#submit")
+
+    result = play(str(HOSTILE / "nav-loop.html"), "blank", submit=False,
+                  after_answers=answer_once_then_wait)  # fmt: skip
+    assert loops[0] <= 3, f"{loops[0]} navigations in 4 s: the page was kept in a loop"
+    assert [a.userAnswer for a in result.record.answers] == [
+        "midnight",
+        "harbour office",
+        None,
+        None,
+    ]
+
+
+def test_a_same_folder_popup_of_notes_is_not_part_of_the_exam(play: Play) -> None:
+    """Case 17: the exam opens a page of its folder in a new window; what the learner types
+    there is not an answer to the exam and its boxes do not add to the exam's total."""
+
+    async def take_notes(exam_page: ExamPage) -> None:
+        async with exam_page.page.expect_popup() as opened:
+            await exam_page.click(0, "#notes")
+        notes = await opened.value
+        await notes.wait_for_load_state("domcontentloaded")
+        await notes.fill("[name=q1]", "bring a coat")
+        await notes.check("[name=q3][value=B]")
+        await asyncio.sleep(0.5)
+        await exam_page.page.bring_to_front()
+        async with exam_page.page.expect_navigation(timeout=10_000):
+            await exam_page.fill(0, "[name=q1]", "midnight")
+        await _greeted(exam_page)
+        await asyncio.sleep(0.3)
+        await exam_page.click(0, "#submit")
+
+    page = (HOSTILE / "nav-loop.html").as_uri() + "?popup=1"
+    result = play(page, "blank", submit=False, open_popups=False, after_answers=take_notes)
+    record = result.record
+    assert record.status == "completed"
+    assert record.totalQuestions == 4
+    assert [a.userAnswer for a in record.answers] == ["midnight", None, None, None]
+    assert record.score == 1
+
+
+@pytest.mark.parametrize(
+    "ids,declared,expected",
+    [
+        (["1", "2", "3"], False, False),  # numbered like the exam's own questions: notes
+        (["39", "40"], False, True),  # questions the exam's key names and the page lacks
+        (["39", "41"], False, False),  # one the key does not name
+        ([], False, False),  # no questions at all
+        (["1", "2"], True, True),  # it says it is part of the test
+    ],
+)
+def test_which_windows_of_the_exam_join_it(ids: list[str], declared: bool, expected: bool) -> None:
+    session = Session("s1", exam_id="e", title="t", url="file:///e.html")
+    session.question_ids = [str(n) for n in range(1, 39)]
+    session.answer_key = {str(n): "x" for n in range(1, 41)}
+    assert popup_joins(ids, declared, session) is expected
