@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -49,6 +51,37 @@ def play(data_dir: Path) -> Play:
 
 
 pytest_plugins = ["pytester"]
+
+#: What starts a real Chromium: a fixture among these (directly or through another fixture),
+#: or a test body that calls one of the recorder's browser entry points. Such tests get the
+#: ``browser`` mark, so `pytest -m "not browser"` is the fast loop of pure tests.
+BROWSER_FIXTURES = frozenset(
+    {"play", "recorded", "attempts", "audits", "wrong_key_store", "hostile_store", "keys"}
+)
+BROWSER_CALLS = re.compile(
+    r"\b(practice|practice_async|play|run_clickthrough|run_suite|run_suite_async|audit"
+    r"|async_playwright|start_browser|start_controller|record_of|_explained"
+    r"|runpytest_subprocess)\("
+    r"|\[\s*\"(practice|resume|clickthrough)\"|\"exams\",\s*\"check\""
+    r"|\"recorder\", \"(practice|sync)\""
+)
+
+
+def _starts_a_browser(item: pytest.Item) -> bool:
+    if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    function = getattr(item, "function", None)
+    try:
+        source = inspect.getsource(function) if function is not None else ""
+    except (OSError, TypeError):
+        return False
+    return bool(BROWSER_CALLS.search(source))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("browser") is None and _starts_a_browser(item):
+            item.add_marker(pytest.mark.browser)
 
 
 @dataclass(frozen=True)
