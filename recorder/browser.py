@@ -1,4 +1,5 @@
-"""Finding, launching and driving Chromium: the only module that imports Playwright.
+"""Launching and driving Chromium: the only module that imports Playwright (finding and
+installing a Chromium to drive is :mod:`recorder.chromium`).
 
 The async API is used throughout: with the sync API, binding calls are delivered only while Python
 is inside a Playwright call, so answers would reach the recorder up to a second late
@@ -11,12 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
-import platform
 import secrets
-import shutil
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +22,11 @@ from urllib.parse import unquote, urlparse
 from playwright.async_api import Browser, BrowserContext, Frame, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from .chromium import find_browser as find_browser  # where callers have always looked
+from .chromium import has_display as has_display
+from .chromium import install_browser as install_browser
 from .config import ENHANCER_DIR
-from .errors import BrowserError, BrowserNotFound, ProtocolError
+from .errors import BrowserError, ProtocolError
 from .origin import origin_of
 from .protocol import PageTest, Unproven, WidgetKind, parse_survey
 
@@ -36,7 +35,6 @@ log = logging.getLogger(__name__)
 #: The driver's own error, for callers that must not import Playwright themselves.
 DriverError = PlaywrightError
 
-BROWSER_ENV = "IELTS_RECORDER_BROWSER"
 BINDING = "__ieltsRecorderSend"
 ENHANCER_FILES = (
     "core.js",
@@ -58,114 +56,10 @@ QUIET_ARGS = (
     "--disable-quic",
     "--autoplay-policy=no-user-gesture-required",
 )
-PATH_CANDIDATES = (
-    "chromium",
-    "chromium-browser",
-    "google-chrome",
-    "google-chrome-stable",
-    "chrome",
-)
-MAC_CANDIDATES = (
-    "/Applications/Chromium.app/Contents/MacOS/Chromium",
-    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-)
-INSTALL_HELP = (
-    "Install one with:\n"
-    f"  {Path(sys.executable).name} -m playwright install chromium\n"
-    "or, on Debian/Ubuntu:  sudo apt-get install -y chromium\n"
-    "or, on macOS:          brew install --cask chromium\n"
-    f"or point ${BROWSER_ENV} (or --browser) at a Chromium or Chrome executable."
-)
-
 BindingHandler = Callable[[str, object, str], None]
 """Called with (source id, payload, frame url) for every call of the exposed binding."""
 EventHandler = Callable[[str, str], None]
 """Called with (event, detail): page_closed, crashed, disconnected."""
-
-
-# ------------------------------------------------------------------------------ finding a browser
-
-
-def playwright_managed_chromium() -> Path | None:
-    """The Chromium that ``playwright install chromium`` put in its cache, if it is there."""
-    base = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
-    if base in (None, "", "0"):
-        home = Path.home()
-        base_path = {
-            "Darwin": home / "Library" / "Caches" / "ms-playwright",
-            "Windows": Path(os.environ.get("LOCALAPPDATA", home)) / "ms-playwright",
-        }.get(platform.system(), home / ".cache" / "ms-playwright")
-    else:
-        base_path = Path(base)
-    patterns = (
-        "chromium-*/chrome-linux*/chrome",
-        "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium",
-        "chromium-*/chrome-mac*/Google Chrome for Testing.app/Contents/MacOS/*",
-        "chromium-*/chrome-win*/chrome.exe",
-    )
-    for pattern in patterns:
-        found = sorted(base_path.glob(pattern))
-        if found:
-            return found[-1]
-    return None
-
-
-def find_browser(explicit: str | None = None) -> Path:
-    """The browser to drive: explicit, $IELTS_RECORDER_BROWSER, Playwright's own, then PATH."""
-    for origin, value in (
-        ("--browser", explicit),
-        (f"${BROWSER_ENV}", os.environ.get(BROWSER_ENV)),
-    ):
-        if value:
-            path = Path(value).expanduser()
-            resolved = path if path.is_file() else shutil.which(value)
-            if not resolved:
-                raise BrowserNotFound(f"{origin} names {value}, which is not an executable file")
-            return Path(resolved)
-    managed = playwright_managed_chromium()
-    if managed:
-        return managed
-    for name in PATH_CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return Path(found)
-    if platform.system() == "Darwin":
-        for candidate in MAC_CANDIDATES:
-            if Path(candidate).is_file():
-                return Path(candidate)
-    raise BrowserNotFound("no Chromium or Chrome found. " + INSTALL_HELP)
-
-
-def install_browser(echo: Callable[[str], None] = print) -> Path:
-    """Make sure a browser is there: Playwright's download, else the OS package when root."""
-    with contextlib.suppress(BrowserNotFound):
-        return find_browser()
-    echo("No browser found: trying 'playwright install chromium'...")
-    with contextlib.suppress(subprocess.SubprocessError, OSError):
-        subprocess.run(
-            [sys.executable, "-m", "playwright", "install", "chromium"],
-            check=True,
-            timeout=600,
-            capture_output=True,
-        )
-    with contextlib.suppress(BrowserNotFound):
-        return find_browser()
-    apt = shutil.which("apt-get")
-    if apt and hasattr(os, "geteuid") and os.geteuid() == 0:
-        echo("Playwright's download is not available here: installing Debian's chromium package...")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run([apt, "update", "-qq"], check=False, env=env)
-        subprocess.run([apt, "install", "-y", "-qq", "chromium"], check=False, env=env)
-        with contextlib.suppress(BrowserNotFound):
-            return find_browser()
-    raise BrowserNotFound("could not install a browser automatically. " + INSTALL_HELP)
-
-
-def has_display() -> bool:
-    """Whether a headed window can be shown (Linux needs an X or Wayland display)."""
-    if platform.system() in ("Darwin", "Windows"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def enhancer_script(config: dict[str, Any]) -> str:

@@ -162,7 +162,7 @@ def _options(
     marking: str | None = None,
 ) -> PracticeOptions:
     from .autoplay import Strategy
-    from .browser import has_display
+    from .chromium import has_display
     from .practice import PracticeOptions
 
     strategy = Strategy.parse(autoplay) if autoplay else None
@@ -716,7 +716,7 @@ def browser_command(
     ] = False,
 ) -> None:
     """Show which browser the recorder drives (and install one with --install)."""
-    from .browser import find_browser, install_browser
+    from .chromium import find_browser, install_browser
 
     path = install_browser(echo=console.note) if install else find_browser()
     console.console.print(str(path))
