@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from . import __version__
 from .bands import band_for
-from .catalog import Exam
+from .catalog import Exam, ExamType, Module
 from .protocol import AnswerValue, CompletedData, KeyValue, PageScore, PageTest
 from .record import (
     AnswerDetail,
+    PartResult,
     PracticeRecord,
     RecordMetadata,
     RecordStatus,
@@ -205,12 +207,6 @@ def _make_record(
         groups=sheet.groups,
         rules=rules,
     )
-    score = marking.score
-    total = marking.total
-    band: float | None = None
-    estimated = False
-    if score is not None and total:
-        band, estimated = band_for(score, exam.module, out_of=total)
     now = session.clock.now()
     answers = [
         AnswerDetail(
@@ -229,14 +225,59 @@ def _make_record(
     # What the page and the session supply is cut to what a record holds (record.py): a long
     # title or error must never make the record itself invalid, and the attempt lost.
     title = _cut(heading.title, 500)
+    return assemble(
+        RecordHeading(
+            record_id=heading.record_id, exam_id=heading.exam_id, title=title, type=exam.type,
+            module=exam.module, status=heading.status, start=session.start_time, end=now,
+            duration=heading.duration,
+        ),
+        answers,
+        marking.score,
+        marking.total,
+        marking.per_type,
+        _metadata(session, exam, title, key_source, browser, rules, heading.page_score),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RecordHeading:
+    """Who a record is: its ids, title, kind and times (a page's, a test's, a whole test's)."""
+
+    record_id: str
+    exam_id: str
+    title: str
+    type: ExamType
+    module: Module
+    status: RecordStatus
+    start: datetime
+    end: datetime
+    duration: float
+
+
+def assemble(
+    heading: RecordHeading,
+    answers: list[AnswerDetail],
+    score: int | None,
+    total: int,
+    per_type: Mapping[str, tuple[int, int]],
+    metadata: RecordMetadata,
+    parts: list[PartResult] | None = None,
+) -> PracticeRecord:
+    """The one way a record is made, for a single exam and for a whole test alike: the band
+    out of ``total`` (estimated where the test's table does not fit), accuracy and marks per
+    question type from the marks given."""
+    band: float | None = None
+    estimated = False
+    if score is not None and total:
+        band, estimated = band_for(score, heading.module, out_of=total)
     return PracticeRecord(
         id=f"record_{heading.record_id}",
         examId=_cut(heading.exam_id, 200),
         sessionId=heading.record_id,
-        title=title,
-        type=exam.type,
-        startTime=session.start_time,
-        endTime=now,
+        title=_cut(heading.title, 500),
+        type=heading.type,
+        startTime=heading.start,
+        endTime=heading.end,
         duration=round(heading.duration, 3),
         status=heading.status,
         score=score,
@@ -245,11 +286,10 @@ def _make_record(
         accuracy=accuracy(score, total),
         band=band,
         answers=answers,
-        questionTypePerformance=type_performance(marking.per_type),
-        metadata=_metadata(
-            session, exam, title, key_source, browser, rules, heading.page_score
-        ).model_copy(update={"bandEstimated": estimated}),
-        createdAt=now,
+        questionTypePerformance=type_performance(per_type),
+        metadata=metadata.model_copy(update={"bandEstimated": estimated}),
+        createdAt=heading.end,
+        parts=parts,
     )
 
 

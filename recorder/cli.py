@@ -577,15 +577,7 @@ def clickthrough_command(
     from .autoplay import Strategy
     from .clickthrough import ClickOptions, run_clickthrough
 
-    if trace not in ("off", "on", "retain-on-failure"):
-        raise typer.BadParameter("--trace takes off, on or retain-on-failure")
-    if screenshot not in ("off", "on", "only-on-failure"):
-        raise typer.BadParameter("--screenshot takes off, on or only-on-failure")
-    if processes > workers:
-        raise typer.BadParameter(
-            f"--processes {processes} is more than --workers {workers}: each process runs at "
-            "least one page at a time"
-        )
+    _check_click_options(trace, screenshot, processes, workers)
     source = open_library(library) if library is not None else None
     catalog = open_catalog(extra=source)
     if source is not None and not targets:
@@ -610,6 +602,18 @@ def clickthrough_command(
     with console.PageProgress(len(exams)) as progress:
         results = run_clickthrough(exams, options, on_result=progress.advance)
     _report_pages(results, verbose=verbose, junit=junit, html_file=html_file)
+
+
+def _check_click_options(trace: str, screenshot: str, processes: int, workers: int) -> None:
+    if trace not in ("off", "on", "retain-on-failure"):
+        raise typer.BadParameter("--trace takes off, on or retain-on-failure")
+    if screenshot not in ("off", "on", "only-on-failure"):
+        raise typer.BadParameter("--screenshot takes off, on or only-on-failure")
+    if processes > workers:
+        raise typer.BadParameter(
+            f"--processes {processes} is more than --workers {workers}: each process runs at "
+            "least one page at a time"
+        )
 
 
 def _report_pages(

@@ -371,29 +371,32 @@ def lrs_settings(lrs: Lrs, actor: dict[str, object], *, changed: bool) -> None:
     console.print(table)
 
 
+def _stats_json(stats: Stats) -> dict[str, object]:
+    return {
+        "attempts": stats.attempts, "interrupted": stats.interrupted,
+        "secondsPractised": round(stats.seconds_practised, 1),
+        "currentStreak": stats.current_streak, "longestStreak": stats.longest_streak,
+        "byExamType": {
+            t: {"attempts": s.attempts, "earned": s.earned, "possible": s.possible,
+                "accuracy": s.accuracy, "bestBand": s.best_band, "latestBand": s.latest_band}
+            for t, s in stats.by_exam_type.items()
+        },
+        "questionTypes": {
+            q: {"earned": e, "possible": p} for q, (e, p) in stats.question_types.items()
+        },
+        "timeline": [
+            {"day": p.day.isoformat(), "type": p.examType, "accuracy": p.accuracy,
+             "band": p.band, "bandEstimated": p.bandEstimated}
+            for p in stats.timeline
+        ],
+        "best": [b.__dict__ for b in stats.best],
+        "focus": stats.focus.__dict__ if stats.focus else None,
+    }  # fmt: skip
+
+
 def stats_tables(stats: Stats, *, as_json: bool = False) -> None:
     if as_json:
-        payload = {
-            "attempts": stats.attempts, "interrupted": stats.interrupted,
-            "secondsPractised": round(stats.seconds_practised, 1),
-            "currentStreak": stats.current_streak, "longestStreak": stats.longest_streak,
-            "byExamType": {
-                t: {"attempts": s.attempts, "earned": s.earned, "possible": s.possible,
-                    "accuracy": s.accuracy, "bestBand": s.best_band, "latestBand": s.latest_band}
-                for t, s in stats.by_exam_type.items()
-            },
-            "questionTypes": {
-                q: {"earned": e, "possible": p} for q, (e, p) in stats.question_types.items()
-            },
-            "timeline": [
-                {"day": p.day.isoformat(), "type": p.examType, "accuracy": p.accuracy,
-                 "band": p.band, "bandEstimated": p.bandEstimated}
-                for p in stats.timeline
-            ],
-            "best": [b.__dict__ for b in stats.best],
-            "focus": stats.focus.__dict__ if stats.focus else None,
-        }  # fmt: skip
-        print_json(json.dumps(payload))
+        print_json(json.dumps(_stats_json(stats)))
         return
     console.print(
         _text(

@@ -62,11 +62,12 @@ log = logging.getLogger(__name__)
 DEFAULT_INACTIVITY_MINUTES = 30.0
 DEFAULT_AUTOSAVE_SECONDS = 30.0
 CLOSE_GRACE_S = 0.5
-#: Group commit: a change after a quiet moment is written at once; the changes of a burst go
-#: together, at most one write per WRITE_GAP_S (the page sends a burst's changes every 100 ms).
-#: 140 ms is under the quickest learner's pace (a change every 150 ms or more: nothing waits),
-#: and a burst of 10 changes costs about 4 writes (bench/answer_latency.py burst).
-WRITE_GAP_S = 0.14
+#: Group commit: a change after a quiet moment is written at once; the changes of a burst (each
+#: within BURST_S of the one before: faster than anyone answers, slower than the page's 100 ms
+#: throttle) go together, at most one write per WRITE_GAP_S. A learner's answers, 150 ms apart
+#: or more, never wait; a burst of 10 changes costs about 3 writes (bench/answer_latency.py).
+BURST_S = 0.12
+WRITE_GAP_S = 0.25
 #: How soon a thread waiting for the GIL takes it over (Python's default is 5 ms). The session
 #: writer thread and the event loop each hold it only briefly; with the default, a write that
 #: is ready to fsync can wait 5 ms behind the loop's work on the driver's messages, which was
@@ -223,6 +224,9 @@ class _Run:
     saving: bool = False
     dirty: bool = False
     last_write_at: float = -1e9
+    #: When the last answer change came, and whether it came within BURST_S of the one before.
+    last_change_at: float = -1e9
+    bursting: bool = False
     next_write: asyncio.TimerHandle | None = None
     #: Why the last write failed (a full disk): the answers wait in memory, and it is retried.
     save_error: str | None = None
@@ -234,6 +238,9 @@ class _Run:
 
     def on_change(self, session: Session, answers_changed: bool) -> None:
         if answers_changed and not session.finished:
+            now = asyncio.get_running_loop().time()
+            self.bursting = now - self.last_change_at < BURST_S
+            self.last_change_at = now
             self.save_active()
         self.observer.progress(session, self.last_saved)
 
@@ -246,7 +253,7 @@ class _Run:
             self.dirty = True
             return
         loop = asyncio.get_running_loop()
-        wait = self.last_write_at + WRITE_GAP_S - loop.time()
+        wait = self.last_write_at + (WRITE_GAP_S if self.bursting else 0.0) - loop.time()
         if wait > 0:  # a burst: its changes go together, one write per WRITE_GAP_S
             if self.next_write is None:
                 self.next_write = loop.call_later(wait, self._write_next)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from . import __version__
-from .bands import band_for
+from .attempt import RecordHeading, assemble
 from .browser import start_browser
 from .catalog import Catalog, Suite
 from .config import data_dir as resolve_data_dir
@@ -26,8 +26,6 @@ from .record import (
     PracticeRecord,
     RecordMetadata,
     RecordStatus,
-    accuracy,
-    type_performance,
 )
 from .store import Store
 from .window import Window
@@ -102,67 +100,49 @@ def suite_record(
     score = sum(part.score or 0 for part in parts) if scored else None
     # Parts never reached count as unanswered: the total is the whole test's.
     total = max(sum(part.totalQuestions for part in parts), declared)
-    band: float | None = None
-    estimated = False
-    if score is not None and total:
-        band, estimated = band_for(score, suite.module, out_of=total)
-    per_type: dict[str, list[int]] = {}
+    per_type: dict[str, tuple[int, int]] = {}
     for part in parts:
         for qtype, perf in part.questionTypePerformance.items():
-            tally = per_type.setdefault(qtype, [0, 0])
-            tally[0] += perf.correct
-            tally[1] += perf.total
+            correct, possible = per_type.get(qtype, (0, 0))
+            per_type[qtype] = (correct + perf.correct, possible + perf.total)
     page_scores = [part.metadata.pageScore for part in parts]
     page_total = None
     if all(s is not None for s in page_scores):
         page_total = sum(part.metadata.pageTotal or 0 for part in parts)
-    return PracticeRecord(
-        id=f"record_{session_id}",
-        examId=suite.id,
-        sessionId=session_id,
-        title=suite.title,
-        type=suite.type,
-        startTime=parts[0].startTime,
-        endTime=parts[-1].endTime,
-        duration=round(sum(part.duration for part in parts), 3),
-        status=status,
-        score=score,
-        totalQuestions=total,
-        correctAnswers=score,
-        accuracy=accuracy(score, total),
-        band=band,
-        answers=answers,
-        questionTypePerformance=type_performance(
-            {qtype: (c, t) for qtype, [c, t] in per_type.items()}
-        ),
-        metadata=RecordMetadata(
-            examTitle=suite.title,
-            category="Full test",
-            url=parts[0].metadata.url,
-            keySource=_joined(part.metadata.keySource for part in parts),
-            browser=parts[0].metadata.browser,
-            recorderVersion=__version__,
-            interruptionReason=reason,
-            bandEstimated=estimated,
-            pageScore=sum(s or 0 for s in page_scores) if page_total is not None else None,
-            pageTotal=page_total,
-        ),
-        createdAt=parts[-1].createdAt,
-        parts=[
-            PartResult(
-                examId=part.examId,
-                title=part.title,
-                sessionId=part.sessionId,
-                status=part.status,
-                score=part.score,
-                totalQuestions=part.totalQuestions,
-                duration=part.duration,
-                keySource=part.metadata.keySource,
-                questionIds=[a.questionId for a in part.answers],
-            )
-            for part in parts
-        ],
+    metadata = RecordMetadata(
+        examTitle=suite.title,
+        category="Full test",
+        url=parts[0].metadata.url,
+        keySource=_joined(part.metadata.keySource for part in parts),
+        browser=parts[0].metadata.browser,
+        recorderVersion=__version__,
+        interruptionReason=reason,
+        pageScore=sum(s or 0 for s in page_scores) if page_total is not None else None,
+        pageTotal=page_total,
     )
+    heading = RecordHeading(
+        record_id=session_id, exam_id=suite.id, title=suite.title, type=suite.type,
+        module=suite.module, status=status, start=parts[0].startTime, end=parts[-1].endTime,
+        duration=sum(part.duration for part in parts),
+    )  # fmt: skip
+    return assemble(heading, answers, score, total, per_type, metadata, _part_results(parts))
+
+
+def _part_results(parts: Sequence[PracticeRecord]) -> list[PartResult]:
+    return [
+        PartResult(
+            examId=part.examId,
+            title=part.title,
+            sessionId=part.sessionId,
+            status=part.status,
+            score=part.score,
+            totalQuestions=part.totalQuestions,
+            duration=part.duration,
+            keySource=part.metadata.keySource,
+            questionIds=[a.questionId for a in part.answers],
+        )
+        for part in parts
+    ]
 
 
 def _joined(sources: Iterable[str | None]) -> str | None:

@@ -2,12 +2,18 @@
 
 The store's promise is that nothing given is lost and no damage passes unnoticed: an id with a
 newline, a torn or garbage index line, an emptied or deleted segment, a crash inside doctor, a
-deleted lock file while two recorders write, records or sessions of the wrong shape."""
+deleted lock file while two recorders write, records or sessions of the wrong shape, a data
+directory that cannot be written."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
+import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -223,3 +229,52 @@ def test_invalid_sessions_in_active_json_never_stop_a_command(tmp_path: Path) ->
     assert "1 invalid session" in findings["active.json"].detail
     kept = json.loads((tmp_path / "active.json").read_text())["unreadable"]
     assert [d["sessionId"] for d in kept.values()] == ["broken"]
+
+
+# ------------------------------------------------------------- 9. a data dir that is read-only
+@contextlib.contextmanager
+def _read_only(directory: Path) -> Iterator[None]:
+    """The directory and everything in it made unwritable, for root too (an immutable flag;
+    as another user, the permission bits)."""
+    paths = [directory, *sorted(directory.rglob("*"))]
+    if os.geteuid() == 0:
+        if shutil.which("chattr") is None:
+            pytest.skip("chattr is needed to make a directory read-only for root")
+        flagged = subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True)
+        if flagged.returncode:
+            pytest.skip(f"this file system has no immutable flag: {flagged.stderr!r}")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", *map(str, paths)], check=True)
+    else:
+        for path in paths:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        try:
+            yield
+        finally:
+            for path in paths:
+                path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def test_a_read_only_data_dir_reads_and_says_why_it_cannot_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    _three(data)
+    other, export = tmp_path / "other", tmp_path / "new.json"
+    Store(other).save_record(record("e"))  # a record the read-only store lacks
+    assert run(["export", "-o", str(export), "--data-dir", str(other)]) == 0
+    Store(data).save_record(record("d"))
+    with _read_only(data):
+        capsys.readouterr()
+        for command in (["history", "--json"], ["show", "record_a"], ["stats"], ["mistakes"]):
+            assert run([*command, "--data-dir", str(data)]) == 0, command
+        assert run(["history", "--json", "--data-dir", str(data)]) == 0
+        shown = capsys.readouterr().out
+        assert all(f'"record_{sid}"' in shown for sid in "abcd")
+        code = run(["import", str(export), "--data-dir", str(data)])
+        err = capsys.readouterr().err
+        assert code == 1 and "Traceback" not in err
+        assert "cannot be written" in err and "--data-dir" in err
+    assert sorted(r.sessionId for r in Store(data).records()) == ["a", "b", "c", "d"]
