@@ -620,10 +620,11 @@
     }
   }
 
-  // A window the exam opened is part of the test when it says so (ielts:part-of), or when every
-  // question it holds is one the exam's key names and the exam has not got already. A page of
-  // notes or help with boxes numbered 1, 2, 3 is not: its inputs are not answers to the exam
-  // (issue #13, case 17). Decided once the window's page is built.
+  // A window the exam opened is part of the test when it says so (ielts:part-of), or when it
+  // holds questions the exam has not got already and, where the exam's key is known, the key
+  // names every one (recorder/practice.py popup_joins, the same rule). A page of notes or help
+  // with boxes numbered 1, 2, 3 is not: its inputs are not answers to the exam (issue #13,
+  // case 17). Decided once the window's page is built.
   function outsideOpenersExam() {
     if (window.top !== window || !sessionOf(window.opener)) return false; // not a popup of it
     if (document.querySelector('meta[name="ielts:part-of"]')) return false;
@@ -637,7 +638,7 @@
       return true;
     }
     var joins = mine.length > 0 && mine.every(function (id) {
-      return exam.ids.indexOf(id) < 0 && exam.keyed.indexOf(id) >= 0;
+      return exam.ids.indexOf(id) < 0 && (!exam.keyed.length || exam.keyed.indexOf(id) >= 0);
     });
     state.outsideExam = !joins;
     return !joins;

@@ -628,12 +628,14 @@ async def _autoplay(run: _Run, exam_page: ExamPage, survey: Survey) -> None:
 
 def popup_joins(ids: list[str], declared: bool, session: Session) -> bool:
     """Whether a window the exam opened is part of its test: it says so (``ielts:part-of``),
-    or every question it holds is one the exam's key names and the exam has not got already.
-    A page of notes with boxes numbered 1, 2, 3 is not (issue #13, case 17)."""
+    or it holds questions the exam has not got already and, where the exam's key is known,
+    the key names every one of them. A page of notes with boxes numbered 1, 2, 3 is not
+    (issue #13, case 17)."""
     if declared:
         return True
-    keyed = set(session.answer_key or {})
-    return bool(ids) and all(q not in session.question_ids and q in keyed for q in ids)
+    if not ids or any(q in session.question_ids for q in ids):
+        return False
+    return session.answer_key is None or all(q in session.answer_key for q in ids)
 
 
 async def _restore(exam_page: ExamPage, session: Session, survey: Survey) -> int:

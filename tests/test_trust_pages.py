@@ -194,17 +194,21 @@ def test_a_same_folder_popup_of_notes_is_not_part_of_the_exam(play: Play) -> Non
 
 
 @pytest.mark.parametrize(
-    "ids,declared,expected",
+    "ids,declared,keyed,expected",
     [
-        (["1", "2", "3"], False, False),  # numbered like the exam's own questions: notes
-        (["39", "40"], False, True),  # questions the exam's key names and the page lacks
-        (["39", "41"], False, False),  # one the key does not name
-        ([], False, False),  # no questions at all
-        (["1", "2"], True, True),  # it says it is part of the test
+        (["1", "2", "3"], False, True, False),  # numbered like the exam's own questions: notes
+        (["1", "2", "3"], False, False, False),  # ...whether or not the key is known yet
+        (["39", "40"], False, True, True),  # questions the key names and the page lacks
+        (["39", "41"], False, True, False),  # one the key does not name
+        (["39", "41"], False, False, True),  # no key known: new questions join
+        ([], False, True, False),  # no questions at all
+        (["1", "2"], True, True, True),  # it says it is part of the test
     ],
 )
-def test_which_windows_of_the_exam_join_it(ids: list[str], declared: bool, expected: bool) -> None:
+def test_which_windows_of_the_exam_join_it(
+    ids: list[str], declared: bool, keyed: bool, expected: bool
+) -> None:
     session = Session("s1", exam_id="e", title="t", url="file:///e.html")
     session.question_ids = [str(n) for n in range(1, 39)]
-    session.answer_key = {str(n): "x" for n in range(1, 41)}
+    session.answer_key = {str(n): "x" for n in range(1, 41)} if keyed else None
     assert popup_joins(ids, declared, session) is expected
