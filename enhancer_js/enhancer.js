@@ -660,6 +660,19 @@
     },
     submitTarget: submitTarget,
     popupOpeners: popupOpeners,
+    // An answer put back into a box after a reload (or on a resume) at once, without taking the
+    // focus from a learner who may already be typing elsewhere: the value through the element's
+    // own setter (frameworks watch it), then the input and change events a page listens to.
+    putBack: function (el, value) {
+      var proto = el && Object.getPrototypeOf(el);
+      var desc = proto && Object.getOwnPropertyDescriptor(proto, 'value');
+      if (desc && desc.set) desc.set.call(el, value);
+      else if (el) el.textContent = value;
+      else return false;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+      return true;
+    },
     // What the recorder saw on this page, in plain facts, as JSON text (ielts exams check --explain).
     explain: function () {
       return NS.json(NS.explain(state));

@@ -316,6 +316,14 @@ class ExamPage:
     async def fill(self, frame: int, selector: str, text: str) -> None:
         await self._frame(frame).locator(selector).fill(text)
 
+    async def put_back(self, frame: int, selector: str, text: str) -> None:
+        """Put an answer back into a box at once, in the page, without taking the focus."""
+        await (
+            self._frame(frame)
+            .locator(selector)
+            .evaluate("(el, v) => window.__ieltsRecorder.putBack(el, v)", text)
+        )
+
     async def select(self, frame: int, selector: str, value: str) -> None:
         # The pointer goes to the list first, as a learner's does: Playwright's select_option
         # fires synthetic events, which the enhancer takes only right after a real input.

@@ -639,14 +639,19 @@ def popup_joins(ids: list[str], declared: bool, session: Session) -> bool:
 
 
 async def _restore(exam_page: ExamPage, session: Session, survey: Survey) -> int:
-    """Put saved answers back through real input events, so the page's own UI shows them."""
+    """Put saved answers back so the page's own UI shows them: words into their boxes at once,
+    in the page (typing them would take the focus from a learner already typing again after
+    a reload), choices and drags through real input events."""
     given: dict[str, KeyValue] = {
         qid: value
         for qid, value in session.answers.items()
         if value and answered_count({qid: value})
     }
     steps = plan(list(survey.controls), Strategy("answers", answers=given), None)
-    await play(exam_page, steps, submit=False)
+    for step in steps:
+        if step.action == "fill":
+            await exam_page.put_back(step.frame, step.selector, step.value)
+    await play(exam_page, [s for s in steps if s.action != "fill"], submit=False)
     if session.current_question:
         await exam_page.focus_question(session.current_question, survey.controls)
     return len(given)

@@ -106,18 +106,19 @@ WORDS = ["midnight", "harbour office", "lower deck", "six"]
 
 
 async def _greeted(exam_page: ExamPage) -> None:
-    """Until the enhancer of the current document has its session (after a navigation), then
-    a learner's moment to see the new page (nobody types within milliseconds of a reload)."""
+    """Until the enhancer of the current document has its session (after a navigation); the
+    learner then types at once, while the recorder puts the answers back into the new page."""
     await exam_page.page.wait_for_function(
         "() => window.__ieltsRecorder && window.__ieltsRecorder.state().sessionId",
         timeout=10_000,
     )
-    await asyncio.sleep(0.5)
 
 
 def test_answers_typed_before_each_navigation_are_kept(play: Play) -> None:
     """Case 17: the page navigates to itself after every answer, so each new document starts
-    empty; every answer the learner typed is the record's, and the submit marks them all."""
+    empty; every answer the learner typed is the record's, and the submit marks them all. The
+    learner types as soon as each new page is there (before: the answers typed back into it took
+    the focus, and a word landed in another box: 'harbour officemidnight')."""
 
     async def type_through_the_loop(exam_page: ExamPage) -> None:
         for n, word in enumerate(WORDS, start=1):
