@@ -12,7 +12,6 @@ torn last line names no attempt and is ignored.
 
 from __future__ import annotations
 
-import fcntl
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,11 @@ from typing import Any
 from urllib.parse import quote
 
 from .errors import LrsError
+
+try:
+    import fcntl
+except ImportError:  # Windows: appends of whole lines, without a lock
+    fcntl = None  # type: ignore[assignment]
 from .lrs import Client
 from .record import PracticeRecord
 from .xapi import record_statements
@@ -64,7 +68,8 @@ class SentLog:
         text = "".join(f"{name} {key}\n" for key in keys)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # two syncs at once append whole lines
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # two syncs at once append whole lines
             size = os.fstat(fd).st_size
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 text = "\n" + text
