@@ -71,12 +71,17 @@ class SentLog:
             if fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_EX)  # two syncs at once append whole lines
             size = os.fstat(fd).st_size
-            if size and os.pread(fd, 1, size - 1) != b"\n":
+            if size and _last_byte(fd, size) != b"\n":
                 text = "\n" + text
             os.write(fd, text.encode())
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def _last_byte(fd: int, size: int) -> bytes:
+    os.lseek(fd, size - 1, os.SEEK_SET)  # (os.pread is POSIX only)
+    return os.read(fd, 1)
 
 
 @dataclass

@@ -255,3 +255,13 @@ def test_practice_with_sync_sends_the_attempt_and_a_failure_keeps_it_local(
     assert failed.returncode == 0, failed.stderr  # the attempt is recorded; sending waits
     assert "is unreachable" in failed.stderr and "not sent yet" in failed.stderr
     assert len(list(Store(data).records())) == 2
+
+
+def test_the_sent_log_ends_a_torn_line_before_its_own(tmp_path: Path) -> None:
+    """A sync killed mid-append leaves a torn last line: the next append starts on a line of its
+    own, so the torn one never swallows an acknowledgement (and names no real attempt)."""
+    (tmp_path / LOG_NAME).write_bytes(b"http://lrs/xAPI record_s1@2026-11-0")
+    SentLog(tmp_path).add("http://lrs/xAPI", ["record_s2@2026-11-02T10:00:00+00:00"])
+    acknowledged = SentLog(tmp_path).acknowledged("http://lrs/xAPI")
+    assert "record_s2@2026-11-02T10:00:00+00:00" in acknowledged
+    assert SentLog(tmp_path).acknowledged("http://other/xAPI") == set()
