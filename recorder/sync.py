@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -94,7 +94,6 @@ class SyncReport:
     already: int = 0
     dry_run: bool = False
     error: LrsError | None = None
-    sent: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -153,7 +152,6 @@ def sync(
             log.add(where, [record_key(r) for r in group.records])
             report.sent_records += len(group.records)
             report.sent_statements += len(group.statements)
-            report.sent += [r.id for r in group.records]
             if progress is not None:
                 progress(report.sent_statements)
     except LrsError as exc:
