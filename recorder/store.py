@@ -2,7 +2,9 @@
 
 Layout of the data directory::
 
-    active.json              tables active_sessions, interrupted, pending (small, hot)
+    active.json              tables active_sessions, interrupted, pending (small)
+    journal/SESSION.jsonl    what changed in an active session since active.json held it whole
+                             (one fdatasync'd line per write: recorder/journal.py)
     records/seg-000001.json  table records, at most SEGMENT_SIZE records per file
     records/index.log        append-only "sessionId<TAB>segment" lines: where each record lives
     backups/                 rotating copies of the files above
@@ -31,7 +33,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -46,6 +48,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from .errors import CorruptDatabase, StoreError
+from .journal import CHECKPOINT_LINES, CHECKPOINT_S, Journal, difference, sync_directory
 from .liveness import owner_alive
 from .record import SESSION_ID, ActiveSession, PracticeRecord, RecordSummary
 
@@ -114,18 +117,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    # The rename itself is durable only once the directory entry is synced (POSIX).
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    sync_directory(path.parent)
 
 
 class LockTimeout(Exception):
@@ -245,6 +237,29 @@ def corrupt_message(path: Path, backups: Path | None, detail: str) -> str:
     )
 
 
+@dataclass
+class _Checkpoint:
+    """An active session as this Store last wrote it whole into active.json."""
+
+    doc: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+    lines: int = 0
+
+    def journal_only(self, doc: Mapping[str, Any]) -> bool:
+        """Whether ``doc`` can go to the journal: only fields that change as a learner answers
+        differ (the questions, key and tests are as written), and no checkpoint is due."""
+        if self.lines >= CHECKPOINT_LINES or time.monotonic() - self.at >= CHECKPOINT_S:
+            return False
+        return all(doc.get(k) == v for k, v in self.doc.items() if k not in _JOURNALED)
+
+
+#: What a journal line may carry; any other field changed makes the next write a checkpoint.
+_JOURNALED = frozenset(
+    {"answers", "answerTimes", "currentQuestion", "markedQuestions", "elapsed", "updatedAt",
+     "state", "transitions"}
+)  # fmt: skip
+
+
 class Store:
     """Active sessions and practice records in one data directory, safe across processes."""
 
@@ -265,20 +280,36 @@ class Store:
         #: Lines of index.log that could not be read, and whether its last line is torn.
         self.bad_index_lines = 0
         self.torn_index = False
+        self.journal = Journal(self.root / "journal")
+        #: Each active session this Store last wrote whole: the document, when, and how many
+        #: journal lines have been appended since.
+        self._checkpoints: dict[str, _Checkpoint] = {}
 
     # ------------------------------------------------------------------------- active sessions
 
     def save_active(self, session: ActiveSession) -> None:
+        """Put the session on disk: one journal line of what changed since this Store last wrote
+        it whole, or (the first time, when the session's other fields changed, every
+        CHECKPOINT_LINES lines or CHECKPOINT_S seconds) the whole session into active.json."""
         doc = session.model_dump(mode="json")
+        sid = session.sessionId
+        base = self._checkpoints.get(sid)
+        if base is not None and base.journal_only(doc):
+            with self._translated():
+                self.journal.append(sid, difference(doc, base.doc))
+            base.lines += 1
+            return
         self._with_db(
-            self.active_path,
-            lambda db: db.table("active_sessions").upsert(doc, _by(session.sessionId)),
+            self.active_path, lambda db: db.table("active_sessions").upsert(doc, _by(sid))
         )
+        self.journal.truncate(sid)  # after the rename: a crash between leaves older lines only
+        self._checkpoints[sid] = _Checkpoint(doc)
 
     def remove_active(self, session_id: str) -> None:
         self._with_db(
             self.active_path, lambda db: db.table("active_sessions").remove(_by(session_id))
         )
+        self._forget(session_id)
 
     def mark_interrupted(self, session: ActiveSession) -> None:
         """Move a session that ended without a submit from active to interrupted (resumable)."""
@@ -289,6 +320,11 @@ class Store:
             db.table("active_sessions").remove(_by(session.sessionId))
 
         self._with_db(self.active_path, move)
+        self._forget(session.sessionId)
+
+    def _forget(self, session_id: str) -> None:
+        self._checkpoints.pop(session_id, None)
+        self.journal.remove(session_id)
 
     def reopen(self, session_id: str) -> None:
         """Move an interrupted session back to the active table: it is being resumed."""
@@ -300,6 +336,7 @@ class Store:
                 db.table("interrupted").remove(_by(session_id))
 
         self._with_db(self.active_path, move)
+        self._forget(session_id)
 
     def clear_sessions(self, *, keep_pids_alive: bool = True) -> int:
         """Remove interrupted sessions and active ones whose recorder is gone; returns how many."""
@@ -311,6 +348,7 @@ class Store:
             for doc in active.all():
                 if not (keep_pids_alive and _owned(doc)):
                     active.remove(_by(doc["sessionId"]))
+                    self._forget(doc["sessionId"])
                     gone += 1
             return gone
 
@@ -321,8 +359,12 @@ class Store:
         return _sessions(docs, self.active_path)
 
     def active_sessions(self) -> list[ActiveSession]:
-        docs = self._with_db(self.active_path, lambda db: db.table("active_sessions").all())
-        return _sessions(docs, self.active_path)
+        """Every active session as it stands: its checkpoint with its journal laid over."""
+
+        def read(db: TinyDB) -> list[dict[str, Any]]:
+            return [self.journal.merged(doc) for doc in db.table("active_sessions").all()]
+
+        return _sessions(self._with_db(self.active_path, read), self.active_path)
 
     # ---------------------------------------------------------------------------------- records
 
@@ -457,6 +499,15 @@ class Store:
                 f"cannot lock the data directory {self.root}: {exc.strerror}"
             ) from None
         try:
+            with self._translated():
+                yield
+        finally:
+            self._lock.release()
+
+    @contextlib.contextmanager
+    def _translated(self) -> Iterator[None]:
+        """A write refused by the system, said in the learner's words."""
+        try:
             yield
         except OSError as exc:
             if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
@@ -467,8 +518,6 @@ class Store:
             if exc.errno == errno.ENOSPC:
                 raise StoreError(f"the disk holding {self.root} is full") from exc
             raise
-        finally:
-            self._lock.release()
 
     def _open(self, path: Path) -> TinyDB:
         return TinyDB(str(path), storage=AtomicJSONStorage, backups=self.backups_dir)
@@ -574,6 +623,8 @@ class Store:
           ``unreadable`` table (kept, no longer read by any command).
         - The index is rebuilt from the segments when it disagrees with them or has lines it
           cannot read.
+        - Journals of sessions no longer active (a crash between ending a session and removing
+          its journal) are removed: what they held is in its record or the interrupted table.
         """
         findings: list[DoctorFinding] = []
         with self._locked():
@@ -588,12 +639,32 @@ class Store:
                     self._check_segment(self._segment_path(number), named.get(number, set()))
                 )
             findings.append(self._check_active())
+            findings += self._remove_stale_journals()
             if any(f.status == "corrupt" for f in findings):
                 # Rebuilding the index now would drop the records of the unreadable segment.
                 findings.append(DoctorFinding(self.index_path, "skipped", "a segment is corrupt"))
             else:
                 findings.extend(self._check_index())
         return findings
+
+    def _remove_stale_journals(self) -> list[DoctorFinding]:
+        try:
+            docs = _table(self.active_path, "active_sessions").values()
+        except (OSError, orjson.JSONDecodeError):
+            return []  # an unreadable active.json was reported above: its journals are kept
+        active = {str(doc.get("sessionId")) for doc in docs if isinstance(doc, dict)}
+        stale = self.journal.stale(active)
+        for path in stale:
+            path.unlink(missing_ok=True)
+        if not stale:
+            return []
+        return [
+            DoctorFinding(
+                self.journal.directory,
+                "repaired",
+                f"{len(stale)} journal(s) of ended sessions removed",
+            )
+        ]
 
     def _remove_temporaries(self) -> list[DoctorFinding]:
         found = [

@@ -16,7 +16,7 @@ import pytest
 
 from recorder.bridge import Bridge
 from recorder.browser import ExamPage
-from recorder.errors import CorruptDatabase
+from recorder.errors import CorruptDatabase, StoreError
 from recorder.session import Session
 from recorder.store import Store
 
@@ -125,16 +125,16 @@ def wait_for_answers(data: Path, count: int, timeout: float = 60) -> dict[str, o
     """The active session's answers once ``count`` of them are on disk."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            active = json.loads((data / "active.json").read_text()).get("active_sessions", {})
-        except (OSError, ValueError):
-            active = {}
-        for doc in active.values():
-            answers = given(doc["answers"])
+        try:  # active.json with the session's journal laid over, as every reader sees it
+            active = Store(data).active_sessions() if (data / "active.json").exists() else []
+        except StoreError:
+            active = []
+        for session in active:
+            answers = given(dict(session.answers))
             if len(answers) >= count:
                 return answers
         time.sleep(0.1)
-    raise AssertionError(f"{count} answers never reached {data / 'active.json'}")
+    raise AssertionError(f"{count} answers never reached {data}")
 
 
 @pytest.mark.parametrize(
