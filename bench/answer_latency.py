@@ -11,14 +11,15 @@ and from one of two places:
 
 - ``apart`` (the default): the learner is a process of its own, driving the recorder's browser
   over the DevTools protocol, as a person's keyboard and mouse do: nothing of the learner runs in
-  the recorder's process. The browser is a Playwright browser server that both connect to.
+  the recorder's process. The recorder launches its browser as in a real session (with a DevTools
+  port open for the learner), so the answers take the path they take for a person.
 - ``shared``: the learner's actions go through the recorder's own driver and event loop (as
   ``--autoplay`` does), so its traffic competes with the answers it produces.
 
 For every batch of changes the page sends, the time from its first input event (the event's own
-time stamp) to the moment the active-session store has fsynced those answers is measured; the
-writes of the session file are counted (group commit: a change after a quiet moment is written
-at once, the changes that come during a write go together into the next one).
+time stamp) to the moment the store has fdatasync'd those answers is measured; the session's
+writes are counted, journal lines and whole-session checkpoints alike (group commit: a change
+after a quiet moment is written at once, the changes of a burst go together).
 
 Run: .venv/bin/python -m bench.answer_latency [CHANGES] [pace|burst|fast] [apart|shared]
 """
@@ -29,7 +30,6 @@ import asyncio
 import json
 import random
 import socket
-import subprocess
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -37,10 +37,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import summary
+from recorder import browser as browser_module
 from recorder.autoplay import Strategy
-from recorder.browser import QUIET_ARGS, ExamPage, find_browser
+from recorder.browser import QUIET_ARGS, ExamPage
 from recorder.catalog import Catalog
 from recorder.practice import PracticeOptions, practice
+from recorder.record import ActiveSession
 from recorder.store import Store
 
 WORDS = ("river", "market", "seven", "library", "energy", "north", "winter", "glass", "bands")
@@ -108,17 +110,23 @@ def main() -> None:
     rhythm = sys.argv[2] if len(sys.argv) > 2 else "pace"
     place = sys.argv[3] if len(sys.argv) > 3 else "apart"
     writes = 0
-    real_save = Store.save_active
+    real_line, real_whole = Store.journal_change, Store.checkpoint
 
-    def counted(self: Store, session: object) -> None:
+    def line(self: Store, session: ActiveSession) -> bool:
+        nonlocal writes
+        written = real_line(self, session)
+        writes += written
+        return written
+
+    def whole(self: Store, session: ActiveSession) -> None:
         nonlocal writes
         writes += 1
-        real_save(self, session)  # type: ignore[arg-type]
+        real_whole(self, session)
 
-    Store.save_active = counted  # type: ignore[method-assign]
+    # A write is a journal line or the whole session (a checkpoint, every 200 lines or 30 s).
+    Store.journal_change, Store.checkpoint = line, whole  # type: ignore[method-assign]
     exam = Catalog().get("academic-reef-soundscapes")
     cdp_port = free_port()
-    server = None
 
     async def learner(page: ExamPage) -> None:
         nonlocal writes
@@ -136,40 +144,26 @@ def main() -> None:
         )  # fmt: skip
         assert await apart.wait() == 0, "the learner's process failed"
 
+    if place == "apart":
+        # The recorder launches its browser as always, with a DevTools port the learner's
+        # process connects to: the answers take the path they take in a real session (page,
+        # Chromium, the recorder's own driver), and nothing relays them on the way.
+        browser_module.QUIET_ARGS = (*QUIET_ARGS, f"--remote-debugging-port={cdp_port}")
     with tempfile.TemporaryDirectory() as tmp:
-        connect = None
-        if place == "apart":
-            config = Path(tmp) / "server.json"
-            args = [*QUIET_ARGS, f"--remote-debugging-port={cdp_port}"]
-            config.write_text(
-                json.dumps({"executablePath": str(find_browser()), "headless": True,
-                            "args": args, "port": free_port(), "wsPath": "/bench"})
-            )  # fmt: skip
-            server = subprocess.Popen(
-                [sys.executable, "-m", "playwright", "launch-server", "--browser", "chromium",
-                 "--config", str(config)],
-                stdout=subprocess.PIPE, text=True,
-            )  # fmt: skip
-            assert server.stdout is not None
-            connect = server.stdout.readline().strip()
-        try:
-            result = practice(
-                exam,
-                PracticeOptions(
-                    headless=True, autoplay=Strategy.parse("blank"), data_dir=Path(tmp) / "data",
-                    after_answers=learner, connect=connect,
-                ),
-            )  # fmt: skip
-        finally:
-            if server is not None:
-                server.terminate()
-                server.wait()
+        result = practice(
+            exam,
+            PracticeOptions(
+                headless=True, autoplay=Strategy.parse("blank"), data_dir=Path(tmp) / "data",
+                after_answers=learner,
+            ),
+        )  # fmt: skip
     latencies = result.save_latencies_ms
     print(f"rhythm: {rhythm}; learner: {place}; answer changes made: {changes}; "
           f"batches saved: {len(latencies)}")  # fmt: skip
     print(f"input event -> fsynced: {summary(latencies)}")
     per = f"{writes / (changes / BURST):.1f} per burst of {BURST}" if rhythm == "burst" else ""
-    print(f"session file writes: {writes} ({writes / changes:.2f} per change) {per}")
+    print(f"session writes (journal lines and checkpoints): {writes} "
+          f"({writes / changes:.2f} per change) {per}")  # fmt: skip
     print(f"record status: {result.record.status}, refused messages: {result.stats.refused}")
 
 

@@ -29,13 +29,13 @@ if TYPE_CHECKING:  # for annotations only: a command that shows a table imports 
     from .audit import PageAudit
     from .catalog import Exam, Suite
     from .clickthrough import PageResult
+    from .doctor import DoctorFinding
     from .exports import ImportReport
     from .history import History
     from .practice import PracticeResult
     from .sessions import SessionInfo
     from .settings import Lrs
     from .stats import Stats
-    from .store import DoctorFinding
     from .suite import SuiteResult
     from .sync import SyncReport
 

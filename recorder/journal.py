@@ -25,6 +25,8 @@ from typing import Any
 
 import orjson
 
+from .durable import sync_directory
+
 #: The session is written whole into active.json again (a checkpoint) after this many journal
 #: lines, or this many seconds: what other processes read costs one line to merge, not hundreds.
 CHECKPOINT_LINES = 200
@@ -112,15 +114,3 @@ def _when(value: object) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         return None
-
-
-def sync_directory(directory: Path) -> None:
-    """A new or renamed file's directory entry is durable only once the directory is synced
-    (POSIX; elsewhere there is nothing to do)."""
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -3,6 +3,7 @@ store sees the session as it stands, whatever a crash left in the journal."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -12,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from recorder import journal as journal_module
+from recorder.browser import ExamPage
 from recorder.record import ActiveSession
 from recorder.session import Session
 from recorder.store import Store
 
+from .conftest import Play
 from .helpers import FakeClock
 
 
@@ -157,3 +160,26 @@ def test_a_journal_write_is_one_data_sync(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(os, "replace", lambda *a: pytest.fail("active.json was rewritten"))
     store.save_active(answered(saved, 1, q2="b"))
     assert len(synced) == 1
+
+
+def test_a_session_journals_its_answers_and_leaves_no_journal(play: Play, data_dir: Path) -> None:
+    """In a real session: the answers are journal lines while it runs (active.json holds the
+    session as it began), every reader sees them, and the journal goes when the session ends."""
+    seen: dict[str, object] = {}
+
+    async def look(_page: ExamPage) -> None:
+        await asyncio.sleep(0.3)  # the last change is written
+        store = Store(data_dir)
+        [journal] = sorted(store.journal.directory.glob("*.jsonl"))
+        seen["lines"] = sum(1 for ln in journal.read_bytes().split(b"\n") if ln.strip())
+        seen["in active.json"] = {k: v for k, v in on_disk(store).items() if v}
+        [session] = store.active_sessions()
+        seen["read"] = {k: v for k, v in session.answers.items() if v}
+
+    result = play("academic-reef-soundscapes", "random:4", after_answers=look)
+    assert result.record.status == "completed"
+    planned = {k: v for k, v in (result.planned or {}).items() if v}
+    assert seen["read"] == planned
+    assert seen["in active.json"] == {}  # no answer needed active.json rewritten
+    assert isinstance(seen["lines"], int) and seen["lines"] >= 1
+    assert list(Store(data_dir).journal.directory.glob("*.jsonl")) == []

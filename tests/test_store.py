@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from recorder.durable import atomic_write
 from recorder.errors import CorruptDatabase
 from recorder.record import PracticeRecord, RecordMetadata
-from recorder.store import SEGMENT_SIZE, Store, atomic_write
+from recorder.store import SEGMENT_SIZE, Store
 
 
 def record(session_id: str, score: int = 5) -> PracticeRecord:

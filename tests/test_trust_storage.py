@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from recorder import store as store_module
+from recorder import doctor as doctor_module
 from recorder.cli import run
 from recorder.errors import CorruptDatabase
 from recorder.exports import FORMAT
@@ -122,7 +122,7 @@ def test_a_backup_holding_records_the_files_lack_is_never_rotated_out(tmp_path: 
     store = _three(tmp_path)
     good = sorted((tmp_path / "backups").glob("seg-000001.json.*.bak"))
     (tmp_path / SEGMENT).write_bytes(b"")  # emptied; then many runs make backups
-    for n in range(store_module.BACKUPS_KEPT + 3):
+    for n in range(doctor_module.BACKUPS_KEPT + 3):
         store.save_active(_active(f"s{n}"))
         store.backup()
     assert all(path.exists() for path in good)
@@ -143,17 +143,17 @@ def test_a_crash_inside_doctor_leaves_the_damaged_file_for_the_next_doctor(
     _three(tmp_path)
     segment = tmp_path / SEGMENT
     segment.write_bytes(b"{torn")
-    real = store_module.atomic_write
+    real = doctor_module.atomic_write
 
     def crash_on_the_segment(path: Path, data: bytes) -> None:
         if path == segment:
             raise KeyboardInterrupt  # the process dies as the repaired file is written
         real(path, data)
 
-    monkeypatch.setattr(store_module, "atomic_write", crash_on_the_segment)
+    monkeypatch.setattr(doctor_module, "atomic_write", crash_on_the_segment)
     with pytest.raises(KeyboardInterrupt):
         Store(tmp_path).doctor()
-    monkeypatch.setattr(store_module, "atomic_write", real)
+    monkeypatch.setattr(doctor_module, "atomic_write", real)
     assert segment.read_bytes() == b"{torn"  # still there: never moved away before the repair
     assert {f.status for f in Store(tmp_path).doctor()} <= {"ok", "repaired"}
     assert sorted(r.sessionId for r in Store(tmp_path).records()) == ["a", "b", "c"]
