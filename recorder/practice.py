@@ -636,11 +636,29 @@ async def _autoplay(run: _Run, exam_page: ExamPage, survey: Survey) -> None:
         await run.options.after_answers(exam_page)
     if run.options.submit and not run.done.is_set() and not exam_page.closed:
         if not submitted:
-            await exam_page.submit(survey.submit)
+            await _until_done(run, exam_page.submit(survey.submit))
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(run.done.wait(), run.options.completion_timeout_s)
         if not run.done.is_set():
             run.finish("the page did not report completion after submit")
+
+
+async def _until_done(run: _Run, action: Awaitable[None]) -> None:
+    """``action``, given up when the session ends first: a page that completed itself (its
+    grading function called, a timer) may disable its submit button, and a click on it would
+    wait out Playwright's 30 s for the button to be enabled."""
+    acting = asyncio.ensure_future(action)
+    ending = asyncio.ensure_future(run.done.wait())
+    try:
+        await asyncio.wait({acting, ending}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        ending.cancel()
+        if not acting.done():
+            acting.cancel()
+            with contextlib.suppress(asyncio.CancelledError, DriverError, RecorderError):
+                await acting
+    if acting.done() and not acting.cancelled():
+        acting.result()  # a failed click is the caller's to see, as before
 
 
 def popup_joins(ids: list[str], declared: bool, session: Session) -> bool:
