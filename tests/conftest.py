@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
 import os
 import re
@@ -14,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from recorder.autoplay import Strategy
+from recorder.browser import LaunchOptions, RunningBrowser, start_browser
 from recorder.catalog import Catalog, Exam
-from recorder.practice import PracticeOptions, PracticeResult, practice
+from recorder.practice import PracticeOptions, PracticeResult, practice, practice_async
 
 CATALOG = Catalog()
 
@@ -33,11 +36,56 @@ def catalog() -> Catalog:
 Play = Callable[..., PracticeResult]
 
 
-@pytest.fixture
-def play(data_dir: Path) -> Play:
-    """Run a real, headless, recorded session with a scripted learner."""
+class SharedBrowser:
+    """One Playwright driver and one Chromium for the whole test run, on one event loop kept
+    between tests: each session opens a context of its own in it (as the clickthrough does), so
+    a test pays for a context, not for a driver and a browser (about 0.7 s each time here)."""
 
-    def run(exam: Exam | str, strategy: str, **options: object) -> PracticeResult:
+    def __init__(self) -> None:
+        self.runner = asyncio.Runner()
+        self.stack = contextlib.AsyncExitStack()
+        self.running: RunningBrowser | None = None
+
+    def practice(self, exam: Exam, options: PracticeOptions) -> PracticeResult:
+        """A session as :func:`recorder.practice.practice` runs it, in the shared browser
+        (relaunched if a test took it down)."""
+        if self.running is None or not self.runner.run(_alive(self.running)):
+            self.running = self.runner.run(
+                self.stack.enter_async_context(start_browser(LaunchOptions(headless=True)))
+            )
+        return self.runner.run(practice_async(exam, options, browser=self.running))
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.runner.run(self.stack.aclose())
+        self.runner.close()
+
+
+async def _alive(running: RunningBrowser) -> bool:
+    """Whether the shared browser still answers (a test may have killed it or its driver)."""
+    try:
+        context = await asyncio.wait_for(running.browser.new_context(), 10)
+        await context.close()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def shared_browser() -> Iterator[SharedBrowser]:
+    shared = SharedBrowser()
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def play(data_dir: Path, shared_browser: SharedBrowser) -> Play:
+    """Run a real, headless, recorded session with a scripted learner, in the shared browser;
+    ``own_browser=True`` for a test that kills the browser or the driver."""
+
+    def run(
+        exam: Exam | str, strategy: str, own_browser: bool = False, **options: object
+    ) -> PracticeResult:
         chosen = CATALOG.resolve(exam) if isinstance(exam, str) else exam
         settings = PracticeOptions(
             headless=True,
@@ -45,7 +93,9 @@ def play(data_dir: Path) -> Play:
             data_dir=data_dir,
             **options,  # type: ignore[arg-type]
         )
-        return practice(chosen, settings)
+        if own_browser or settings.launch() != LaunchOptions(headless=True):
+            return practice(chosen, settings)
+        return shared_browser.practice(chosen, settings)
 
     return run
 
@@ -56,7 +106,16 @@ pytest_plugins = ["pytester"]
 #: or a test body that calls one of the recorder's browser entry points. Such tests get the
 #: ``browser`` mark, so `pytest -m "not browser"` is the fast loop of pure tests.
 BROWSER_FIXTURES = frozenset(
-    {"play", "recorded", "attempts", "audits", "wrong_key_store", "hostile_store", "keys"}
+    {
+        "play",
+        "shared_browser",
+        "recorded",
+        "attempts",
+        "audits",
+        "wrong_key_store",
+        "hostile_store",
+        "keys",
+    }
 )
 BROWSER_CALLS = re.compile(
     r"\b(practice|practice_async|play|run_clickthrough|run_suite|run_suite_async|audit"

@@ -71,7 +71,7 @@ def test_browser_killed_mid_session_keeps_every_answer(play: Play, data_dir: Pat
             os.kill(pid, signal.SIGKILL)
         await asyncio.sleep(0.5)
 
-    result = play(EXAM, "random:5", after_answers=kill_browser)
+    result = play(EXAM, "random:5", own_browser=True, after_answers=kill_browser)
     record = result.record
     assert record.status == "interrupted"
     assert record.metadata.interruptionReason == "the browser closed or crashed"

@@ -18,8 +18,10 @@ from recorder.autoplay import Strategy
 from recorder.catalog import Catalog
 from recorder.cli import run
 from recorder.items import analyse, correlation
-from recorder.practice import PracticeOptions, practice
+from recorder.practice import PracticeOptions
 from recorder.record import AnswerDetail, PracticeRecord, RecordMetadata
+
+from .conftest import SharedBrowser
 
 EXAMS = Path(__file__).resolve().parent.parent / "exams"
 T0 = datetime(2026, 11, 1, 9, tzinfo=timezone.utc)
@@ -145,7 +147,9 @@ WRONG = "coastal erosion"  # what the test copy's key says question 10 is
 
 
 @pytest.fixture(scope="module")
-def wrong_key_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def wrong_key_store(
+    tmp_path_factory: pytest.TempPathFactory, shared_browser: SharedBrowser
+) -> tuple[Path, str]:
     """A test copy of our reef exam whose key for question 10 was made wrong, attempted by seven
     scripted learners: five answer from the true key with a seeded chance each (strong to weak),
     two answer at random (seeded)."""
@@ -176,7 +180,7 @@ def wrong_key_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str
     strategies += ["random:11", "random:12"]
     for strategy in strategies:
         options = PracticeOptions(headless=True, autoplay=Strategy.parse(strategy), data_dir=data)
-        practice(exam, options)
+        shared_browser.practice(exam, options)
     return data, exam.id
 
 

@@ -16,11 +16,13 @@ from recorder.autoplay import Strategy
 from recorder.browser import ExamPage
 from recorder.catalog import Catalog
 from recorder.cli import run
-from recorder.practice import PracticeOptions, practice
+from recorder.practice import PracticeOptions
 from recorder.record import PracticeRecord
 from recorder.stats import compute_stats, streaks
 from recorder.store import Store
 from recorder.xapi import iso_duration
+
+from .conftest import SharedBrowser
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SCHEMA = json.loads((Path(__file__).parent / "data" / "xapi-statement.schema.json").read_text())
@@ -28,7 +30,7 @@ XSS = "<script>window.__xss=1</script>"
 
 
 @pytest.fixture(scope="session")
-def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def recorded(tmp_path_factory: pytest.TempPathFactory, shared_browser: SharedBrowser) -> Path:
     """Eight real attempts: both exams, key / blank / random, a hostile answer, a closed tab."""
     root = tmp_path_factory.mktemp("learner") / "data"
     answers = root.parent / "hostile.json"
@@ -52,7 +54,7 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
         options = PracticeOptions(
             headless=True, autoplay=Strategy.parse(strategy), data_dir=root, **extra
         )  # type: ignore[arg-type]
-        practice(catalog.get(exam_id), options)
+        shared_browser.practice(catalog.get(exam_id), options)
     return root
 
 

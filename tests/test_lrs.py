@@ -21,13 +21,13 @@ from recorder.catalog import Catalog
 from recorder.cli import run
 from recorder.errors import LrsError
 from recorder.lrs import Client, endpoint
-from recorder.practice import PracticeOptions, practice
+from recorder.practice import PracticeOptions
 from recorder.record import PracticeRecord
 from recorder.store import Store
 from recorder.sync import LOG_NAME, SentLog, record_key, sync
 from recorder.xapi import INTERACTION, NAMESPACE, exam_iri, record_statements
 
-from .conftest import RalphLrs
+from .conftest import RalphLrs, SharedBrowser
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "xapi-statement.schema.json").read_text())
 ACTOR = {"objectType": "Agent", "name": "Ann", "mbox": "mailto:ann@example.org"}
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def attempts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def attempts(tmp_path_factory: pytest.TempPathFactory, shared_browser: SharedBrowser) -> Path:
     """Three real attempts: a reading exam by the key, a listening one at random, one closed."""
     root = tmp_path_factory.mktemp("lrs-attempts") / "data"
     catalog = Catalog()
@@ -51,7 +51,7 @@ def attempts(tmp_path_factory: pytest.TempPathFactory) -> Path:
         options = PracticeOptions(
             headless=True, autoplay=Strategy.parse(strategy), data_dir=root, **extra
         )  # type: ignore[arg-type]
-        practice(catalog.get(exam_id), options)
+        shared_browser.practice(catalog.get(exam_id), options)
     return root
 
 
