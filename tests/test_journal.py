@@ -38,6 +38,16 @@ def answered(saved: ActiveSession, step: int, **answers: str) -> ActiveSession:
     )
 
 
+def started(root: Path, **answers: str) -> tuple[Store, ActiveSession]:
+    """A store holding a session written whole, then one journal line of ``answers``."""
+    store = Store(root)
+    saved = fresh()
+    store.save_active(saved)  # whole: the checkpoint
+    saved = answered(saved, 1, **answers)
+    store.save_active(saved)
+    return store, saved
+
+
 def on_disk(store: Store) -> dict[str, object]:
     """What active.json itself holds of the session (no journal laid over)."""
     table = json.loads(store.active_path.read_text())["active_sessions"]
@@ -63,11 +73,7 @@ def test_an_answer_is_a_journal_line_and_readers_see_it(tmp_path: Path) -> None:
 
 
 def test_a_torn_last_line_is_skipped_and_the_next_line_is_read_whole(tmp_path: Path) -> None:
-    store = Store(tmp_path)
-    saved = fresh()
-    store.save_active(saved)
-    saved = answered(saved, 1, q1="river")
-    store.save_active(saved)
+    store, saved = started(tmp_path, q1="river")
     with store.journal.path("journaled").open("ab") as handle:
         handle.write(b'{"answers": {"q1": "riv')  # a crash, or a full disk, mid-line
     [seen] = store.active_sessions()
@@ -80,11 +86,7 @@ def test_a_torn_last_line_is_skipped_and_the_next_line_is_read_whole(tmp_path: P
 
 def test_journal_lines_older_than_the_checkpoint_are_ignored(tmp_path: Path) -> None:
     """A crash between a checkpoint's rename and the journal's truncation leaves older lines."""
-    store = Store(tmp_path)
-    saved = fresh()
-    store.save_active(saved)
-    saved = answered(saved, 1, q1="old")
-    store.save_active(saved)
+    store, saved = started(tmp_path, q1="old")
     left = tmp_path / "left.jsonl"
     shutil.copy(store.journal.path("journaled"), left)
     newer = answered(saved, 1, q1="new").model_copy(update={"questionIds": ["q1"]})
@@ -115,11 +117,7 @@ def test_a_checkpoint_comes_after_so_many_lines_or_seconds(
 
 
 def test_ending_a_session_removes_its_journal(tmp_path: Path) -> None:
-    store = Store(tmp_path)
-    saved = fresh()
-    store.save_active(saved)
-    saved = answered(saved, 1, q1="river")
-    store.save_active(saved)
+    store, saved = started(tmp_path, q1="river")
     assert store.journal.path("journaled").exists()
     store.mark_interrupted(saved)
     assert not store.journal.path("journaled").exists()
@@ -149,11 +147,7 @@ def test_doctor_removes_the_journals_of_ended_sessions_only(tmp_path: Path) -> N
 
 def test_a_journal_write_is_one_data_sync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The point of the journal: an answer costs one sync of one file, not two and a rename."""
-    store = Store(tmp_path)
-    saved = fresh()
-    store.save_active(saved)
-    saved = answered(saved, 1, q1="a")
-    store.save_active(saved)  # the journal file exists from here on
+    store, saved = started(tmp_path, q1="a")  # the journal file exists from here on
     synced: list[int] = []
     real = journal_module._sync
     monkeypatch.setattr(journal_module, "_sync", lambda fd: (synced.append(fd), real(fd)))
