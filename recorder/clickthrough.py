@@ -28,9 +28,10 @@ from .catalog import select_exams as select_exams  # where tests and old callers
 from .catalog import shard as shard
 from .errors import RecorderError, SessionError
 from .page_faults import explained_difference
-from .practice import PracticeOptions, PracticeResult, practice_async
+from .practice import PracticeOptions, practice_async
 from .protocol import AnswerValue
 from .record import PracticeRecord
+from .recording import PracticeResult
 from .scoring import LENIENT, MarkingRules, mark_attempt, marking_rules
 from .session import Session
 from .store import Store

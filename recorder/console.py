@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # for annotations only: a command that shows a table imports 
     from .doctor import DoctorFinding
     from .exports import ImportReport
     from .history import History
-    from .practice import PracticeResult
+    from .recording import PracticeResult
     from .sessions import SessionInfo
     from .settings import Lrs
     from .stats import Stats

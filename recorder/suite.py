@@ -20,13 +20,14 @@ from .attempt import RecordHeading, assemble
 from .browser import start_browser
 from .catalog import Catalog, Suite
 from .config import data_dir as resolve_data_dir
-from .practice import Observer, PracticeOptions, PracticeResult, new_session_id, practice_async
+from .practice import PracticeOptions, practice_async
 from .record import (
     PartResult,
     PracticeRecord,
     RecordMetadata,
     RecordStatus,
 )
+from .recording import Observer, PracticeResult, new_session_id
 from .store import Store
 from .window import Window
 
