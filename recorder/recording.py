@@ -17,7 +17,7 @@ import logging
 import secrets
 import tempfile
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +118,9 @@ class Recording:
     store: Store
     session: Session
     observer: Observer
+    #: How the watchdogs wait: a test passes one that moves a fake clock (the session's), so
+    #: thirty minutes of inactivity pass in a millisecond.
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     done: asyncio.Event = field(default_factory=asyncio.Event)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     reason: str | None = None
@@ -336,7 +339,7 @@ async def watch_inactivity(run: Recording) -> None:
     if end is None:
         end = run.options.headless
     while not run.done.is_set():
-        await asyncio.sleep(min(5.0, limit / 4))
+        await run.sleep(min(5.0, limit / 4))
         if run.session.state == "active" and run.session.idle_for() >= limit:
             run.session.time_out()
             if end:
@@ -354,7 +357,7 @@ async def watch_driver(run: Recording, page: ExamPage) -> None:
     browser would stay open, the recorder waiting forever: a round trip every DRIVER_CHECK_S
     notices, and the session ends as interrupted with every answer it has."""
     while not run.done.is_set():
-        await asyncio.sleep(DRIVER_CHECK_S)
+        await run.sleep(DRIVER_CHECK_S)
         if not run.done.is_set() and not await page.answers(DRIVER_TIMEOUT_S):
             run.session.interrupt("the browser stopped answering (its driver died)")
             run.finish("the browser stopped answering (its driver died)")
@@ -364,13 +367,13 @@ async def watch_driver(run: Recording, page: ExamPage) -> None:
 async def watch_time_left(run: Recording) -> None:
     """The test's own time limit (a suite's one countdown): the attempt ends as it stands."""
     assert run.options.time_left_s is not None
-    await asyncio.sleep(max(0.0, run.options.time_left_s))
+    await run.sleep(max(0.0, run.options.time_left_s))
     run.finish("the test's time limit was reached")
 
 
 async def autosave(run: Recording) -> None:
     while not run.done.is_set():
-        await asyncio.sleep(run.options.autosave_seconds)
+        await run.sleep(run.options.autosave_seconds)
         if not run.session.finished:
             run.save_active()
 
