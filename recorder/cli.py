@@ -130,9 +130,15 @@ def _send_to_lrs(
     return report
 
 
-def open_catalog(data_dir: Path | None = None, extra: LibrarySource | None = None) -> Catalog:
-    """Our library, the libraries remembered in the settings and ``extra``."""
-    libraries: list[Path | LibrarySource] = [*library_paths(resolve_data_dir(data_dir))]
+def open_catalog(
+    data_dir: Path | None = None, extra: LibrarySource | None = None, extra_at: Path | None = None
+) -> Catalog:
+    """Our library, the libraries remembered in the settings and ``extra`` (opened already from
+    ``extra_at``: the remembered path of it is not opened a second time)."""
+    paths = library_paths(resolve_data_dir(data_dir))
+    if extra_at is not None:
+        paths = [p for p in paths if p.expanduser().resolve() != extra_at.expanduser().resolve()]
+    libraries: list[Path | LibrarySource] = [*paths]
     return Catalog(libraries=[*libraries, extra] if extra is not None else libraries)
 
 
@@ -673,12 +679,13 @@ def exams_command(
     data_dir: DataDir = None,
 ) -> None:
     """List the exams of every library, and the whole tests."""
+    source = None
     if library is not None:
         source = open_library(library)  # checked before it is remembered
         if remember_library(resolve_data_dir(data_dir), library):
             console.note(f"Library added: {source.name} ({len(source.exams())} exams)")
     if ctx.invoked_subcommand is None:
-        catalog = open_catalog(data_dir)
+        catalog = open_catalog(data_dir, source, library)
         console.exams_table(
             catalog.filter(type=type, module=module),
             [s for s in catalog.suites if type in (None, s.type) and module in (None, s.module)],

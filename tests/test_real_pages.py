@@ -118,6 +118,25 @@ def test_random_on_a_late_page_is_marked_from_what_was_typed(play: Play) -> None
     assert record.score == expected.score
 
 
+def test_adding_a_library_reads_its_data_files_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`ielts exams --library PATH` checks the library, remembers it and lists it: one reading of
+    its manifest and data files, not one to check and another to list (230 files in a real one)."""
+    reads: list[str] = []
+    real = ManifestSource._read
+
+    def counted(self: ManifestSource) -> object:
+        reads.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(ManifestSource, "_read", counted)
+    data = tmp_path / "data"
+    assert run(["exams", "--library", str(LIBRARY), "--data-dir", str(data), "--json"]) == 0
+    assert "p2-low-02" in capsys.readouterr().out
+    assert len(reads) == 1, reads
+
+
 def test_cli_lists_practises_and_clicks_through_the_library(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
