@@ -26,6 +26,7 @@ from typing import Any
 import orjson
 
 from .durable import sync_directory
+from .record import SESSION_ID
 
 #: The session is written whole into active.json again (a checkpoint) after this many journal
 #: lines, or this many seconds: what other processes read costs one line to merge, not hundreds.
@@ -84,15 +85,18 @@ class Journal:
                 change = orjson.loads(line)
             except orjson.JSONDecodeError:
                 continue  # empty, or torn by a crash: the line before it is whole
-            if isinstance(change, dict):
-                when = _when(change.get("updatedAt"))
-                return change if when is not None and since is not None and when > since else None
+            when = _when(change.get("updatedAt")) if isinstance(change, dict) else None
+            if when is None:
+                continue  # not a line the recorder wrote: the line before it may be
+            return change if since is not None and when > since else None
         return None
 
     def merged(self, checkpoint: Mapping[str, Any]) -> dict[str, Any]:
         """The session as it stands: its checkpoint with the newest journal line laid over."""
         session_id = checkpoint.get("sessionId")
-        change = self.latest(session_id, checkpoint) if isinstance(session_id, str) else None
+        change = None
+        if isinstance(session_id, str) and SESSION_ID.fullmatch(session_id):  # never a path
+            change = self.latest(session_id, checkpoint)
         return {**checkpoint, **change} if change else dict(checkpoint)
 
     def stale(self, active: set[str]) -> list[Path]:
@@ -111,6 +115,7 @@ def _when(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value)
+        when = datetime.fromisoformat(value)
     except ValueError:
         return None
+    return when if when.tzinfo is not None else None  # a naive time compares with nothing

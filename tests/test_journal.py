@@ -177,3 +177,31 @@ def test_a_session_journals_its_answers_and_leaves_no_journal(play: Play, data_d
     assert seen["in active.json"] == {}  # no answer needed active.json rewritten
     assert isinstance(seen["lines"], int) and seen["lines"] >= 1
     assert list(Store(data_dir).journal.directory.glob("*.jsonl")) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"updatedAt": "2099-01-01T00:00:00", "answers": {"q1": "naive"}}',  # no time zone
+        b'{"updatedAt": "soon", "answers": {"q1": "garbage"}}',
+        b'["not", "a", "change"]',
+        b"\xff\xfe",
+    ],
+)
+def test_a_hostile_journal_line_is_ignored_and_never_stops_a_reader(
+    tmp_path: Path, line: bytes
+) -> None:
+    store, _ = started(tmp_path, q1="river")
+    with store.journal.path("journaled").open("ab") as handle:
+        handle.write(b"\n" + line + b"\n")
+    [seen] = store.active_sessions()
+    assert seen.answers == {"q1": "river"}
+
+
+def test_a_session_id_that_is_a_path_reads_no_journal_elsewhere(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.jsonl"
+    outside.write_text(json.dumps({"updatedAt": "2099-01-01T00:00:00+00:00", "sessionId": "x"}))
+    store = Store(tmp_path / "data")
+    store.journal.directory.mkdir()  # so that data/journal/../../outside.jsonl resolves
+    doc = {"sessionId": "../../outside", "updatedAt": "2026-01-01T00:00:00+00:00"}
+    assert store.journal.merged(doc) == doc
