@@ -48,7 +48,10 @@ class SharedBrowser:
 
     def practice(self, exam: Exam, options: PracticeOptions) -> PracticeResult:
         """A session as :func:`recorder.practice.practice` runs it, in the shared browser
-        (relaunched if a test took it down)."""
+        (relaunched if a test took it down); in a browser of its own when the options ask for
+        another one (a path, slow motion, a server to connect to)."""
+        if options.launch() != LaunchOptions(headless=True):
+            return practice(exam, options)
         if self.running is None or not self.runner.run(_alive(self.running)):
             self.running = self.runner.run(
                 self.stack.enter_async_context(start_browser(LaunchOptions(headless=True)))
@@ -93,7 +96,7 @@ def play(data_dir: Path, shared_browser: SharedBrowser) -> Play:
             data_dir=data_dir,
             **options,  # type: ignore[arg-type]
         )
-        if own_browser or settings.launch() != LaunchOptions(headless=True):
+        if own_browser:
             return practice(chosen, settings)
         return shared_browser.practice(chosen, settings)
 
