@@ -132,7 +132,6 @@ class _Greeter:
 
     run: Recording
     url: str
-    saved: ActiveSession | None
     page: ExamPage | None = None
     init_seq: int = 0
     #: From just before the first INIT_SESSION: later frames and popups are greeted.
@@ -151,7 +150,7 @@ class _Greeter:
         )  # fmt: skip
 
     def resume_state(self) -> ResumeState | None:
-        if self.saved is None and not self.initial_sent:
+        if self.run.options.resume is None and not self.initial_sent:
             return None
         session = self.run.session
         return ResumeState(
@@ -222,7 +221,7 @@ async def practice_async(
     it runs in that window's page, which stays open for the next session (a suite's parts).
     """
     run = _recording(exam, options, observer or Quiet())
-    greeter = _Greeter(run, exam.location(), options.resume)
+    greeter = _Greeter(run, exam.location())
     loop = asyncio.get_running_loop()
     installed = install_signal_handlers(loop, run.finish) if options.handle_signals else []
     restored = 0
