@@ -2,7 +2,8 @@
 
 Page titles, question texts, answers, keys and error messages come from pages nobody here wrote.
 Shown raw, an ESC, CSI or OSC sequence in them would drive the learner's terminal (retitle it,
-clear it, hide text); written raw into a CSV cell, one that begins with ``=``, ``+``, ``-`` or
+clear it, hide text), and a bidirectional override would show text in another order than it is
+stored ("Trojan Source", CVE-2021-42574); written raw into a CSV cell, one that begins with ``=``, ``+``, ``-`` or
 ``@`` is run as a formula by spreadsheet programs. Pure functions.
 """
 
@@ -10,15 +11,17 @@ from __future__ import annotations
 
 import re
 
-#: C0 controls but tab and newline, DEL, and the C1 controls (0x9B is a one-byte CSI).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: C0 controls but tab and newline, DEL, the C1 controls (0x9B is a one-byte CSI), and the
+#: Unicode bidirectional controls (marks, embeddings, overrides, isolates: Unicode UAX #9).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 #: Cells a spreadsheet reads as formulas (OWASP, "CSV Injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def printable(text: object) -> str:
     """``text`` without control characters: ESC and the sequences it starts cannot reach the
-    terminal (the printable rest of a sequence stays, harmless, so nothing is hidden)."""
+    terminal (the printable rest of a sequence stays, harmless, so nothing is hidden), and no
+    bidirectional control reorders what is shown."""
     return _CONTROL.sub("", str(text))
 
 

@@ -20,12 +20,15 @@ from recorder.untrusted import csv_cell, printable
 from .test_store import record
 
 REPO = Path(__file__).parent.parent
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 OSC_TITLE = "\x1b]0;owned\x07"
 CSI_RED = "\x1b[31mred\x1b[0m"
 C1_CSI = "\x9b2J"
+#: A right-to-left override makes a terminal show "exe.txt" as "txt.exe" ("Trojan Source").
+BIDI = "abc\u202egpj.exe\u2066x\u2069"
 MARKUP = "[/] [bold]x[/bold] [link=http://x]y"
 FORMULA = '=HYPERLINK("http://evil","x")'
-EVIL = f"{MARKUP} {OSC_TITLE} {CSI_RED} {C1_CSI} tail"
+EVIL = f"{MARKUP} {OSC_TITLE} {CSI_RED} {C1_CSI} {BIDI} tail"
 
 
 @pytest.mark.parametrize(
@@ -37,6 +40,8 @@ EVIL = f"{MARKUP} {OSC_TITLE} {CSI_RED} {C1_CSI} tail"
         ("a\x00b\x7fc\x08d", "abcd"),
         ("line\nnext\ttab", "line\nnext\ttab"),
         ("[bold]not markup[/]", "[bold]not markup[/]"),
+        (BIDI, "abcgpj.exex"),
+        ("\u200fשלום\u200e \u061cx", "שלום x"),  # marks that reorder text, gone; letters kept
     ],
 )
 def test_control_characters_are_removed_and_the_rest_kept(text: str, shown: str) -> None:
@@ -66,7 +71,8 @@ def test_csv_cells_never_start_a_formula(value: object, cell: object) -> None:
 @given(st.text())
 def test_no_control_character_survives(text: str) -> None:
     assert not any(
-        ord(c) < 32 and c not in "\t\n" or 0x7F <= ord(c) <= 0x9F for c in printable(text)
+        ord(c) < 32 and c not in "\t\n" or 0x7F <= ord(c) <= 0x9F or c in BIDI_CONTROLS
+        for c in printable(text)
     )
 
 
@@ -105,6 +111,7 @@ def test_no_command_shows_page_text_as_escapes_or_markup(
     assert done.returncode == 0, out.decode(errors="replace")[-400:]
     assert b"\x1b]" not in out and b"\x1b[31m" not in out and "\x9b".encode() not in out
     assert b"MarkupError" not in out
+    assert "\u202e".encode() not in out and "\u2066".encode() not in out
 
 
 @pytest.mark.parametrize("command", [["export", "--format", "csv"], ["mistakes", "--csv"]])
