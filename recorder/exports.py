@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -109,9 +109,12 @@ class ImportReport:
 def read_records_file(path: Path) -> list[Any]:
     """The record documents in an export (or a bare JSON list), after checking its checksum."""
     try:
-        data = orjson.loads(path.read_bytes())
+        # A UTF-8 byte order mark (Windows editors write one) is not part of the JSON text.
+        data = orjson.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
     except FileNotFoundError:
         raise ImportFailed(f"{path} does not exist") from None
+    except OSError as exc:
+        raise ImportFailed(f"cannot read {path}: {exc.strerror or exc}") from None
     except orjson.JSONDecodeError as exc:
         raise ImportFailed(f"{path} is not valid JSON: {exc}") from None
     if isinstance(data, list):
@@ -136,6 +139,27 @@ def read_records_file(path: Path) -> list[Any]:
     return docs
 
 
+#: How far ahead of this machine's clock an imported time may be (another machine's clock may
+#: run a little fast; a record from next year is not an attempt anyone made).
+FUTURE_SLACK = timedelta(days=1)
+
+
+def _implausible(record: PracticeRecord) -> str | None:
+    """Why an imported record cannot be an attempt as it says, or None. Only imports are held
+    to this: a record the recorder makes is stored even when the clock jumped during it."""
+    if record.id != f"record_{record.sessionId}":
+        return "id: must be record_ followed by the sessionId"
+    if record.endTime < record.startTime:
+        return (f"endTime {record.endTime.isoformat()} is before startTime "
+                f"{record.startTime.isoformat()}")  # fmt: skip
+    latest = datetime.now(timezone.utc) + FUTURE_SLACK
+    for name in ("startTime", "endTime", "createdAt"):
+        when: datetime = getattr(record, name)
+        if when > latest:
+            return f"{name} {when.isoformat()} is in the future"
+    return None
+
+
 def import_records(
     path: Path, store: Store, progress: Callable[[int], None] | None = None
 ) -> ImportReport:
@@ -148,10 +172,11 @@ def import_records(
         except ValidationError as exc:
             report.rejected.append((str(label), readable_errors(exc)))
         else:
+            problem = _implausible(record)
             if record.id in existing:
                 report.skipped.append(record.id)
-            elif record.id != f"record_{record.sessionId}":
-                report.rejected.append((record.id, "id: must be record_ followed by the sessionId"))
+            elif problem:
+                report.rejected.append((record.id, problem))
             else:
                 store.save_record(record)
                 existing.add(record.id)

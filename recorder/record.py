@@ -122,7 +122,8 @@ class RecordSummary(BaseModel):
     totalQuestions: int = Field(ge=0)
     correctAnswers: int | None = Field(ge=0)
     accuracy: float | None = Field(ge=0, le=1)
-    band: float | None = Field(ge=0, le=9)
+    #: IELTS reports bands in half bands (0, 0.5, ... 9).
+    band: float | None = Field(ge=0, le=9, multiple_of=0.5)
     metadata: SummaryMetadata
 
 

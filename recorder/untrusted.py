@@ -3,8 +3,8 @@
 Page titles, question texts, answers, keys and error messages come from pages nobody here wrote.
 Shown raw, an ESC, CSI or OSC sequence in them would drive the learner's terminal (retitle it,
 clear it, hide text), and a bidirectional override would show text in another order than it is
-stored ("Trojan Source", CVE-2021-42574); written raw into a CSV cell, one that begins with ``=``, ``+``, ``-`` or
-``@`` is run as a formula by spreadsheet programs. Pure functions.
+stored ("Trojan Source", CVE-2021-42574); written raw into a CSV cell, one that begins with
+``=``, ``+``, ``-`` or ``@`` is run as a formula by spreadsheet programs. Pure functions.
 """
 
 from __future__ import annotations

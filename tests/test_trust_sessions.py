@@ -130,6 +130,17 @@ def _export(tmp_path: Path, **changes: object) -> Path:
         ({"examId": "e" * 300}, "examId: String should have at most 200 characters"),
         ({"sessionId": "a\nb", "id": "record_a\nb"}, "sessionId: String should match pattern"),
         ({"metadata": {"examTitle": "t", "marking": "harsh"}}, "metadata.marking"),
+        # Cases added in stop 8 (each accepted before):
+        ({"band": 7.3}, "band: Input should be a multiple of 0.5"),
+        (
+            {"endTime": "2026-10-31T23:59:00Z"},
+            "endTime 2026-10-31T23:59:00+00:00 is before startTime 2026-11-01T00:00:00+00:00",
+        ),
+        (
+            {"startTime": "9999-12-31T23:59:59Z", "endTime": "9999-12-31T23:59:59Z"},
+            "startTime 9999-12-31T23:59:59+00:00 is in the future",
+        ),
+        ({"createdAt": "2999-01-01T00:00:00+14:00"}, "createdAt 2999-01-01T00:00:00+14:00 is in"),
     ],
 )
 def test_an_import_is_checked_at_the_boundary(
@@ -156,6 +167,20 @@ def test_an_export_of_another_format_or_version_is_refused(
 ) -> None:
     with pytest.raises(ImportFailed, match=message):
         import_records(_export(tmp_path, **changes), Store(tmp_path / "data"))
+
+
+def test_an_import_file_that_cannot_be_read_is_said(tmp_path: Path) -> None:
+    """A folder given for a file raised a raw IsADirectoryError before."""
+    with pytest.raises(ImportFailed, match=f"cannot read {tmp_path}: .*directory"):
+        import_records(tmp_path, Store(tmp_path / "data"))
+
+
+def test_an_export_saved_with_a_byte_order_mark_imports(tmp_path: Path) -> None:
+    """Windows editors save UTF-8 with a byte order mark; it was refused as invalid JSON."""
+    path = _export(tmp_path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    store = Store(tmp_path / "data")
+    assert import_records(path, store).added == ["record_imp"]
 
 
 def test_a_long_error_or_title_never_makes_the_record_invalid() -> None:
