@@ -30,8 +30,14 @@ class DoctorFinding:
     detail: str
 
 
+#: What doctor says of a folder standing where one of its files should be.
+FOLDER = "a folder stood where the file should be"
+
+
 def check_file(path: Path) -> str | None:
     """What is wrong with a database file, or None when it is a valid TinyDB JSON document."""
+    if path.is_dir():
+        return FOLDER
     try:
         data = orjson.loads(path.read_bytes() or b"{}")
     except orjson.JSONDecodeError as exc:
@@ -132,7 +138,7 @@ class Doctor:
         return [DoctorFinding(store.root, "repaired", f"removed {len(found)} unfinished write(s)")]
 
     def _check_segment(self, path: Path, named: set[str]) -> DoctorFinding:
-        problem = check_file(path) if path.is_file() else "missing"
+        problem = check_file(path) if path.exists() else "missing"
         held: dict[str, dict[str, Any]] = {}
         if problem is None:
             table = table_of(path, "records")
@@ -181,19 +187,26 @@ class Doctor:
 
     def _set_aside(self, path: Path) -> Path | None:
         """A copy of a damaged file beside it (copied, never moved: the file stays until its
-        repaired version replaces it)."""
+        repaired version replaces it). A folder standing where the file should be holds nothing
+        of the store's: it is moved aside whole, to make room for the file."""
+        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+        if path.is_dir():
+            path.rename(aside)
+            return aside
         if not path.is_file():
             return None
-        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
         atomic_write(aside, path.read_bytes())
         return aside
 
     def _check_active(self) -> DoctorFinding:
         path = self.store.active_path
-        problem = check_file(path) if path.is_file() else None
+        problem = check_file(path) if path.exists() else None
         if problem is not None:
             backups = sorted(self.store.backups_dir.glob(f"{path.name}.*.bak"), reverse=True)
             backup = next((b for b in backups if check_file(b) is None), None)
+            if backup is None and problem == FOLDER:
+                aside = self._set_aside(path)  # a folder holds no session: nothing to restore
+                return DoctorFinding(path, "repaired", f"{problem}; moved it aside as {aside}")
             if backup is None:
                 return DoctorFinding(path, "corrupt", f"{problem}; no valid backup, left as it is")
             aside = self._set_aside(path)

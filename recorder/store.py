@@ -82,7 +82,7 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_file(self.path, self.backups)
         except FileNotFoundError:
             return None
         if not raw.strip():
@@ -103,6 +103,18 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         pass
+
+
+def read_file(path: Path, backups: Path | None) -> bytes:
+    """A database file's bytes; one that exists but cannot be read (a folder stands where it
+    should be, no permission) is said as damage that doctor repairs, never a raw traceback."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        detail = f"cannot be read: {exc.strerror or exc}"
+        raise CorruptDatabase(corrupt_message(path, backups, detail)) from None
 
 
 @dataclass
@@ -140,6 +152,11 @@ class Store:
         self.index_path = self.records_dir / "index.log"
         try:
             self.records_dir.mkdir(parents=True, exist_ok=True)
+        except FileExistsError as exc:
+            raise StoreError(
+                f"cannot use the data directory {self.root}: {exc.filename} is a file where a "
+                "folder should be; move it away and run again"
+            ) from None
         except OSError as exc:
             raise StoreError(f"cannot use the data directory {self.root}: {exc.strerror}") from None
         self._lock = DirectoryLock(self.root, LOCK_TIMEOUT)
@@ -328,7 +345,7 @@ class Store:
             )
         for segment in sorted(self.records_dir.glob("seg-*.json")):
             with self._locked():
-                raw = segment.read_bytes()
+                raw = read_file(segment, self.backups_dir)
             try:
                 tables = adapter.validate_json(raw or b"{}")
             except ValidationError as exc:

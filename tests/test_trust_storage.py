@@ -96,7 +96,7 @@ def test_any_bytes_in_the_index_are_skipped_and_doctor_rebuilds_it(
 
 
 # ------------------------------------------------------ 2. an emptied or deleted segment
-@pytest.mark.parametrize("damage", ["empty", "deleted", "cut"])
+@pytest.mark.parametrize("damage", ["empty", "deleted", "cut", "a folder"])
 def test_a_segment_emptied_or_deleted_is_said_and_restored_from_backup(
     tmp_path: Path, damage: str
 ) -> None:
@@ -106,6 +106,9 @@ def test_a_segment_emptied_or_deleted_is_said_and_restored_from_backup(
         segment.write_bytes(b"")
     elif damage == "deleted":
         segment.unlink()
+    elif damage == "a folder":  # a folder where the file was: a raw IsADirectoryError before
+        segment.unlink()
+        segment.mkdir()
     else:  # valid JSON that lost two of its records
         data = json.loads(segment.read_text())
         data["records"] = {"1": data["records"]["1"]}
@@ -116,6 +119,36 @@ def test_a_segment_emptied_or_deleted_is_said_and_restored_from_backup(
     findings = {f.path.name: f for f in Store(tmp_path).doctor()}
     assert findings["seg-000001.json"].status == "repaired"
     assert sorted(r.sessionId for r in Store(tmp_path).records()) == ["a", "b", "c"]
+
+
+def test_a_folder_where_active_json_should_be_is_said_and_set_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every command died with a raw IsADirectoryError and doctor said "ok" (stop 8's probe)."""
+    _three(tmp_path)
+    (tmp_path / "active.json").unlink(missing_ok=True)
+    (tmp_path / "active.json").mkdir()
+    # history still lists the records (and says it); sessions cannot, and says why.
+    for command, code in ((["history"], 0), (["sessions"], 1)):
+        assert run([*command, "--data-dir", str(tmp_path)]) == code, command
+        err = capsys.readouterr().err
+        assert "active.json" in err and "ielts doctor" in err and "Traceback" not in err
+    findings = {f.path.name: f for f in Store(tmp_path).doctor()}
+    assert findings["active.json"].status == "repaired"
+    assert "a folder stood where the file should be" in findings["active.json"].detail
+    assert [p.name for p in tmp_path.glob("active.json.corrupt-*")] != []
+    for command in (["history"], ["sessions"], ["doctor"]):
+        assert run([*command, "--data-dir", str(tmp_path)]) == 0, command
+    assert sorted(r.sessionId for r in Store(tmp_path).records()) == ["a", "b", "c"]
+
+
+def test_a_file_where_the_records_folder_should_be_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "records").write_text("x")
+    assert run(["history", "--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'records'} is a file where a folder should be" in err, err
 
 
 def test_a_backup_holding_records_the_files_lack_is_never_rotated_out(tmp_path: Path) -> None:
