@@ -106,6 +106,12 @@ class Doctor:
         return findings
 
     def _remove_stale_journals(self) -> list[DoctorFinding]:
+        folder = self.store.journal.directory
+        if folder.exists() and not folder.is_dir():
+            aside = self._set_aside(folder)
+            folder.unlink()
+            detail = f"a file stood where the journal folder should be; kept it as {aside}"
+            return [DoctorFinding(folder, "repaired", detail)]
         try:
             docs = table_of(self.store.active_path, "active_sessions").values()
         except (OSError, orjson.JSONDecodeError):

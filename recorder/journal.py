@@ -65,11 +65,11 @@ class Journal:
 
     def truncate(self, session_id: str) -> None:
         """Empty a journal once its session was written whole (a checkpoint)."""
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
             os.truncate(self.path(session_id), 0)
 
     def remove(self, session_id: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
             self.path(session_id).unlink()
 
     def latest(self, session_id: str, checkpoint: Mapping[str, Any]) -> dict[str, Any] | None:

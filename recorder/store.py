@@ -189,7 +189,13 @@ class Store:
         if base is None or not base.fits(doc):
             return False
         with self._translated():
-            self.journal.append(session.sessionId, difference(doc, base.doc))
+            try:
+                self.journal.append(session.sessionId, difference(doc, base.doc))
+            except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
+                # Something stands where the journal should be: the journal only saves time,
+                # so the session is written whole (doctor moves the obstacle aside).
+                log.warning("the journal cannot be written (%s); writing sessions whole", exc)
+                return False
         base.lines += 1
         return True
 

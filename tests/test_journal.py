@@ -205,3 +205,25 @@ def test_a_session_id_that_is_a_path_reads_no_journal_elsewhere(tmp_path: Path) 
     store.journal.directory.mkdir()  # so that data/journal/../../outside.jsonl resolves
     doc = {"sessionId": "../../outside", "updatedAt": "2026-01-01T00:00:00+00:00"}
     assert store.journal.merged(doc) == doc
+
+
+def test_a_journal_that_cannot_be_written_falls_back_to_whole_writes(tmp_path: Path) -> None:
+    """A file where the journal folder should be made every save and the end of the session
+    fail (NOT SAVED until the end; stop 8's probe): the journal only saves time, so a session
+    is then written whole, and doctor moves the file aside."""
+    (tmp_path / "journal").write_text("not a folder")
+    store = Store(tmp_path)
+    saved = fresh()
+    store.save_active(saved)
+    for step in range(1, 4):
+        saved = answered(saved, step, **{str(step): f"answer {step}"})
+        store.save_active(saved)
+        assert on_disk(store) == saved.answers  # written whole each time
+    [active] = Store(tmp_path).active_sessions()
+    assert active.answers == {"1": "answer 1", "2": "answer 2", "3": "answer 3"}
+    store.mark_interrupted(saved)
+    assert [s.sessionId for s in Store(tmp_path).interrupted_sessions()] == ["journaled"]
+    findings = {f.path.name: f for f in Store(tmp_path).doctor()}
+    assert findings["journal"].status == "repaired"
+    assert "a file stood where the journal folder should be" in findings["journal"].detail
+    assert (tmp_path / "journal").is_dir() or not (tmp_path / "journal").exists()
