@@ -33,6 +33,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,9 +51,9 @@ from .doctor import (
     segment_docs,
 )
 from .durable import DirectoryLock, LockTimeout, atomic_write
-from .errors import CorruptDatabase, StoreError
+from .errors import CorruptDatabase, SessionError, StoreError
 from .journal import CHECKPOINT_LINES, CHECKPOINT_S, Journal, difference
-from .liveness import owner_alive
+from .liveness import owner_alive, process_start
 from .record import SESSION_ID, ActiveSession, PracticeRecord, RecordSummary
 
 log = logging.getLogger(__name__)
@@ -237,15 +238,33 @@ class Store:
         self.journal.remove(session_id)
 
     def reopen(self, session_id: str) -> None:
-        """Move an interrupted session back to the active table: it is being resumed."""
+        """Claim an interrupted or orphaned session for this recorder: it is being resumed.
 
-        def move(db: TinyDB) -> None:
+        Refused (:class:`SessionError`) while another running recorder holds it: two recorders
+        of one session would each save a record of it, the later replacing the other's answers.
+        An orphan is claimed with its journal folded in, so the journal can go at once.
+        """
+        mine = {"pid": os.getpid(), "pidStart": process_start(os.getpid()),
+                "updatedAt": datetime.now(timezone.utc).isoformat()}  # fmt: skip
+
+        def claim(db: TinyDB) -> int | None:
+            active = db.table("active_sessions")
+            held = active.search(_by(session_id))
+            if held and held[0].get("pid") != os.getpid() and _owned(held[0]):
+                return int(held[0]["pid"])
             found = db.table("interrupted").search(_by(session_id))
-            if found:
-                db.table("active_sessions").upsert(dict(found[0]), _by(session_id))
+            if found or held:
+                doc = dict(found[0]) if found else self.journal.merged(held[0])
+                active.upsert({**doc, **mine}, _by(session_id))
                 db.table("interrupted").remove(_by(session_id))
+            return None
 
-        self._with_db(self.active_path, move)
+        holder = self._with_db(self.active_path, claim)
+        if holder is not None:
+            raise SessionError(
+                f"session {session_id} is being recorded by another recorder (pid {holder}); "
+                "finish it there, or stop that recorder and resume it again"
+            )
         self._forget(session_id)
 
     def clear_sessions(self, *, keep_pids_alive: bool = True) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from recorder.cli import run
-from recorder.errors import ImportFailed
+from recorder.errors import ImportFailed, SessionError
 from recorder.exports import import_records, to_json
 from recorder.liveness import owner_alive, process_start
 from recorder.protocol import parse_message
@@ -62,6 +62,57 @@ def test_a_session_whose_pid_was_reused_is_recovered(tmp_path: Path) -> None:
     saved = Session("reused", exam_id="e", title="t", url="file:///e.html").snapshot()
     store.save_active(saved.model_copy(update={"pid": os.getppid(), "pidStart": 1.0}))
     assert [i.kind for i in list_sessions(store)] == ["orphan"]
+
+
+# ------------------------------------------------- resuming (cases added in stop 8)
+_CLAIM = """
+import sys, time
+from pathlib import Path
+from recorder.store import Store
+Store(Path(sys.argv[1])).reopen("claimed")
+print("claimed", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_session_two_recorders_resume_at_once_is_recorded_by_one(tmp_path: Path) -> None:
+    """Both recorders went on recording the same session, and the last record saved replaced
+    the other's answers (the second reopen found nothing to move and said nothing)."""
+    store = Store(tmp_path)
+    saved = Session("claimed", exam_id="e", title="t", url="file:///e.html").snapshot()
+    store.save_active(saved.model_copy(update={"answers": {"1": "kept"}}))
+    store.mark_interrupted(saved.model_copy(update={"answers": {"1": "kept"}}))
+    first = subprocess.Popen(
+        [sys.executable, "-c", _CLAIM, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert first.stdout is not None and first.stdout.readline().strip() == "claimed"
+        with pytest.raises(
+            SessionError, match=f"being recorded by another recorder .pid {first.pid}"
+        ):
+            Store(tmp_path).reopen("claimed")
+    finally:
+        first.kill()
+        first.communicate()
+    Store(tmp_path).reopen("claimed")  # its recorder is gone: an orphan, resumable again
+    [active] = Store(tmp_path).active_sessions()
+    assert active.pid == os.getpid() and active.answers == {"1": "kept"}
+
+
+def test_resuming_an_orphan_keeps_the_answers_only_its_journal_held(tmp_path: Path) -> None:
+    """Reopening removed the orphan's journal while active.json held an older checkpoint: a
+    crash before the resumed session's first save lost the journaled answers."""
+    store = Store(tmp_path)
+    saved = Session("orphaned", exam_id="e", title="t", url="file:///e.html").snapshot()
+    saved = saved.model_copy(update={"pid": _dead_pid(), "pidStart": None})
+    store.save_active(saved)
+    later = saved.model_copy(
+        update={"answers": {"1": "journaled"}, "updatedAt": saved.updatedAt + timedelta(seconds=1)}
+    )
+    store.save_active(later)  # a journal line only
+    Store(tmp_path).reopen("orphaned")
+    table = json.loads((tmp_path / "active.json").read_text())["active_sessions"]
+    assert [doc["answers"] for doc in table.values()] == [{"1": "journaled"}]
 
 
 # ------------------------------------------------ 4. clearing a session whose page has moved
