@@ -98,6 +98,27 @@
     EventTarget.prototype.addEventListener = wrapped;
   }
 
+  // The enhancer's own listeners on the document and its window. A page that writes itself
+  // anew after load (document.open, then write) erases every listener of both (HTML, "document
+  // open steps"), and answers typed after it went unrecorded: they are added again at once.
+  var ownListeners = [];
+  NS.listen = function (target, type, fn, opts) {
+    ownListeners.push([target, type, fn, opts]);
+    listen.call(target, type, fn, opts);
+  };
+  var openDocument = Document.prototype.open;
+  if (!openDocument.__ieltsWrapped) {
+    var wrappedOpen = function () {
+      var result = openDocument.apply(this, arguments);
+      if (this === document && arguments.length < 3) { // three arguments: window.open's form
+        ownListeners.forEach(function (l) { listen.call(l[0], l[1], l[2], l[3]); });
+      }
+      return result;
+    };
+    wrappedOpen.__ieltsWrapped = true;
+    Document.prototype.open = wrappedOpen;
+  }
+
   NS.hasBinding = function () {
     return !!binding;
   };

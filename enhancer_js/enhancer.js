@@ -534,19 +534,19 @@
   // First of the enhancer's listeners: when the learner last did something the browser vouches for.
   ['keydown', 'mousedown', 'pointerdown', 'pointermove', 'touchstart', 'input', 'change', 'click', 'drop', 'dragend']
     .forEach(function (name) {
-      document.addEventListener(name, function (event) {
+      NS.listen(document, name, function (event) {
         if (event.isTrusted) state.lastTrustedAt = NS.now();
       }, true);
     });
-  document.addEventListener('input', NS.guard(onAnswerEvent), true);
-  document.addEventListener('change', NS.guard(onAnswerEvent), true);
-  document.addEventListener('click', NS.guard(onClick), true);
-  document.addEventListener('submit', NS.guard(onSubmit), true);
-  document.addEventListener('drop', NS.guard(onDrop), true);
-  document.addEventListener('dragend', NS.guard(onDrop), true);
-  document.addEventListener('focusin', NS.guard(function (e) { noteTarget(e.target); }), true);
+  NS.listen(document, 'input', NS.guard(onAnswerEvent), true);
+  NS.listen(document, 'change', NS.guard(onAnswerEvent), true);
+  NS.listen(document, 'click', NS.guard(onClick), true);
+  NS.listen(document, 'submit', NS.guard(onSubmit), true);
+  NS.listen(document, 'drop', NS.guard(onDrop), true);
+  NS.listen(document, 'dragend', NS.guard(onDrop), true);
+  NS.listen(document, 'focusin', NS.guard(function (e) { noteTarget(e.target); }), true);
   ['keydown', 'mousemove', 'scroll', 'touchstart'].forEach(function (name) {
-    document.addEventListener(name, function () { state.activeSinceBeat = true; }, { capture: true, passive: true });
+    NS.listen(document, name, function () { state.activeSinceBeat = true; }, { capture: true, passive: true });
   });
   NS.every(function () {
     if (state.activeSinceBeat && !state.completed) {
@@ -554,7 +554,7 @@
       flushProgress(true); // a heartbeat: progress with no changed answers
     }
   }, NS.config.heartbeatMs);
-  window.addEventListener('pagehide', NS.guard(function () { flushProgress(false); }));
+  NS.listen(window, 'pagehide', NS.guard(function () { flushProgress(false); }));
 
   var FINISH_LABEL_RE = /\b(show\s+(my\s+)?(results|score)|done|i'?m\s+done|complete|see\s+(my\s+)?score)\b/i;
 

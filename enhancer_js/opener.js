@@ -131,7 +131,7 @@
       /* a page that made opener read-only keeps its own */
     }
   }
-  window.addEventListener('message', NS.guard(function (event) {
+  NS.listen(window, 'message', NS.guard(function (event) {
     if (event.source === window && event.data && event.data.type === 'PRACTICE_COMPLETE') onMessage(event.data);
   }));
 })();

@@ -1,4 +1,5 @@
-"""Trust (issue #13): hostile page behaviour (cases 10, 11, 17), each a page of our own writing under
+"""Trust (issue #13): hostile page behaviour (cases 10, 11, 17, and a page that writes itself
+anew, added in stop 8), each a page of our own writing under
 tests/data/hostile/ and a test that failed before its fix. Only the enhancer may speak the
 protocol, and the enhancer works whatever a page does to the built-ins."""
 
@@ -69,6 +70,15 @@ def _driver_pids() -> list[int]:
         if fields[1] == me and b"run-driver" in cmdline:
             found.append(int(stat.parent.name))
     return found
+
+
+def test_a_page_that_writes_itself_anew_after_load_is_recorded(play: Play) -> None:
+    """document.open erased the enhancer's listeners: the survey saw both questions, the
+    learner typed both, and the record said "no answer was given" (stop 8's probe)."""
+    record = play(str(HOSTILE / "rewrites-itself.html"), "key").record
+    assert record.status == "completed"
+    assert {a.questionId: a.userAnswer for a in record.answers} == {"1": "horses", "2": "1790"}
+    assert record.score == 2
 
 
 def test_a_dead_driver_ends_the_session_with_its_answers(play: Play) -> None:
