@@ -1,50 +1,24 @@
-"""The ``ielts`` command: parses, calls one library function, renders. No logic lives here."""
+"""The ``ielts`` command line: reads it, and hands each command to ``recorder/commands.py``.
+
+Nothing else is imported here: `ielts --help` loads typer and this module only; each command
+loads what it uses when it runs (bench/cli_latency.py).
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
-import sys
-import webbrowser
-from dataclasses import replace
-from datetime import date, datetime
+import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-from . import console
-from .catalog import Catalog, Exam, select_exams, shard
-from .config import data_dir as resolve_data_dir
-from .errors import LrsError, RecorderError, RecordNotFound, StoreError
-from .exports import export, import_records
-from .history import HistoryFilter, history, parse_day
-from .items import MIN_ATTEMPTS, analyse
-from .library import LibrarySource, open_library
-from .lrs import Client, endpoint
-from .mistakes import ANKI_DECK, mistakes, to_anki
-from .mistakes import to_csv as mistakes_csv
-from .scoring import MARKING_MODES
-from .sessions import clear_sessions, exam_of, find_resumable, list_sessions, recover_orphans
-from .settings import (
-    DEFAULT_HOME_PAGE,
-    actor_of,
-    configure_lrs,
-    library_paths,
-    lrs_of,
-    marking_of,
-    remember_library,
-)
-from .stats import compute_stats
-from .store import Store
-from .sync import BATCH, SentLog, SyncReport, sync
-from .xapi import account_actor
-
-# The browser, the recorder's session machinery and the charts are imported by the commands that
-# use them, inside those commands: `ielts history` or `ielts exams` never load Playwright or
-# matplotlib (bench/cli_latency.py).
-if TYPE_CHECKING:
-    from .clickthrough import PageResult
-    from .practice import PracticeOptions
+from . import commands
+from .commands import ClickRequest
+from .config import ANKI_DECK, BATCH, DEFAULT_HOME_PAGE, MIN_ATTEMPTS
+from .errors import RecorderError, UsageError
 
 app = typer.Typer(
     name="ielts",
@@ -96,115 +70,31 @@ Marking = Annotated[
 ]
 
 
-def _record_session(exam: Exam, options: PracticeOptions, *, send: bool = False) -> None:
-    from .practice import practice
-
-    limit = exam.timeLimit * 60.0 if exam.timeLimit else None
-    with console.LiveProgress(time_limit_s=limit) as live:
-        result = practice(exam, options, observer=live)
-    console.result_panel(result)
-    if send:  # the record is stored already: a failure here costs nothing but a retry later
-        _send_to_lrs(Store(resolve_data_dir(options.data_dir)), None, quiet=True)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _send_to_lrs(
-    store: Store, url: str | None, *, dry_run: bool = False, batch: int = BATCH, quiet: bool = False
-) -> SyncReport | None:
-    """Send what the LRS lacks; with ``quiet`` (after a session) a failure is a warning."""
-    config = lrs_of(store.root, url)
-    try:
-        client = Client(endpoint(config.url, config.username, config.password))
-    except LrsError as exc:
-        if not quiet:
-            raise
-        console.warn(f"Not sent to an LRS: {exc}")
-        return None
-    report = console.run_with_progress(
-        lambda advance: sync(
-            store.records(), SentLog(store.root), client, actor_of(store.root),
-            batch=batch, dry_run=dry_run, progress=advance,
-        ),
-        "Sending statements",
-    )  # fmt: skip
-    console.sync_summary(report)
-    return report
+def _confirm(question: str, default: bool) -> bool:
+    return typer.confirm(question, default=default)
 
 
-def open_catalog(
-    data_dir: Path | None = None, extra: LibrarySource | None = None, extra_at: Path | None = None
-) -> Catalog:
-    """Our library, the libraries remembered in the settings and ``extra`` (opened already from
-    ``extra_at``: the remembered path of it is not opened a second time)."""
-    paths = library_paths(resolve_data_dir(data_dir))
-    if extra_at is not None:
-        paths = [p for p in paths if p.expanduser().resolve() != extra_at.expanduser().resolve()]
-    libraries: list[Path | LibrarySource] = [*paths]
-    return Catalog(libraries=[*libraries, extra] if extra is not None else libraries)
+def _checked(command: F) -> F:
+    """A command whose :class:`UsageError` is said as typer says a bad parameter (with the usage
+    line, exit 2), and whose non-zero return is its exit code."""
 
+    @functools.wraps(command)
+    def run_command(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = command(*args, **kwargs)
+        except UsageError as exc:
+            raise typer.BadParameter(str(exc)) from None
+        if code:
+            raise typer.Exit(code)
 
-def open_store(data_dir: Path | None) -> Store:
-    """The store, after turning sessions whose recorder died into resumable interrupted ones."""
-    store = Store(resolve_data_dir(data_dir))
-    try:
-        recovered = recover_orphans(store, lambda: open_catalog(data_dir))
-    except StoreError as exc:  # a full disk: reads go on, and the orphans wait for the next run
-        console.warn(f"Sessions of a recorder that died could not be recorded yet: {exc}")
-        recovered = []
-    for record in recovered:
-        console.orphan_notice(record)
-    return store
-
-
-def _options(
-    *,
-    headless: bool,
-    autoplay: str | None,
-    no_submit: bool,
-    slowmo: float,
-    browser: str | None,
-    inactivity: float,
-    autosave: float,
-    data_dir: Path | None,
-    marking: str | None = None,
-) -> PracticeOptions:
-    from .autoplay import Strategy
-    from .chromium import has_display
-    from .practice import PracticeOptions
-
-    strategy = Strategy.parse(autoplay) if autoplay else None
-    chosen = _marking(marking, data_dir)
-    if not headless and not has_display():
-        console.note("No display found: running headless.")
-        headless = True
-    if not headless and strategy is None:
-        console.note("Answer in the browser and press the page's submit button when you finish.")
-        console.note("Press p here to pause and resume.")
-    return PracticeOptions(
-        headless=headless,
-        autoplay=strategy,
-        submit=not no_submit,
-        slowmo_ms=slowmo,
-        browser_path=browser,
-        data_dir=data_dir,
-        inactivity_minutes=inactivity,
-        autosave_seconds=autosave,
-        pause_key=sys.stdin.isatty(),
-        marking=chosen,
-    )
-
-
-def _marking(marking: str | None, data_dir: Path | None) -> str:
-    """The marking chosen on the command line or in the settings, checked."""
-    chosen = marking_of(resolve_data_dir(data_dir), marking)
-    if chosen not in MARKING_MODES:
-        where = (
-            "--marking" if marking else f"'marking' in {resolve_data_dir(data_dir)}/settings.json"
-        )
-        raise typer.BadParameter(f"{where} is {chosen!r}: use {' or '.join(MARKING_MODES)}")
-    return chosen
+    return run_command  # type: ignore[return-value]
 
 
 @app.command("practice")
+@_checked
 def practice_command(
     exam: Annotated[
         str | None,
@@ -236,30 +126,19 @@ def practice_command(
     ] = False,
 ) -> None:
     """Open an exam in Chromium, record the attempt, and print the score when you submit."""
-    from .suite import run_suite
-
-    if (exam is None) == (suite is None):
-        raise typer.BadParameter("give an exam, or a whole test with --suite TEST_ID (not both)")
-    catalog = open_catalog(data_dir)
-    whole = catalog.suite(suite) if suite is not None else None
-    exam_info = catalog.resolve(exam) if exam is not None else None
-    open_store(data_dir)
-    options = _options(
-        headless=headless, autoplay=autoplay, no_submit=no_submit, slowmo=slowmo, browser=browser,
-        inactivity=inactivity, autosave=autosave, data_dir=data_dir, marking=marking,
+    commands.practice(
+        exam, suite, data_dir,
+        lambda: commands.practice_options(
+            headless=headless, autoplay=autoplay, no_submit=no_submit, slowmo=slowmo,
+            browser=browser, inactivity=inactivity, autosave=autosave, data_dir=data_dir,
+            marking=marking, verbose=verbose,
+        ),
+        send=send,
     )  # fmt: skip
-    options = replace(options, verbose=verbose)
-    if whole is not None:
-        with console.LiveProgress(time_limit_s=whole.timeLimit * 60.0) as live:
-            result = run_suite(whole, catalog, options, observer=live)
-        console.suite_panel(result)
-        if send:
-            _send_to_lrs(Store(resolve_data_dir(data_dir)), None, quiet=True)
-    elif exam_info is not None:
-        _record_session(exam_info, options, send=send)
 
 
 @app.command("resume")
+@_checked
 def resume_command(
     session: Annotated[
         str | None, typer.Argument(help="The session to resume (default: the newest).")
@@ -274,62 +153,52 @@ def resume_command(
     autosave: Autosave = 30,
     data_dir: DataDir = None,
     marking: Marking = None,
-) -> None:
+) -> int | None:
     """Reopen an interrupted session with every answer put back, and go on recording it."""
-    store = open_store(data_dir)
-    saved = find_resumable(store, session)
-    exam = exam_of(saved, open_catalog(data_dir))
-    console.session_summary(saved)
-    if not yes and not typer.confirm("Resume this session?", default=True):
-        raise typer.Exit(1)
-    options = _options(
-        headless=headless, autoplay=autoplay, no_submit=no_submit, slowmo=slowmo, browser=browser,
-        inactivity=inactivity, autosave=autosave, data_dir=data_dir, marking=marking,
+    return commands.resume(
+        session, data_dir, None if yes else _confirm,
+        lambda: commands.practice_options(
+            headless=headless, autoplay=autoplay, no_submit=no_submit, slowmo=slowmo,
+            browser=browser, inactivity=inactivity, autosave=autosave, data_dir=data_dir,
+            marking=marking,
+        ),
     )  # fmt: skip
-    _record_session(exam, replace(options, resume=saved))
 
 
 @sessions_app.callback()
+@_checked
 def sessions_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the sessions as JSON.")] = False,
     data_dir: DataDir = None,
 ) -> None:
     """List active and interrupted sessions."""
-    if ctx.invoked_subcommand is not None:
-        return
-    console.sessions_table(list_sessions(open_store(data_dir)), as_json=as_json)
+    if ctx.invoked_subcommand is None:
+        commands.sessions(as_json, data_dir)
 
 
 @sessions_app.command("clear")
+@_checked
 def sessions_clear_command(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     data_dir: DataDir = None,
-) -> None:
+) -> int | None:
     """Forget interrupted sessions (their records stay in your history)."""
-    store = open_store(data_dir)
-    found = [i for i in list_sessions(store) if i.kind != "active"]
-    if not found:
-        console.note("No interrupted sessions.")
-        return
-    if not yes and not typer.confirm(f"Forget {len(found)} interrupted session(s)?", default=False):
-        raise typer.Exit(1)
-    console.note(f"Cleared {clear_sessions(store, open_catalog(data_dir))} session(s).")
+    return commands.clear_sessions(data_dir, None if yes else _confirm)
 
 
 @app.command("doctor")
+@_checked
 def doctor_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
     data_dir: DataDir = None,
-) -> None:
+) -> int | None:
     """Check the database files and repair corrupt ones from their backups."""
-    findings = Store(resolve_data_dir(data_dir)).doctor()
-    console.doctor_table(findings, as_json=as_json)
-    if any(f.status == "corrupt" for f in findings):
-        raise typer.Exit(1)
+    return commands.doctor(as_json, data_dir)
 
 
 @app.command("history")
+@_checked
 def history_command(
     type: Annotated[str | None, typer.Option("--type", help="reading or listening.")] = None,
     exam: Annotated[str | None, typer.Option(help="Only exams whose id contains this.")] = None,
@@ -343,28 +212,24 @@ def history_command(
     data_dir: DataDir = None,
 ) -> None:
     """Your recent attempts, newest first; interrupted attempts are listed apart."""
-    try:
-        wanted = HistoryFilter(
-            type=type, exam=exam, status=status, since=parse_day(since), until=parse_day(until),
-            limit=limit,
-        )  # fmt: skip
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    found = history(open_store(data_dir).summaries(), wanted)
-    console.history_tables(found, as_json=as_json)
+    commands.history(
+        type=type, exam=exam, status=status, since=since, until=until, limit=limit,
+        as_json=as_json, data_dir=data_dir,
+    )  # fmt: skip
 
 
 @app.command("stats")
+@_checked
 def stats_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the statistics as JSON.")] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Attempts, time, accuracy and band per type, marks per question type, best, streaks."""
-    stats = compute_stats(open_store(data_dir).records(), today=date.today())
-    console.stats_tables(stats, as_json=as_json)
+    commands.stats(as_json, data_dir)
 
 
 @app.command("items")
+@_checked
 def items_command(
     exam: Annotated[str | None, typer.Argument(help="Only this exam id.")] = None,
     min_attempts: Annotated[
@@ -375,13 +240,11 @@ def items_command(
 ) -> None:
     """Item analysis across all attempts: facility, discrimination, common wrong answers, and
     flags for a suspect key or a question everyone gets right."""
-    store = open_store(data_dir)
-    console.items_table(
-        analyse(store.records(), exam=exam, min_attempts=min_attempts), as_json=as_json
-    )
+    commands.items(exam, min_attempts, as_json, data_dir)
 
 
 @app.command("mistakes")
+@_checked
 def mistakes_command(
     csv_file: Annotated[
         Path | None, typer.Option("--csv", help="Also write them to a CSV file.")
@@ -395,22 +258,14 @@ def mistakes_command(
     data_dir: DataDir = None,
 ) -> None:
     """Your wrong-answer book across all attempts, grouped by question type and reason."""
-    found = mistakes(open_store(data_dir).records())
-    if csv_file is not None:
-        csv_file.write_text(mistakes_csv(found), encoding="utf-8")
-        console.note(f"Wrote {len(found)} mistakes to {csv_file}")
-    if anki_file is not None:
-        text = to_anki(found, deck=deck)
-        anki_file.write_text(text, encoding="utf-8")
-        cards = sum(1 for line in text.splitlines() if not line.startswith("#"))
-        console.note(
-            f"Wrote {cards} cards to {anki_file} (Anki: File > Import; importing again "
-            "updates these cards)"
-        )
-    console.mistakes_tables(found, limit=limit, as_json=as_json)
+    commands.mistakes(
+        csv_file=csv_file, anki_file=anki_file, deck=deck, limit=limit, as_json=as_json,
+        data_dir=data_dir,
+    )  # fmt: skip
 
 
 @app.command("report")
+@_checked
 def report_command(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Where to write the HTML file.")
@@ -419,18 +274,11 @@ def report_command(
     data_dir: DataDir = None,
 ) -> None:
     """Write one self-contained HTML report with charts; it works offline."""
-    from .report import write_report
-
-    store = open_store(data_dir)
-    records = console.with_progress(store.records(), store.count_records(), "Reading attempts")
-    target = output or store.root / "reports" / f"report-{datetime.now():%Y%m%d-%H%M%S}.html"
-    written = write_report(records, target, today=date.today())
-    console.note(f"Report written to {written}")
-    if open_it:
-        webbrowser.open(written.resolve().as_uri())
+    commands.report(output, open_it, data_dir)
 
 
 @app.command("export")
+@_checked
 def export_command(
     format: Annotated[str, typer.Option("--format", "-f", help="json, csv or xapi.")] = "json",
     output: Annotated[
@@ -448,20 +296,11 @@ def export_command(
 ) -> None:
     """Export every record: json (a checksummed backup), csv (a row per question) or xapi
     (a statement per question and one per attempt)."""
-    store = open_store(data_dir)
-    records = console.with_progress(
-        store.records(), store.count_records(), "Exporting", quiet=output is None
-    )
-    actor = account_actor(name, home_page) if name else actor_of(store.root)
-    data = export(records, format, actor=actor)
-    if output is None:
-        sys.stdout.buffer.write(data)
-    else:
-        output.write_bytes(data)
-        console.note(f"Wrote {output}")
+    commands.export(format, output, name, home_page, data_dir)
 
 
 @app.command("sync")
+@_checked
 def sync_command(
     lrs: Annotated[
         str | None,
@@ -474,18 +313,17 @@ def sync_command(
     ] = False,
     batch: Annotated[int, typer.Option(help="Statements per request.", min=1)] = BATCH,
     data_dir: DataDir = None,
-) -> None:
+) -> int | None:
     """Send every attempt the LRS has not acknowledged, as xAPI statements (a statement per
     question and one per attempt). Safe to stop and run again: nothing is stored twice.
 
     Credentials come from $IELTS_LRS_USERNAME and $IELTS_LRS_PASSWORD or from 'ielts lrs',
     never from the command line."""
-    report = _send_to_lrs(open_store(data_dir), lrs, dry_run=dry_run, batch=batch)
-    if report is not None and report.error is not None:
-        raise typer.Exit(1)
+    return commands.sync(lrs, dry_run, batch, data_dir)
 
 
 @app.command("lrs")
+@_checked
 def lrs_command(
     url: Annotated[str | None, typer.Option(help="The LRS's xAPI base URL.")] = None,
     username: Annotated[str | None, typer.Option(help="The HTTP Basic user name.")] = None,
@@ -506,34 +344,24 @@ def lrs_command(
     data_dir: DataDir = None,
 ) -> None:
     """Set (or show) the LRS that 'ielts sync' sends to and who the learner is in it."""
-    root = resolve_data_dir(data_dir)
-    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
-    try:
-        configured = configure_lrs(
-            root, url=url, username=username, password=password,
-            mbox=mbox, account=account, home_page=home_page, name=name,
-        )  # fmt: skip
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    console.lrs_settings(lrs_of(root), actor_of(root), changed=configured)
+    commands.configure_lrs(
+        url=url, username=username, password_stdin=password_stdin, mbox=mbox, account=account,
+        home_page=home_page, name=name, data_dir=data_dir,
+    )  # fmt: skip
 
 
 @app.command("import")
+@_checked
 def import_command(
     file: Annotated[Path, typer.Argument(help="A JSON export (or a JSON list of records).")],
     data_dir: DataDir = None,
-) -> None:
+) -> int | None:
     """Import records: each is validated, merged by id without duplicates, and reported."""
-    store = open_store(data_dir)
-    report = console.run_with_progress(
-        lambda advance: import_records(file, store, progress=advance), "Importing"
-    )
-    console.import_summary(report)
-    if report.rejected:
-        raise typer.Exit(1)
+    return commands.import_file(file, data_dir)
 
 
 @app.command("clickthrough")
+@_checked
 def clickthrough_command(
     targets: Annotated[
         list[str] | None,
@@ -578,88 +406,29 @@ def clickthrough_command(
         typer.Option("-v", "--verbose", help="Say what the recorder saw on each page."),
     ] = False,
     marking: Marking = None,
-) -> None:
+) -> int | None:
     """Run every page of the library (or the ones named) headless and check each one."""
-    from .autoplay import Strategy
-    from .clickthrough import ClickOptions, run_clickthrough
-
-    _check_click_options(trace, screenshot, processes, workers)
-    source = open_library(library) if library is not None else None
-    catalog = open_catalog(extra=source)
-    if source is not None and not targets:
-        exams = catalog.library(source)
-    else:
-        exams = select_exams(targets or [], catalog)
-    if shard_spec:
-        exams = shard(exams, shard_spec)
-    options = ClickOptions(
-        strategy=Strategy.parse(strategy),
-        db=db or resolve_data_dir(None) / "clickthrough",
-        workers=workers,
-        processes=processes,
-        trace=trace,  # type: ignore[arg-type]
-        screenshot=screenshot,  # type: ignore[arg-type]
-        artifacts=artifacts,
-        connect=connect,
-        browser_path=browser,
-        verbose=verbose,
-        marking=_marking(marking, None),
-    )
-    with console.PageProgress(len(exams)) as progress:
-        results = run_clickthrough(exams, options, on_result=progress.advance)
-    _report_pages(results, verbose=verbose, junit=junit, html_file=html_file)
-
-
-def _check_click_options(trace: str, screenshot: str, processes: int, workers: int) -> None:
-    if trace not in ("off", "on", "retain-on-failure"):
-        raise typer.BadParameter("--trace takes off, on or retain-on-failure")
-    if screenshot not in ("off", "on", "only-on-failure"):
-        raise typer.BadParameter("--screenshot takes off, on or only-on-failure")
-    if processes > workers:
-        raise typer.BadParameter(
-            f"--processes {processes} is more than --workers {workers}: each process runs at "
-            "least one page at a time"
-        )
-
-
-def _report_pages(
-    results: list[PageResult], *, verbose: bool, junit: Path | None, html_file: Path | None
-) -> None:
-    """A QA run's results: the table, what was seen (-v), JUnit XML and HTML; exit 1 on a fail."""
-    from .qa_report import html_report, junit_xml
-
-    console.clickthrough_table(results)
-    if verbose:
-        console.explained_pages(results)
-    if junit is not None:
-        junit.parent.mkdir(parents=True, exist_ok=True)
-        junit.write_text(junit_xml(results), encoding="utf-8")
-        console.note(f"JUnit XML: {junit}")
-    if html_file is not None:
-        html_file.parent.mkdir(parents=True, exist_ok=True)
-        html_file.write_text(html_report(results, html_file), encoding="utf-8")
-        console.note(f"HTML report: {html_file}")
-    if not results or any(not r.ok for r in results):
-        raise typer.Exit(1)
+    request = ClickRequest(
+        strategy=strategy, workers=workers, processes=processes, trace=trace,
+        screenshot=screenshot, artifacts=artifacts, db=db, shard=shard_spec, connect=connect,
+        browser=browser, library=library, verbose=verbose, marking=marking,
+    )  # fmt: skip
+    return commands.clickthrough(targets or [], request, junit=junit, html_file=html_file)
 
 
 @app.command("show")
+@_checked
 def show_command(
     record_id: Annotated[str, typer.Argument(help="A record id (record_...) or session id.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Show one attempt question by question, with the reason for each wrong answer."""
-    record = open_store(data_dir).get_record(record_id)
-    if record is None:
-        raise RecordNotFound(f"no record {record_id!r} in {resolve_data_dir(data_dir)}")
-    if as_json:
-        console.print_json(record.model_dump_json())
-    else:
-        console.review_table(record)
+    commands.show(record_id, as_json, data_dir)
 
 
 @exams_app.callback()
+@_checked
 def exams_command(
     ctx: typer.Context,
     type: Annotated[
@@ -679,21 +448,14 @@ def exams_command(
     data_dir: DataDir = None,
 ) -> None:
     """List the exams of every library, and the whole tests."""
-    source = None
-    if library is not None:
-        source = open_library(library)  # checked before it is remembered
-        if remember_library(resolve_data_dir(data_dir), library):
-            console.note(f"Library added: {source.name} ({len(source.exams())} exams)")
-    if ctx.invoked_subcommand is None:
-        catalog = open_catalog(data_dir, source, library)
-        console.exams_table(
-            catalog.filter(type=type, module=module),
-            [s for s in catalog.suites if type in (None, s.type) and module in (None, s.module)],
-            as_json=as_json,
-        )
+    commands.exams(
+        type=type, module=module, as_json=as_json, library=library, data_dir=data_dir,
+        listing=ctx.invoked_subcommand is None,
+    )  # fmt: skip
 
 
 @exams_app.command("check")
+@_checked
 def exams_check_command(
     exams: Annotated[
         list[str] | None,
@@ -705,32 +467,20 @@ def exams_check_command(
         bool,
         typer.Option("--explain", help="Say in plain words what was seen on each page, and why."),
     ] = False,
-) -> None:
+) -> int | None:
     """Open each page headless and show what the recorder finds on it; exit 1 on any problem."""
-    from .audit import audit
-    from .browser import LaunchOptions
-
-    chosen = select_exams(exams or [], open_catalog())
-    results = audit(chosen, LaunchOptions(headless=True, browser_path=browser), explain=explain)
-    console.audit_table(results, as_json=as_json)
-    if explain and not as_json:
-        for result in results:
-            console.explanation(result)
-    if any(not r.ok for r in results):
-        raise typer.Exit(1)
+    return commands.check_exams(exams or [], as_json, browser, explain)
 
 
 @app.command("browser")
+@_checked
 def browser_command(
     install: Annotated[
         bool, typer.Option("--install", help="Install a browser if none is found.")
     ] = False,
 ) -> None:
     """Show which browser the recorder drives (and install one with --install)."""
-    from .chromium import find_browser, install_browser
-
-    path = install_browser(echo=console.note) if install else find_browser()
-    console.console.print(str(path))
+    commands.browser(install)
 
 
 def run(args: list[str] | None = None) -> int:
@@ -739,10 +489,10 @@ def run(args: list[str] | None = None) -> int:
         # Without standalone mode typer returns the code of a typer.Exit instead of raising it.
         code = app(args=args, standalone_mode=False)
     except RecorderError as exc:
-        console.error(exc)
+        _say(exc)
         return 1
     except (typer.Abort, KeyboardInterrupt):
-        console.error(KeyboardInterrupt("aborted"))
+        _say(KeyboardInterrupt("aborted"))
         return 130
     except typer.Exit as exc:
         return exc.exit_code
@@ -751,14 +501,32 @@ def run(args: list[str] | None = None) -> int:
         if callable(show):
             show()
         else:
-            console.error(exc)
+            _say(exc)
         return exc.exit_code
     return code if isinstance(code, int) else 0
+
+
+def _say(exc: BaseException) -> None:
+    from . import console
+
+    console.error(exc)
+
+
+class _LogHandler(logging.Handler):
+    """The console's log handler, loaded with the first log line (most commands log none)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from . import console
+
+        console.LogHandler().emit(record)
 
 
 def main() -> None:
     """Console-script entry point: warnings go through the console (a page's words in them are
     shown as text, never as terminal escapes)."""
-    logging.getLogger("recorder").addHandler(console.LogHandler())
+    # The recorder uses no pydantic plugin; looking for them reads every installed package's
+    # metadata on the first model built (about 16 ms of each command).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    logging.getLogger("recorder").addHandler(_LogHandler())
     logging.getLogger("recorder").propagate = False
     raise SystemExit(run())

@@ -14,15 +14,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .answers import joined
-from .items import FLAG_TEXT, ItemStats
-from .mistakes import Mistake, grouped
-from .record import ActiveSession, PracticeRecord
-from .scoring import REASONS
-from .session import Session, answered_count
 from .untrusted import printable
 
-if TYPE_CHECKING:  # for annotations only: a command that shows a table imports no browser
+# For annotations only: a command that shows a table imports no browser, and each function
+# imports the few names it runs with, so `ielts history` does not load items or mistakes.
+if TYPE_CHECKING:
     from rich.live import Live
     from rich.progress import Progress
 
@@ -32,7 +28,11 @@ if TYPE_CHECKING:  # for annotations only: a command that shows a table imports 
     from .doctor import DoctorFinding
     from .exports import ImportReport
     from .history import History
+    from .items import ItemStats
+    from .mistakes import Mistake
+    from .record import ActiveSession, PracticeRecord
     from .recording import PracticeResult
+    from .session import Session
     from .sessions import SessionInfo
     from .settings import Lrs
     from .stats import Stats
@@ -81,6 +81,8 @@ def warn(message: str) -> None:
 
 
 def orphan_notice(record: PracticeRecord) -> None:
+    from .session import answered_count
+
     answered = answered_count({a.questionId: a.userAnswer for a in record.answers})
     warn(
         f"Session {record.sessionId} ({record.title}) was cut off with {answered} answers saved. "
@@ -89,6 +91,8 @@ def orphan_notice(record: PracticeRecord) -> None:
 
 
 def session_summary(saved: ActiveSession) -> None:
+    from .session import answered_count
+
     answered = answered_count(saved.answers)
     console.print(
         _text(
@@ -245,6 +249,9 @@ class LiveProgress(_Shown):
 
 def review_table(record: PracticeRecord, *, only_wrong: bool = False) -> None:
     """Question by question: your answer, the accepted answer, and why a wrong one is wrong."""
+    from .answers import joined
+    from .scoring import REASONS
+
     table = Table(title=_text(f"Review: {record.title}"), title_justify="left")
     for column in ("Q", "your answer", "accepted", "", "why", "type", "time"):
         table.add_column(column, overflow="fold")
@@ -395,6 +402,8 @@ def _stats_json(stats: Stats) -> dict[str, object]:
 
 
 def stats_tables(stats: Stats, *, as_json: bool = False) -> None:
+    from .scoring import REASONS
+
     if as_json:
         print_json(json.dumps(_stats_json(stats)))
         return
@@ -462,6 +471,9 @@ def stats_tables(stats: Stats, *, as_json: bool = False) -> None:
 
 
 def mistakes_tables(found: Sequence[Mistake], *, limit: int, as_json: bool = False) -> None:
+    from .mistakes import grouped
+    from .scoring import REASONS
+
     if as_json:
         payload = [
             dict(m.__dict__, when=m.when.isoformat(), explanation=m.explanation) for m in found
@@ -490,6 +502,8 @@ def mistakes_tables(found: Sequence[Mistake], *, limit: int, as_json: bool = Fal
 
 
 def items_table(found: Sequence[ItemStats], *, as_json: bool = False) -> None:
+    from .items import FLAG_TEXT
+
     if as_json:
         print_json(json.dumps([asdict(item) for item in found], ensure_ascii=False))
         return

@@ -9,6 +9,7 @@ RecorderError
 ├── RecordNotFound      no stored record has that id
 ├── ImportFailed        a file to import (or a format to export) is not usable
 ├── SessionError        a session could not start or finish
+├── UsageError          a command-line value the command cannot use (exit 2)
 ├── LrsError            a Learning Record Store could not be reached or refused statements
 └── StoreError          the database could not be read or written
     └── CorruptDatabase a database file is not valid JSON
@@ -51,6 +52,10 @@ class ImportFailed(RecorderError):
 
 class SessionError(RecorderError):
     """A session could not start or finish."""
+
+
+class UsageError(RecorderError):
+    """A command-line value the command cannot use: said with the usage line, exit 2."""
 
 
 class LrsError(RecorderError):

@@ -26,9 +26,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .answers import joined, normalize
+from .config import MIN_ATTEMPTS
 from .record import PracticeRecord
 
-MIN_ATTEMPTS = 5
 #: Kelley's share of attempts in each of the upper and lower groups.
 GROUP_SHARE = 0.27
 #: A question at or below this facility, failed by the upper group as often as by the lower, is

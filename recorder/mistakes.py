@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from .answers import joined
+from .config import ANKI_DECK
 from .record import PracticeRecord
 from .scoring import REASONS
 from .untrusted import csv_cell
@@ -85,8 +86,7 @@ def to_csv(found: Sequence[Mistake]) -> str:
     return out.getvalue()
 
 
-#: The deck and note type the cards go to when Anki imports the file.
-ANKI_DECK = "IELTS mistakes"
+#: The note type the cards take when Anki imports the file (the deck: config.ANKI_DECK).
 ANKI_NOTETYPE = "Basic"
 
 

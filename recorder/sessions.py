@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .attempt import build_records
-from .catalog import Catalog, Exam
 from .errors import CatalogError, ExamNotFound, SessionError
-from .exam import standin_exam
 from .liveness import owner_alive
 from .record import ActiveSession, PracticeRecord
-from .scoring import LENIENT, MarkingRules, marking_rules
 from .session import Session, answered_count
-from .settings import marking_of
 from .store import Store
+
+# Every command looks for orphans, and there rarely is one: what recording one takes (the
+# catalog, marking, the record builder) is imported when there is.
+if TYPE_CHECKING:
+    from .catalog import Catalog, Exam
+    from .scoring import MarkingRules
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,9 @@ def exam_of(saved: ActiveSession, catalog: Catalog) -> Exam:
 def _chosen_rules(store: Store) -> MarkingRules:
     """The marking the settings choose; lenient where they cannot be read (recovery never
     fails for want of a setting)."""
+    from .scoring import LENIENT, marking_rules
+    from .settings import marking_of
+
     try:
         return marking_rules(marking_of(store.root))
     except (CatalogError, ValueError):
@@ -70,7 +75,7 @@ def recover_orphans(store: Store, catalog: Catalog | Callable[[], Catalog]) -> l
     for info in list_sessions(store):
         if info.kind != "orphan":
             continue
-        if not isinstance(catalog, Catalog):
+        if callable(catalog):
             catalog = catalog()
         saved = info.session
         session = _revived(saved)
@@ -91,6 +96,9 @@ def _write_up(
     store: Store, catalog: Catalog, saved: ActiveSession, session: Session
 ) -> list[PracticeRecord]:
     """The records of a session that ended without its recorder."""
+    from .attempt import build_records
+    from .exam import standin_exam
+
     try:
         exam = exam_of(saved, catalog)
     except (ExamNotFound, CatalogError):

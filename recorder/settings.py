@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from .config import DEFAULT_HOME_PAGE
 from .errors import CatalogError
 
 LIBRARIES_ENV = "IELTS_RECORDER_LIBRARIES"
@@ -34,7 +35,6 @@ FILE_NAME = "settings.json"
 
 
 LRS_ENV = ("IELTS_LRS_URL", "IELTS_LRS_USERNAME", "IELTS_LRS_PASSWORD")
-DEFAULT_HOME_PAGE = "http://localhost/ielts-practice-recorder"
 
 
 class Account(BaseModel):

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .config import BATCH
 from .errors import LrsError
 
 try:
@@ -30,9 +31,6 @@ from .record import PracticeRecord
 from .xapi import record_statements
 
 LOG_NAME = "lrs-sent.log"
-#: Statements per POST: large enough that a sync of a year of practice is a few hundred
-#: requests, small enough that one refused batch is quick to resend one by one.
-BATCH = 200
 
 
 def record_key(record: PracticeRecord) -> str:
