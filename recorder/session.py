@@ -11,7 +11,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import Protocol
+from typing import Any, Protocol
 
 from .errors import SessionError
 from .liveness import process_start
@@ -35,6 +35,42 @@ _ALLOWED: dict[SessionState, frozenset[SessionState]] = {
     "completed": _states(),
     "error": _states(),
 }
+
+
+#: What a session keeps in its snapshot as it is (copied), by the snapshot's field name: the
+#: one list :meth:`Session.snapshot` and a resume's restore both follow. The snapshot's other
+#: fields are the session's identity, its clock and its owner, and its tests (kept as a list);
+#: a test checks that every field of ActiveSession is one or the other.
+KEPT: dict[str, str] = {
+    "answers": "answers",
+    "answer_times": "answerTimes",
+    "question_ids": "questionIds",
+    "question_types": "questionTypes",
+    "word_limits": "wordLimits",
+    "question_texts": "questionTexts",
+    "question_groups": "questionGroups",
+    "element_ids": "elementIds",
+    "page_title": "pageTitle",
+    "submitted_tests": "submittedTests",
+    "current_question": "currentQuestion",
+    "marked_questions": "markedQuestions",
+    "answer_key": "answerKey",
+    "key_source": "keySource",
+}
+#: The snapshot's fields that are not copies of a session attribute (see KEPT).
+DERIVED = frozenset(
+    {"sessionId", "examId", "title", "url", "state", "transitions", "tests", "elapsed",
+     "startTime", "updatedAt", "pid", "pidStart"}
+)  # fmt: skip
+
+
+def _copy(value: Any) -> Any:
+    """A copy deep enough that the session and its snapshot share no list or dict."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
 
 
 class Clock(Protocol):
@@ -244,28 +280,16 @@ class Session:
     # ------------------------------------------------------------------------------- persistence
 
     def snapshot(self) -> ActiveSession:
+        kept = {field: _copy(getattr(self, attr)) for attr, field in KEPT.items()}
         return ActiveSession(
+            **kept,
             sessionId=self.session_id,
             examId=self.exam_id,
             title=self.title,
             url=self.url,
             state=self.state,
             transitions=list(self.transitions),
-            answers=dict(self.answers),
-            answerTimes=dict(self.answer_times),
-            questionIds=list(self.question_ids),
-            questionTypes=dict(self.question_types),
-            wordLimits=dict(self.word_limits),
-            questionTexts=dict(self.question_texts),
-            questionGroups=[list(g) for g in self.question_groups],
-            elementIds=dict(self.element_ids),
-            pageTitle=self.page_title,
             tests=list(self.tests.values()),
-            submittedTests=list(self.submitted_tests),
-            currentQuestion=self.current_question,
-            markedQuestions=list(self.marked_questions),
-            answerKey=self.answer_key,
-            keySource=self.key_source,
             elapsed=round(self.elapsed(), 3),
             startTime=self.start_time,
             updatedAt=self.clock.now(),
@@ -274,21 +298,9 @@ class Session:
         )
 
     def _restore(self, saved: ActiveSession, resumed_now: bool) -> None:
-        self.answers = dict(saved.answers)
-        self.answer_times = dict(saved.answerTimes)
-        self.question_ids = list(saved.questionIds)
-        self.question_types = dict(saved.questionTypes)
-        self.word_limits = dict(saved.wordLimits)
-        self.question_texts = dict(saved.questionTexts)
-        self.question_groups = [list(g) for g in saved.questionGroups]
-        self.element_ids = dict(saved.elementIds)
-        self.page_title = saved.pageTitle
+        for attr, field in KEPT.items():
+            setattr(self, attr, _copy(getattr(saved, field)))
         self.tests = {test.id: test for test in saved.tests}
-        self.submitted_tests = list(saved.submittedTests)
-        self.current_question = saved.currentQuestion
-        self.marked_questions = list(saved.markedQuestions)
-        self.answer_key = dict(saved.answerKey) if saved.answerKey else None
-        self.key_source = saved.keySource
         self._base_elapsed = saved.elapsed
         self._last_answer_at = saved.elapsed
         self.start_time = saved.startTime

@@ -110,3 +110,41 @@ def test_a_learner_back_after_the_timeout_goes_on() -> None:
     assert calls[-1] is True  # the new answer is saved
     session.interrupt("the exam tab was closed")
     assert session.state == "interrupted"
+
+
+def test_every_field_of_a_snapshot_is_kept_or_derived_once() -> None:
+    """One list says what a snapshot keeps of a session (KEPT); a field added to ActiveSession
+    and to neither list fails here instead of being silently lost on resume."""
+    from recorder.record import ActiveSession
+    from recorder.session import DERIVED, KEPT
+
+    kept = set(KEPT.values())
+    assert not kept & DERIVED
+    assert kept | DERIVED == set(ActiveSession.model_fields)
+
+
+def test_what_a_snapshot_keeps_comes_back_whole_and_unshared() -> None:
+    from recorder.protocol import PageTest
+    from recorder.session import KEPT
+
+    session, _, _ = make()
+    values: dict[str, object] = {
+        "answers": {"1": "A", "2": ["B", "C"]}, "answer_times": {"1": 1.5},
+        "question_ids": ["1", "2"], "question_types": {"1": "completion"},
+        "word_limits": {"1": "ONE WORD"}, "question_texts": {"1": "The ..."},
+        "question_groups": [["1", "2"]], "element_ids": {"1": "q1"}, "page_title": "Shown",
+        "submitted_tests": ["t1"], "current_question": "2", "marked_questions": ["1"],
+        "answer_key": {"1": "A"}, "key_source": "json_script",
+    }  # fmt: skip
+    assert set(values) == set(KEPT)
+    for attr, value in values.items():
+        setattr(session, attr, value)
+    session.tests = {"t1": PageTest(id="t1", title="Test 1", questionIds=["1"])}
+    saved = session.snapshot()
+    again = Session("s", exam_id="e", title="t", url="u", resume_from=saved)
+    for attr, value in values.items():
+        assert getattr(again, attr) == value, attr
+    assert list(again.tests) == ["t1"]
+    again.question_groups[0].append("3")
+    again.answers["2"].append("D")  # type: ignore[union-attr]
+    assert saved.questionGroups == [["1", "2"]] and saved.answers["2"] == ["B", "C"]
