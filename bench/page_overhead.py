@@ -29,15 +29,14 @@ from playwright.async_api import BrowserContext, Page
 
 from bench.clickthrough import STRATEGY, Plan, plain_page, planned
 from recorder.browser import (
-    BINDING,
     ExamPage,
     LaunchOptions,
     RunningBrowser,
-    enhancer_script,
     start_browser,
 )
 from recorder.catalog import Catalog, Exam
 from recorder.clickthrough import ClickOptions, PageResult, run_page
+from recorder.enhancer import BINDING, enhancer_script
 from recorder.protocol import init_session
 from recorder.store import Store
 

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import TEST_DATA, late_pages
-from recorder.browser import BINDING, ExamPage, LaunchOptions, enhancer_script, start_browser
+from recorder.browser import ExamPage, LaunchOptions, start_browser
 from recorder.catalog import Exam
+from recorder.enhancer import BINDING, enhancer_script
 from recorder.exam import adhoc_exam
 from recorder.protocol import init_session
 

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .browser import Control, ExamPage
+from .browser import ExamPage
 from .errors import SessionError
 from .protocol import AnswerValue, KeyValue, PageTest, WidgetKind
 from .scoring import canonical_answer
+from .survey import Control
 
 StrategyName = Literal["key", "blank", "random", "answers"]
 

@@ -25,28 +25,17 @@ from playwright.async_api import Error as PlaywrightError
 from .chromium import find_browser as find_browser  # where callers have always looked
 from .chromium import has_display as has_display
 from .chromium import install_browser as install_browser
-from .config import ENHANCER_DIR
-from .errors import BrowserError, ProtocolError
-from .origin import origin_of
-from .protocol import PageTest, Unproven, WidgetKind, parse_survey
+from .enhancer import BINDING, enhancer_script
+from .errors import BrowserError
+from .origin import origin_of, own_script
+from .protocol import Unproven
+from .survey import Control, FrameReport, Survey, survey_of
 
 log = logging.getLogger(__name__)
 
 #: The driver's own error, for callers that must not import Playwright themselves.
 DriverError = PlaywrightError
 
-BINDING = "__ieltsRecorderSend"
-ENHANCER_FILES = (
-    "core.js",
-    "ids.js",
-    "widgets.js",
-    "collect.js",
-    "multitest.js",
-    "key.js",
-    "explain.js",
-    "enhancer.js",
-    "opener.js",
-)
 # Chromium on a machine with no network keeps retrying Google's services; these stop it.
 QUIET_ARGS = (
     "--disable-background-networking",
@@ -60,15 +49,6 @@ BindingHandler = Callable[[str, object, str], None]
 """Called with (source id, payload, frame url) for every call of the exposed binding."""
 EventHandler = Callable[[str, str], None]
 """Called with (event, detail): page_closed, crashed, disconnected."""
-
-
-def enhancer_script(config: dict[str, Any]) -> str:
-    """The init script: a one-line JSON prelude (data, never templated code), then the files."""
-    prelude = f"window.__IELTS_RECORDER_CONFIG__ = {json.dumps(config)};\n"
-    parts = [prelude]
-    for name in ENHANCER_FILES:
-        parts.append((ENHANCER_DIR / name).read_text(encoding="utf-8"))
-    return "\n".join(parts)
 
 
 # ---------------------------------------------------------------------------------- driving pages
@@ -99,43 +79,8 @@ class LaunchOptions:
     connect: str | None = None
 
 
-@dataclass(frozen=True)
-class Control:
-    """One question's controls as the enhancer described them, in a given frame."""
-
-    frame: int
-    ids: tuple[str, ...]
-    kind: WidgetKind
-    type: str
-    options: tuple[tuple[str, str | None], ...]  # (selector, value) of each control
-    values: tuple[str, ...] = ()  # every value it can take (a select's options)
-
-
-@dataclass(frozen=True)
-class Survey:
-    """What the page holds once it is ready: its controls, its key and its submit button."""
-
-    controls: tuple[Control, ...]
-    key: dict[str, Any] | None
-    key_source: str | None
-    submit: tuple[int, str] | None  # (frame, selector)
-    popups: tuple[str, ...] = ()  # controls of the main frame that open a window of the test
-    #: A page holding several tests: (frame, test), each with its tab and its submit button.
-    tests: tuple[tuple[int, PageTest], ...] = ()
-
-
 #: A page's own script file larger than this is not read for a key.
 MAX_SCRIPT_BYTES = 8_000_000
-
-
-@dataclass(frozen=True)
-class FrameReport:
-    """One frame of a page as the diagnosis shows it: where it is from and what the enhancer
-    there saw (None: no enhancer answered in that frame)."""
-
-    url: str
-    origin: str
-    seen: dict[str, Any] | None
 
 
 @dataclass
@@ -202,7 +147,7 @@ class ExamPage:
             " ? window.__ieltsRecorder.greet(m, p) : null",
             [message_json, self.proof],
         )
-        return _survey_of(found)
+        return survey_of(found)
 
     async def flush(self) -> int:
         """Have every frame send the answers its throttle still holds; returns how many did."""
@@ -228,7 +173,7 @@ class ExamPage:
         found = await self.evaluate_in_frames(
             "() => window.__ieltsRecorder ? window.__ieltsRecorder.survey() : null"
         )
-        return _survey_of(found)
+        return survey_of(found)
 
     async def with_key(self, survey: Survey, data_files: Sequence[str] = ()) -> Survey:
         """``survey`` if a frame showed a key; else the survey taken again once the page's own
@@ -274,7 +219,7 @@ class ExamPage:
             wanted += [u for u in (urls if isinstance(urls, list) else []) if u not in wanted]
             for url in wanted:
                 if not isinstance(url, str) or (
-                    url not in extra and not _own_script(url, frame.url)
+                    url not in extra and not own_script(url, frame.url)
                 ):
                     continue
                 text = await self._script_text(url, limit_bytes)
@@ -471,15 +416,6 @@ class ExamPage:
             await self.page.context.tracing.stop(path=str(path))
 
 
-def _own_script(url: str, page_url: str) -> bool:
-    """A script of the page's own: of its origin, or for a file page, in its folder or below
-    (a data folder beside the page); never any other file of the machine."""
-    if urlparse(url).scheme != "file" or urlparse(page_url).scheme != "file":
-        return origin_of(url) == origin_of(page_url)
-    folder = origin_of(page_url)
-    return origin_of(url) == folder or origin_of(url).startswith(folder.rstrip("/") + "/")
-
-
 @dataclass
 class ExamFrame:
     """One frame of an exam page, greeted on its own when it loads late."""
@@ -501,44 +437,6 @@ class ExamFrame:
                 )
             )
         return False
-
-
-def _survey_of(found: Sequence[tuple[int, Any]]) -> Survey:
-    """A survey from what each frame's enhancer reported as JSON text (frames without one, or
-    one that has not taken the session, report None)."""
-    controls: list[Control] = []
-    key: dict[str, Any] | None = None
-    source: str | None = None
-    submit: tuple[int, str] | None = None
-    popups: tuple[str, ...] = ()
-    tests: list[tuple[int, PageTest]] = []
-    for index, text in found:
-        if not isinstance(text, str):
-            continue
-        try:
-            surveyed = parse_survey(text)
-        except ProtocolError as exc:
-            log.warning("frame %d: its survey is not the enhancer's: %s", index, exc)
-            continue  # a page replaced the enhancer's answer: that frame has no say
-        controls += [
-            Control(
-                frame=index,
-                ids=tuple(item.ids),
-                kind=item.kind,
-                type=item.type,
-                options=tuple((o.selector, o.value) for o in item.options),
-                values=tuple(item.values),
-            )
-            for item in surveyed.controls
-        ]
-        if key is None and surveyed.key:
-            key, source = dict(surveyed.key), surveyed.source
-        if submit is None and surveyed.submit:
-            submit = (index, surveyed.submit)
-        if index == 0:
-            popups = tuple(surveyed.popups)
-        tests += [(index, test) for test in surveyed.tests]
-    return Survey(tuple(controls), key, source, submit, popups, tuple(tests))
 
 
 class BrowserSession:

@@ -1,4 +1,4 @@
-"""Which frames belong to an exam: the origin a frame must share with the exam page."""
+"""Which frames and scripts belong to an exam: the origin they must share with the exam page."""
 
 from __future__ import annotations
 
@@ -16,3 +16,12 @@ def origin_of(url: str) -> str:
     if parsed.scheme in ("http", "https"):
         return f"{parsed.scheme}://{parsed.netloc}"
     return parsed.scheme + ":"
+
+
+def own_script(url: str, page_url: str) -> bool:
+    """A script of the page's own: of its origin, or for a file page, in its folder or below
+    (a data folder beside the page); never any other file of the machine."""
+    if urlparse(url).scheme != "file" or urlparse(page_url).scheme != "file":
+        return origin_of(url) == origin_of(page_url)
+    folder = origin_of(page_url)
+    return origin_of(url) == folder or origin_of(url).startswith(folder.rstrip("/") + "/")

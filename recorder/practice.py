@@ -24,7 +24,6 @@ from .browser import (
     ExamPage,
     LaunchOptions,
     RunningBrowser,
-    Survey,
     open_context,
     start_browser,
 )
@@ -56,6 +55,7 @@ from .recording import (
 )
 from .session import Session, answered_count
 from .store import Store
+from .survey import Survey
 from .window import Window
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Protocol
 from .attempt import build_record, build_records
 from .autoplay import Step
 from .bridge import Bridge, BridgeStats
-from .browser import Control, DriverError, ExamPage
+from .browser import DriverError, ExamPage
 from .catalog import Exam
 from .errors import CorruptDatabase, RecorderError, StoreError
 from .protocol import AnswerValue, PageMessage, SessionCompleted, SessionReady
@@ -34,6 +34,7 @@ from .record import ActiveSession, PracticeRecord
 from .scoring import marking_rules
 from .session import TERMINAL, Session
 from .store import Store
+from .survey import Control
 
 if TYPE_CHECKING:
     from .practice import PracticeOptions

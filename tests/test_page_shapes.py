@@ -12,9 +12,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from recorder.autoplay import Strategy
-from recorder.browser import Control, ExamPage
+from recorder.browser import ExamPage
 from recorder.practice import PracticeOptions, PracticeResult, practice
 from recorder.record import PracticeRecord
+from recorder.survey import Control
 
 from .conftest import CATALOG, Play
 
