@@ -13,7 +13,7 @@ from recorder.catalog import Catalog, Exam
 from recorder.exam import adhoc_exam
 from recorder.library import open_library
 from recorder.record import AnswerDetail, PracticeRecord, RecordMetadata, TypePerformance
-from recorder.store import SEGMENT_SIZE
+from recorder.record_index import SEGMENT_SIZE
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 TEST_DATA = Path(__file__).parent.parent / "tests" / "data"

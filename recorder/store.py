@@ -7,6 +7,7 @@ Layout of the data directory::
                              (one fdatasync'd line per write: recorder/journal.py)
     records/seg-000001.json  table records, at most SEGMENT_SIZE records per file
     records/index.log        append-only "sessionId<TAB>segment" lines: where each record lives
+                             (recorder/record_index.py, which also sets SEGMENT_SIZE)
     backups/                 rotating copies of the files above (recorder/doctor.py)
 
 Every process takes an exclusive ``flock`` on the data directory itself before it touches a file
@@ -54,11 +55,11 @@ from .durable import DirectoryLock, LockTimeout, atomic_write
 from .errors import CorruptDatabase, SessionError, StoreError
 from .journal import CHECKPOINT_LINES, CHECKPOINT_S, Journal, difference
 from .liveness import owner_alive, process_start
-from .record import SESSION_ID, ActiveSession, PracticeRecord, RecordSummary
+from .record import ActiveSession, PracticeRecord, RecordSummary
+from .record_index import RecordIndex, records_in
 
 log = logging.getLogger(__name__)
 
-SEGMENT_SIZE = 100
 # Schemas are built on first use (defer_build), so opening the store costs nothing for them.
 _LATER = ConfigDict(defer_build=True)
 _SEGMENT: TypeAdapter[dict[str, dict[str, PracticeRecord]]] = TypeAdapter(
@@ -161,12 +162,7 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot use the data directory {self.root}: {exc.strerror}") from None
         self._lock = DirectoryLock(self.root, LOCK_TIMEOUT)
-        self._index: dict[str, int] = {}
-        self._index_offset = 0
-        self._segment_counts: dict[int, int] = {}
-        #: Lines of index.log that could not be read, and whether its last line is torn.
-        self.bad_index_lines = 0
-        self.torn_index = False
+        self.index = RecordIndex(self.index_path)
         self.journal = Journal(self.root / "journal")
         #: Each active session this Store last wrote whole: the document, when, and how many
         #: journal lines have been appended since.
@@ -360,8 +356,8 @@ class Store:
         # holds fewer records than the index names for it (emptied, truncated, deleted) is
         # damaged: said at once, never shown as a shorter history.
         with self._locked():
-            self._refresh_index()
-            expected = dict(self._segment_counts)
+            self.index.refresh()
+            expected = dict(self.index.counts)
         present = {int(p.stem.split("-")[1]) for p in self.records_dir.glob("seg-*.json")}
         for number in sorted(set(expected) - present):
             raise CorruptDatabase(
@@ -389,7 +385,7 @@ class Store:
         those it lacks (a cut or emptied file); a stray index line otherwise (doctor tidies)."""
         number = int(segment.stem.split("-")[1])
         with self._locked():
-            named = {sid for sid, n in self._index.items() if n == number}
+            named = {sid for sid, n in self.index.where.items() if n == number}
         missing = named - {str(getattr(r, "sessionId", "")) for r in held}
         for backup in sorted(self.backups_dir.glob(f"{segment.name}.*.bak"), reverse=True):
             if check_file(backup) is None:
@@ -410,8 +406,8 @@ class Store:
 
     def count_records(self) -> int:
         with self._locked():
-            self._refresh_index()
-            return len(self._index)
+            self.index.refresh()
+            return len(self.index.where)
 
     # --------------------------------------------------------------------------------- internals
 
@@ -458,56 +454,26 @@ class Store:
     def segment_path(self, number: int) -> Path:
         return self.records_dir / f"seg-{number:06d}.json"
 
-    def _refresh_index(self) -> None:
-        """Read the part of index.log that other processes appended since we last looked. A line
-        that is not ``id<TAB>segment`` (garbage, a torn write) is skipped and counted: doctor
-        rebuilds the index from the segments."""
-        try:
-            with self.index_path.open("rb") as handle:
-                handle.seek(self._index_offset)
-                tail = handle.read()
-        except FileNotFoundError:
-            return
-        complete = tail[: tail.rfind(b"\n") + 1]
-        self.torn_index = len(complete) != len(tail)
-        for line in complete.splitlines():
-            parsed = _index_line(line)
-            if parsed is None:
-                self.bad_index_lines += 1
-                continue
-            session_id, number = parsed
-            if session_id not in self._index:
-                self._segment_counts[number] = self._segment_counts.get(number, 0) + 1
-            self._index[session_id] = number
-        self._index_offset += len(complete)
-
     def _save_record_locked(self, session_id: str, doc: Mapping[str, Any]) -> None:
-        self._refresh_index()
-        if self.torn_index or self.bad_index_lines:
+        self.index.refresh()
+        if self.index.damaged:
             # A crash tore the last line (or something wrote garbage): the record it named is in
             # its segment but not in the index, and would be stored a second time.
-            self._rebuild_index()
-        number = self._index.get(session_id)
+            self.index.rebuild(self.records_dir)
+        number = self.index.where.get(session_id)
         if number is not None:
             self._open(self.segment_path(number)).table("records").upsert(
                 dict(doc), _by(session_id)
             )
             return
-        number = max(self._segment_counts, default=1)
-        if self._segment_counts.get(number, 0) >= SEGMENT_SIZE:
-            number += 1
+        number = self.index.segment_for_new()
         self._open(self.segment_path(number)).table("records").insert(dict(doc))
-        line = f"{session_id}\t{number}\n".encode()
-        with self.index_path.open("ab") as handle:
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
-        self._refresh_index()
+        self.index.append(session_id, number)
 
     def _docs_locked(self, session_id: str) -> list[dict[str, Any]]:
         """The stored documents of a session, found through the index in their one segment."""
-        self._refresh_index()
-        number = self._index.get(session_id)
+        self.index.refresh()
+        number = self.index.where.get(session_id)
         if number is None:
             return []
         segment = self._open(self.segment_path(number)).table("records")
@@ -516,28 +482,6 @@ class Store:
     def _read_record_locked(self, session_id: str) -> dict[str, Any] | None:
         docs = self._docs_locked(session_id)
         return docs[0] if docs else None
-
-    def _reload_index(self) -> None:
-        self._index, self._index_offset, self._segment_counts = {}, 0, {}
-        self.bad_index_lines, self.torn_index = 0, False
-        self._refresh_index()
-
-    def _where_records_are(self) -> dict[str, int]:
-        where: dict[str, int] = {}
-        for segment in sorted(self.records_dir.glob("seg-*.json")):
-            if check_file(segment) is not None:
-                continue
-            number = int(segment.stem.split("-")[1])
-            for doc in segment_docs(segment):
-                where.setdefault(str(doc["sessionId"]), number)
-        return where
-
-    def _rebuild_index(self) -> int:
-        where = self._where_records_are()
-        lines = "".join(f"{sid}\t{number}\n" for sid, number in where.items())
-        atomic_write(self.index_path, lines.encode())
-        self._reload_index()
-        return len(where)
 
     def doctor(self) -> list[DoctorFinding]:
         """Check every file of the data directory and repair what can be repaired, losing
@@ -552,21 +496,17 @@ class Store:
 
     def index_by_segment(self) -> dict[int, set[str]]:
         """The sessions the index names in each segment, as index.log says now."""
-        self._reload_index()
-        named: dict[int, set[str]] = {}
-        for sid, number in self._index.items():
-            named.setdefault(number, set()).add(sid)
-        return named
+        return self.index.by_segment()
 
     def check_index(self) -> list[DoctorFinding]:
-        where = self._where_records_are()
-        self._reload_index()
-        damaged = self.bad_index_lines or self.torn_index
-        if self._index == where and not damaged:
+        where = records_in(self.records_dir)
+        index = self.index
+        index.reload()
+        if index.where == where and not index.damaged:
             return [DoctorFinding(self.index_path, "ok", f"{len(where)} records")]
-        why = f"{self.bad_index_lines} unreadable line(s); " if self.bad_index_lines else ""
-        why += "a torn last line; " if self.torn_index else ""
-        count = self._rebuild_index()
+        why = f"{index.bad_lines} unreadable line(s); " if index.bad_lines else ""
+        why += "a torn last line; " if index.torn else ""
+        count = index.rebuild(self.records_dir)
         return [
             DoctorFinding(
                 self.index_path, "repaired", f"{why}rebuilt from segments: {count} records"
@@ -600,18 +540,6 @@ def _owned(doc: Mapping[str, Any]) -> bool:
     except ValidationError:
         return False
     return owner_alive(saved.pid, saved.pidStart, saved.updatedAt)
-
-
-def _index_line(line: bytes) -> tuple[str, int] | None:
-    """``id<TAB>segment`` of one index line, or None when it is not one."""
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    session_id, tab, segment = text.partition("\t")
-    if not tab or not SESSION_ID.fullmatch(session_id) or not segment.isdigit():
-        return None
-    return session_id, int(segment)
 
 
 def _by(session_id: str) -> Any:

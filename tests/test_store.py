@@ -9,7 +9,8 @@ import pytest
 from recorder.durable import atomic_write
 from recorder.errors import CorruptDatabase
 from recorder.record import PracticeRecord, RecordMetadata
-from recorder.store import SEGMENT_SIZE, Store
+from recorder.record_index import SEGMENT_SIZE
+from recorder.store import Store
 
 
 def record(session_id: str, score: int = 5) -> PracticeRecord:
