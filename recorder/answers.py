@@ -89,12 +89,20 @@ def count_words(text: str) -> WordCount:
 
 
 def _joins_number(parts: list[str], n: int) -> bool:
-    """A number in words goes on: "hundred and ten", "twenty-one" after "two hundred"."""
-    token = parts[n]
+    """A number in words goes on only where the words make one number: "and" or a number after
+    a scale word ("two hundred and ten", "three thousand four"), a unit after a tens word
+    ("twenty one"), minutes after an hour ("seven thirty"). "seven seven" is two numbers, "seven
+    and seven" two numbers and a word."""
+    token, before = parts[n], parts[n - 1]
     if token == "and":
-        return n + 1 < len(parts) and word_number(parts[n + 1]) is not None
-    before = parts[n - 1]
-    return word_number(token) is not None and (before == "and" or word_number(before) is not None)
+        return before in _SCALES and n + 1 < len(parts) and word_number(parts[n + 1]) is not None
+    if word_number(token) is None:
+        return False
+    if before == "and" or before in _SCALES:
+        return True
+    if before in _UNITS[1:13] and (token in _TENS or token in _UNITS[10:] or "-" in token):
+        return True  # a time of day, as keys write it: "seven thirty", "ten forty-five"
+    return before in _TENS and token in _UNITS[1:10]
 
 
 def word_number(text: str) -> int | None:

@@ -188,6 +188,19 @@ SCALE_COUNTS = [
     ("1.5 billion dollars", 1, 1),
     ("ten apples and ten pears", 3, 2),
     ("half a million", 2, 1),  # "half" and "a" are words; the million is the number
+    # Number words next to each other are one number only where they make one (stop 8: each
+    # "seven" joined the one before, so "seven seven seven..." never passed a word limit):
+    ("seven seven", 0, 2),
+    ("seven seven seven seven", 0, 4),
+    ("twenty one", 0, 1),
+    ("twenty thirty", 0, 2),
+    ("seven thirty", 0, 1),  # a time of day (a listening key holds it)
+    ("ten forty-five", 0, 1),
+    ("thirty seven seven", 0, 2),
+    ("two hundred ten", 0, 1),
+    ("one hundred and twenty three", 0, 1),
+    ("three thousand four hundred", 0, 1),
+    ("seven and seven", 1, 2),  # "and" joins a number only after a scale word
 ]
 
 
