@@ -1,6 +1,6 @@
 """The ``ielts`` command line: reads it, and hands each command to ``recorder/commands.py``.
 
-Nothing else is imported here: `ielts --help` loads typer and this module only; each command
+Only light modules are imported here: `ielts --help` loads typer and little else; each command
 loads what it uses when it runs (bench/cli_latency.py).
 """
 
