@@ -26,6 +26,18 @@ def process_start(pid: int) -> float | None:
     return None
 
 
+_OWN_START: dict[int, float | None] = {}
+
+
+def own_start() -> float | None:
+    """This process's start time, read once (every snapshot of a session carries it, and
+    reading /proc took a millisecond of each answer's write)."""
+    pid = os.getpid()  # a forked child is another process: it reads its own
+    if pid not in _OWN_START:
+        _OWN_START[pid] = process_start(pid)
+    return _OWN_START[pid]
+
+
 def pid_alive(pid: object) -> bool:
     """Whether a process with this pid is running (zombies are not)."""
     if not isinstance(pid, int) or pid <= 0:

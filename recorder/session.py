@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from .errors import SessionError
-from .liveness import process_start
+from .liveness import own_start
 from .protocol import AnswerValue, CompletedData, KeyValue, PageTest, ProgressData, ReadyData
 from .record import ActiveSession, SessionState, Transition
 
@@ -294,7 +294,7 @@ class Session:
             startTime=self.start_time,
             updatedAt=self.clock.now(),
             pid=os.getpid(),
-            pidStart=process_start(os.getpid()),
+            pidStart=own_start(),
         )
 
     def _restore(self, saved: ActiveSession, resumed_now: bool) -> None:

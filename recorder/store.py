@@ -54,7 +54,7 @@ from .doctor import (
 from .durable import DirectoryLock, LockTimeout, atomic_write
 from .errors import CorruptDatabase, SessionError, StoreError
 from .journal import CHECKPOINT_LINES, CHECKPOINT_S, Journal, difference
-from .liveness import owner_alive, process_start
+from .liveness import own_start, owner_alive
 from .record import ActiveSession, PracticeRecord, RecordSummary
 from .record_index import RecordIndex, records_in
 
@@ -240,7 +240,7 @@ class Store:
         of one session would each save a record of it, the later replacing the other's answers.
         An orphan is claimed with its journal folded in, so the journal can go at once.
         """
-        mine = {"pid": os.getpid(), "pidStart": process_start(os.getpid()),
+        mine = {"pid": os.getpid(), "pidStart": own_start(),
                 "updatedAt": datetime.now(timezone.utc).isoformat()}  # fmt: skip
 
         def claim(db: TinyDB) -> int | None:

@@ -57,6 +57,17 @@ def test_a_session_is_active_only_while_its_own_recorder_runs(
     assert owner_alive(chosen, started, updated) is alive  # type: ignore[arg-type]
 
 
+def test_a_snapshot_reads_its_own_process_start_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from recorder import liveness
+
+    reads: list[int] = []
+    monkeypatch.setattr(liveness, "_OWN_START", {})
+    monkeypatch.setattr(liveness, "process_start", lambda pid: reads.append(pid) or 1.0)
+    session = Session("once", exam_id="e", title="t", url="file:///e.html")
+    assert [session.snapshot().pidStart for _ in range(3)] == [1.0, 1.0, 1.0]
+    assert reads == [os.getpid()]
+
+
 def test_a_session_whose_pid_was_reused_is_recovered(tmp_path: Path) -> None:
     store = Store(tmp_path)
     saved = Session("reused", exam_id="e", title="t", url="file:///e.html").snapshot()
