@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .clickthrough import PageResult
+from .untrusted import markup_text
 
 
 def junit_xml(results: Sequence[PageResult], suite: str = "ielts clickthrough") -> str:
@@ -29,18 +30,23 @@ def junit_xml(results: Sequence[PageResult], suite: str = "ielts clickthrough") 
             root,
             "testcase",
             classname=f"clickthrough.{result.exam.type}",
-            name=result.exam.label,
+            name=markup_text(result.exam.label),
             time=f"{result.seconds:.3f}",
         )
         if not result.ok:
-            failure = ET.SubElement(case, "failure", message=result.problems[0], type="PageCheck")
-            failure.text = "\n".join(result.problems)
+            problems = [markup_text(p) for p in result.problems]  # a page's words are in them
+            failure = ET.SubElement(case, "failure", message=problems[0], type="PageCheck")
+            failure.text = "\n".join(problems)
         attached = [p for p in (result.screenshot, result.trace) if p is not None]
         if attached:
             out = ET.SubElement(case, "system-out")
-            out.text = "\n".join(f"[[ATTACHMENT|{p}]]" for p in attached)
+            out.text = markup_text("\n".join(f"[[ATTACHMENT|{p}]]" for p in attached))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _html(text: str) -> str:
+    return html.escape(markup_text(text))
 
 
 STYLE = (
@@ -62,14 +68,14 @@ def html_report(results: Sequence[PageResult], where: Path) -> str:
     rows = []
     for r in results:
         status = '<span class="ok">pass</span>' if r.ok else '<span class="fail">FAIL</span>'
-        problems = "".join(f"<li>{html.escape(p)}</li>" for p in r.problems)
+        problems = "".join(f"<li>{_html(p)}</li>" for p in r.problems)
         score = "—" if r.score is None else f"{r.score}/{r.total}"
         cells = [
             status,
-            html.escape(r.exam.label),
-            html.escape(r.exam.title),
+            _html(r.exam.label),
+            _html(r.exam.title),
             f"{'' if r.exam.questions is None else r.exam.questions} / {r.found}",
-            html.escape(r.key_source or "none"),
+            _html(r.key_source or "none"),
             f"{score} (expected {'—' if r.expected is None else r.expected})",
             "" if r.page_score is None else f"{r.page_score:g}",
             f"{r.seconds:.1f}s",

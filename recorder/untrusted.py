@@ -14,6 +14,8 @@ import re
 #: C0 controls but tab and newline, DEL, the C1 controls (0x9B is a one-byte CSI), and the
 #: Unicode bidirectional controls (marks, embeddings, overrides, isolates: Unicode UAX #9).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: What XML 1.0 cannot hold (W3C XML 1.0, "Char"), and no UTF-8 file either: lone surrogates.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 #: Cells a spreadsheet reads as formulas (OWASP, "CSV Injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -23,6 +25,12 @@ def printable(text: object) -> str:
     terminal (the printable rest of a sequence stays, harmless, so nothing is hidden), and no
     bidirectional control reorders what is shown."""
     return _CONTROL.sub("", str(text))
+
+
+def markup_text(text: object) -> str:
+    """``text`` fit for an XML or HTML report (escaping is still the writer's): without control
+    characters, lone surrogates or the two non-characters XML 1.0 refuses."""
+    return _NOT_XML.sub("", printable(text))
 
 
 def csv_cell(value: object) -> object:

@@ -131,3 +131,24 @@ def test_csv_exports_hold_no_formula(
     assert "'" + FORMULA in cells
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
     assert not any("\x1b" in cell for cell in cells)
+
+
+def test_a_qa_report_of_hostile_page_text_is_well_formed(tmp_path: Path) -> None:
+    """A page title or a problem holding a control character (ESC, NUL, a lone surrogate) made
+    the JUnit XML unparseable, so CI lost the whole report (stop 8's probe)."""
+    import xml.etree.ElementTree as ET
+
+    from recorder.clickthrough import PageResult
+    from recorder.exam import standin_exam
+    from recorder.qa_report import html_report, junit_xml
+
+    exam = standin_exam("hostile", f"Title {OSC_TITLE} \x00 \ud800 {BIDI}", "file:///x/p.html")
+    failed = PageResult(exam, problems=[f"question 1: typed {CSI_RED!r} \x0c, recorded None"])
+    suite = ET.fromstring(junit_xml([failed, PageResult(exam)]))
+    [case, _] = suite.findall("testcase")
+    assert case.get("name") == "hostile [p.html]"
+    failure = case.find("failure")
+    assert failure is not None and "recorded None" in (failure.text or "")
+    page = html_report([failed], tmp_path / "report.html")
+    assert "Title ]0;owned" in page and "\x1b" not in page and "\x00" not in page
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")  # a lone surrogate failed here
