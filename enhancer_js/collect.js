@@ -46,15 +46,21 @@
   };
 
   // Within one synchronous pass (NS.once) the page cannot change: the key is looked for once.
-  NS.memo = null;
+  var memo = null;
   NS.once = function (fn) {
-    var outer = NS.memo;
-    NS.memo = outer || {};
+    var outer = memo;
+    memo = outer || {};
     try {
       return fn();
     } finally {
-      NS.memo = outer;
+      memo = outer;
     }
+  };
+  // `make()`, once per pass under `name` (every time outside a pass).
+  NS.memoized = function (name, make) {
+    if (!memo) return make();
+    if (!(name in memo)) memo[name] = make();
+    return memo[name];
   };
 
   var cache = null; // {questions, rejected, byControl}
@@ -148,7 +154,7 @@
     var multiTest = Object.keys(tests).length > 1;
     var byId = {};
     var kept = [];
-    NS.zones = questions.filter(function (q) { return q.kind === 'drop'; }).map(function (q) { return q.controls[0]; });
+    NS.setZones(questions.filter(function (q) { return q.kind === 'drop'; }).map(function (q) { return q.controls[0]; }));
     questions.forEach(function (q) {
       if (!q.numbers) {
         var why = q.element ? 'its name "' + q.element + '" has no question number and none is printed near it'

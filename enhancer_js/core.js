@@ -8,9 +8,13 @@
  *
  * Only the enhancer may speak the protocol. Before any page script runs, this file takes the
  * recorder's binding and the configuration off the page's globals and keeps them, with the
- * session's secret, in this closure: every message carries the secret, which no page script can
- * read, and the one function that sends is handed once to enhancer.js (NS.takeSender). Calls from
- * the recorder (window.__ieltsRecorder.receive/greet) must carry the secret too (NS.proven).
+ * session's secret, in this closure. The secret never leaves it: every message carries an
+ * HMAC-SHA-256 signature of its text made with the secret, the one function that sends is handed
+ * once to enhancer.js (NS.takeSender), and calls from the recorder
+ * (window.__ieltsRecorder.receive/greet/offerScript) carry a signature of what they bring
+ * (NS.proven). Playwright's plumbing in the page is page-visible JS that a page script can hook:
+ * a signature read there is good for that one text only. The way in and the namespace are
+ * pinned (frozen, not replaceable) once every file has loaded (NS.pin).
  *
  * The enhancer must not depend on what a page does to built-ins (Prototype.js defines
  * Array.prototype.toJSON; pages replace JSON.stringify or break Array.prototype.map): the
@@ -39,10 +43,129 @@
     }
   }
 
-  // Whether a call from outside comes from the recorder (without a configured secret, as in
-  // the benchmarks, every call does).
-  NS.proven = function (proof) {
-    return secret === '' || proof === secret;
+  // ------------------------------------------------ HMAC-SHA-256 (FIPS 180-4, RFC 2104)
+  // The secret never leaves this closure. What crosses to the recorder, or comes from it, is a
+  // signature of the one text it goes with: Playwright's plumbing in the page (its binding
+  // controller, the code that runs an evaluate) is page-visible JS, which a page script can hook
+  // to read what passes through. A signature read there is good for that text only. Written
+  // with arithmetic and index access only (no built-in a page could have replaced); run inside
+  // the guard, where String.prototype.charCodeAt is the original.
+  var K = [
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  ];
+
+  // The UTF-8 bytes of a string (a lone surrogate as U+FFFD, as every encoder writes it).
+  function utf8(text) {
+    var out = [];
+    var n = 0;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+        var d = text.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d < 0xe000) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+        }
+      }
+      if (c >= 0xd800 && c < 0xe000) c = 0xfffd;
+      if (c < 0x80) {
+        out[n++] = c;
+      } else if (c < 0x800) {
+        out[n++] = 0xc0 | (c >> 6);
+        out[n++] = 0x80 | (c & 63);
+      } else if (c < 0x10000) {
+        out[n++] = 0xe0 | (c >> 12);
+        out[n++] = 0x80 | ((c >> 6) & 63);
+        out[n++] = 0x80 | (c & 63);
+      } else {
+        out[n++] = 0xf0 | (c >> 18);
+        out[n++] = 0x80 | ((c >> 12) & 63);
+        out[n++] = 0x80 | ((c >> 6) & 63);
+        out[n++] = 0x80 | (c & 63);
+      }
+    }
+    return out;
+  }
+
+  function rotr(x, k) {
+    return (x >>> k) | (x << (32 - k));
+  }
+
+  // SHA-256 of an array of bytes, as an array of 32 bytes.
+  function sha256(bytes) {
+    var h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    var length = bytes.length;
+    var total = ((length + 72) >> 6) << 6; // the bytes, 0x80, zeros, the 8-byte length
+    var m = [];
+    var i;
+    for (i = 0; i < total; i++) m[i] = i < length ? bytes[i] : 0;
+    m[length] = 0x80;
+    var high = (length / 0x20000000) | 0; // the length in bits: length * 8, in two words
+    var low = (length * 8) >>> 0;
+    for (i = 0; i < 4; i++) {
+      m[total - 8 + i] = (high >>> (24 - 8 * i)) & 255;
+      m[total - 4 + i] = (low >>> (24 - 8 * i)) & 255;
+    }
+    var w = [];
+    for (var block = 0; block < total; block += 64) {
+      for (i = 0; i < 16; i++) {
+        var at = block + 4 * i;
+        w[i] = (m[at] << 24) | (m[at + 1] << 16) | (m[at + 2] << 8) | m[at + 3];
+      }
+      for (i = 16; i < 64; i++) {
+        var s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+        var s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+        w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
+      }
+      var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
+      for (i = 0; i < 64; i++) {
+        var t1 = (k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i]) | 0;
+        var t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+        k = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
+      }
+      h[0] = (h[0] + a) | 0; h[1] = (h[1] + b) | 0; h[2] = (h[2] + c) | 0; h[3] = (h[3] + d) | 0;
+      h[4] = (h[4] + e) | 0; h[5] = (h[5] + f) | 0; h[6] = (h[6] + g) | 0; h[7] = (h[7] + k) | 0;
+    }
+    var out = [];
+    for (i = 0; i < 32; i++) out[i] = (h[i >> 2] >>> (24 - 8 * (i & 3))) & 255;
+    return out;
+  }
+
+  var HEX = '0123456789abcdef';
+  var secretBytes = utf8(secret); // 32 hex characters: a key shorter than SHA-256's 64-byte block
+
+  // HMAC-SHA-256 of `text` under the secret, in hex ('' without a secret).
+  function sign(text) {
+    if (secret === '') return '';
+    var message = utf8(text);
+    var inner = [];
+    var outer = [];
+    var i;
+    for (i = 0; i < 64; i++) {
+      var key = i < secretBytes.length ? secretBytes[i] : 0;
+      inner[i] = key ^ 0x36;
+      outer[i] = key ^ 0x5c;
+    }
+    for (i = 0; i < message.length; i++) inner[64 + i] = message[i];
+    var innerHash = sha256(inner);
+    for (i = 0; i < 32; i++) outer[64 + i] = innerHash[i];
+    var mac = sha256(outer);
+    var out = '';
+    for (i = 0; i < 32; i++) out += HEX[mac[i] >> 4] + HEX[mac[i] & 15];
+    return out;
+  }
+
+  // Whether a call from outside comes from the recorder: `proof` is the signature of `text`
+  // (without a configured secret, as in the benchmarks, every call does).
+  NS.proven = function (proof, text) {
+    return secret === '' || (typeof text === 'string' && typeof proof === 'string' && proof === sign(text));
   };
 
   NS.config = {
@@ -123,12 +246,13 @@
     return !!binding;
   };
 
-  // Send one envelope as one JSON string, with the secret. Returns false when there is no
+  // Send one envelope as one JSON string, signed. Returns false when there is no
   // recorder to talk to (the page was opened on its own) so callers can carry on unchanged.
   var post = function (envelope) {
     if (!binding) return false;
     try {
-      var result = binding(NS.docToken, NS.json(envelope), secret);
+      var text = NS.json(envelope);
+      var result = binding(NS.docToken, text, sign(NS.docToken + '\n' + text));
       if (result && typeof result.catch === 'function') result.catch(function () {});
       return true;
     } catch (err) {
@@ -197,19 +321,36 @@
   }
 
   // `fn`, run with the built-ins as they were before page scripts (nested calls undo once).
+  // Called through Reflect.apply as it was: a page that replaced Function.prototype.apply
+  // would otherwise be handed every argument, the recorder's secret among them.
+  var reflectApply = Reflect.apply;
   var depth = 0;
   NS.guard = function (fn) {
     return function () {
-      if (depth > 0) return fn.apply(this, arguments);
+      if (depth > 0) return reflectApply(fn, this, arguments);
       depth++;
       var undo = pristine();
       try {
-        return fn.apply(this, arguments);
+        return reflectApply(fn, this, arguments);
       } finally {
         depth--;
         undo();
       }
     };
+  };
+
+  // The enhancer's globals, pinned once every file has loaded: `name` on window can be neither
+  // replaced nor deleted, and the object is frozen, so no page script can put a function of its
+  // own where the recorder calls in with the secret (or where the enhancer calls its parts).
+  var defineProperty = Object.defineProperty;
+  var freeze = Object.freeze;
+  NS.pin = function (name, value) {
+    freeze(value);
+    try {
+      defineProperty(window, name, { value: value, writable: false, configurable: false, enumerable: false });
+    } catch (err) {
+      /* pinned already (a second injection): the first one stands */
+    }
   };
 
   // Timers and observers as they were, entered through the guard.

@@ -221,7 +221,7 @@
       state.awaitingPayload = null;
       report(answersAtSubmit, payload);
     }
-    if (!extra && NS.openerSpoken) {
+    if (!extra && NS.openerSpoke && NS.openerSpoke()) {
       // A page that spoke to its opener announces its end with PRACTICE_COMPLETE, just after
       // the click that got here: wait a moment for its payload (answers and key).
       state.awaitingPayload = finish;
@@ -501,9 +501,9 @@
     else fn();
   }
 
-  // INIT_SESSION from the recorder: only with its secret (a page script cannot give it).
+  // INIT_SESSION from the recorder: only signed with its secret (a page script cannot sign).
   function receive(raw, proof) {
-    return NS.proven(proof) ? accept(raw) : false;
+    return NS.proven(proof, raw) ? accept(raw) : false;
   }
 
   function accept(raw) {
@@ -686,7 +686,7 @@
     // The text of one of those files, read by the recorder: a key in it is a key of the page.
     // Returns whether the page now has a key.
     offerScript: function (text, proof) {
-      if (!NS.proven(proof) || typeof text !== 'string' || NS.offeredScripts.length >= 40) return false;
+      if (!NS.proven(proof, text) || NS.offeredScripts.length >= 40) return false;
       NS.offeredScripts.push(text);
       return !!NS.extractKey().key;
     },

@@ -26,6 +26,9 @@
   var completeWith = NS.complete; // enhancer.js's, kept here only
   delete NS.complete;
   var spoke = false; // the page asked for its session (REQUEST_INIT)
+  NS.openerSpoke = function () {
+    return spoke;
+  };
 
   var waiting = false; // the page asked for INIT_SESSION before the recorder had started
   var askedAs = null; // the exam id the page asked with
@@ -60,7 +63,6 @@
   function onMessage(msg) {
     if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return;
     if (msg.type === 'REQUEST_INIT') {
-      NS.openerSpoken = true;
       spoke = true;
       var asked = (msg.data && (msg.data.examId || msg.data.exam_id)) || msg.examId;
       if (typeof asked === 'string' && asked) askedAs = asked.slice(0, 200);
@@ -134,4 +136,10 @@
   NS.listen(window, 'message', NS.guard(function (event) {
     if (event.source === window && event.data && event.data.type === 'PRACTICE_COMPLETE') onMessage(event.data);
   }));
+
+  // The last file of the enhancer: its way in and its namespace are pinned now, before any page
+  // script runs (core.js, NS.pin): what the recorder calls with the secret stays the enhancer's.
+  Object.freeze(NS.config);
+  if (window.__ieltsRecorder) NS.pin('__ieltsRecorder', window.__ieltsRecorder);
+  NS.pin('__ieltsRecorderNS', NS);
 })();

@@ -57,7 +57,10 @@
   };
 
   // The drop zones of the last scan (collect.js sets them): an item inside one is placed.
-  NS.zones = [];
+  var zones = [];
+  NS.setZones = function (found) {
+    zones = found;
+  };
 
   // Every draggable item still in a pool (not in an ordering list, not placed in a gap), nearest
   // to `zone` first (a pool per group), one per value: the learner takes an item from the
@@ -66,7 +69,7 @@
   NS.dragItems = function (zone, ownGroup) {
     var all = Array.prototype.slice.call(document.querySelectorAll('[draggable=true]')).filter(function (el) {
       if (el.closest(NS.ORDER) || NS.itemValue(el) === '') return false;
-      return !NS.zones.some(function (z) { return z.contains(el); });
+      return !zones.some(function (z) { return z.contains(el); });
     });
     if (zone) {
       var depth = function (el) {

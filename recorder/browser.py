@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import json
 import logging
 import secrets
@@ -88,8 +90,8 @@ class ExamPage:
     """A page of an exam, with the recorder's enhancer in each of its frames."""
 
     page: Page
-    #: The context's secret: what the recorder's calls into the page carry to be believed.
-    proof: str = ""
+    #: The context's secret: each call into the page carries its signature (:func:`sign`).
+    secret: str = ""
     _frames: list[Frame] = field(default_factory=list)
 
     @property
@@ -125,7 +127,7 @@ class ExamPage:
     async def send(self, message_json: str) -> int:
         """Deliver a recorder → page message to every frame; returns how many took it."""
         taken = [
-            await ExamFrame(frame, self.proof).send(message_json) for frame in self._all_frames()
+            await ExamFrame(frame, self.secret).send(message_json) for frame in self._all_frames()
         ]
         return sum(taken)
 
@@ -145,7 +147,7 @@ class ExamPage:
         found = await self.evaluate_in_frames(
             "([m, p]) => window.__ieltsRecorder && window.__ieltsRecorder.greet"
             " ? window.__ieltsRecorder.greet(m, p) : null",
-            [message_json, self.proof],
+            [message_json, sign(self.secret, message_json)],
         )
         return survey_of(found)
 
@@ -230,7 +232,7 @@ class ExamPage:
                         bool(
                             await frame.evaluate(
                                 "([t, p]) => window.__ieltsRecorder.offerScript(t, p)",
-                                [text, self.proof],
+                                [text, sign(self.secret, text)],
                             )
                         )
                         or found
@@ -421,7 +423,7 @@ class ExamFrame:
     """One frame of an exam page, greeted on its own when it loads late."""
 
     frame: Frame
-    proof: str = ""
+    secret: str = ""
 
     @property
     def url(self) -> str:
@@ -433,7 +435,7 @@ class ExamFrame:
                 await self.frame.evaluate(
                     "([m, p]) => !!(window.__ieltsRecorder"
                     " && window.__ieltsRecorder.receive(m, p))",
-                    [message_json, self.proof],
+                    [message_json, sign(self.secret, message_json)],
                 )
             )
         return False
@@ -499,16 +501,32 @@ async def start_browser(options: LaunchOptions) -> AsyncIterator[RunningBrowser]
                 await browser.close()
 
 
+def sign(secret: str, text: str) -> str:
+    """HMAC-SHA-256 of ``text`` under the context's secret, as the enhancer computes it
+    (enhancer_js/core.js): the secret itself never passes through the page, where a page script
+    that hooks Playwright's plumbing (or a built-in) could read it; a signature it reads is good
+    for that one text only. No secret (the benchmarks): no signature."""
+    if not secret:
+        return ""
+    return hmac.new(secret.encode(), text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def _binding_handler(on_binding: BindingHandler, secret: str) -> Callable[..., None]:
-    """The binding's handler: (frame and document, payload, url) to ``on_binding``, a payload
-    without the context's secret marked as not the enhancer's."""
+    """The binding's handler: (frame and document, payload, url) to ``on_binding``; a payload
+    whose signature is not the enhancer's (made with the context's secret over the document's
+    token and the payload) is marked as not the enhancer's."""
 
     def binding(
         source: dict[str, Any], doc: object = None, payload: object = None, proof: object = None
     ) -> None:
         frame = source.get("frame")
         url = frame.url if frame is not None else ""
-        if not (isinstance(proof, str) and secrets.compare_digest(proof, secret)):
+        if not (
+            isinstance(payload, str)
+            and isinstance(proof, str)
+            and proof
+            and hmac.compare_digest(proof, sign(secret, f"{doc}\n{payload}"))
+        ):
             payload = Unproven(payload)
         on_binding(f"{id(frame)}:{doc}", payload, url)
 

@@ -9,18 +9,22 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from recorder.autoplay import Strategy
-from recorder.browser import LaunchOptions, RunningBrowser, start_browser
+from recorder.browser import ExamPage, LaunchOptions, RunningBrowser, open_context, start_browser
 from recorder.catalog import Catalog, Exam
 from recorder.practice import PracticeOptions, PracticeResult, practice, practice_async
 
 CATALOG = Catalog()
+T = TypeVar("T")
+#: What the enhancer sent through the binding: (frame and document, payload).
+Calls = list[tuple[str, object]]
 
 
 @pytest.fixture
@@ -52,11 +56,35 @@ class SharedBrowser:
         another one (a path, slow motion, a server to connect to)."""
         if options.launch() != LaunchOptions(headless=True):
             return practice(exam, options)
+        return self.runner.run(practice_async(exam, options, browser=self._running()))
+
+    def _running(self) -> RunningBrowser:
+        """The shared browser, launched (again, if a test took it down)."""
         if self.running is None or not self.runner.run(_alive(self.running)):
             self.running = self.runner.run(
                 self.stack.enter_async_context(start_browser(LaunchOptions(headless=True)))
             )
-        return self.runner.run(practice_async(exam, options, browser=self.running))
+        return self.running
+
+    def enhanced(self, html: str, check: Callable[[ExamPage, Calls], Awaitable[T]]) -> T:
+        """``check`` run on a page of ``html`` in a fresh context that carries the enhancer as
+        the recorder's does (init script, binding, secret), with the binding calls received so
+        far: a behaviour of the enhancer tested without a recorded session."""
+        running = self._running()
+
+        async def run() -> T:
+            calls: Calls = []
+            async with open_context(
+                running,
+                on_binding=lambda source, payload, _url: calls.append((source, payload)),
+                on_event=lambda _event, _detail: None,
+                enhancer_config={"version": "test"},
+            ) as session:
+                page = await session.open()
+                await page.page.set_content(html)
+                return await check(page, calls)
+
+        return self.runner.run(run())
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -252,10 +252,28 @@ def test_explain_says_when_questions_never_appear(tmp_path: Path) -> None:
     assert "It has no answer controls (inputs, selects, drop zones) at all." in lines[0]
 
 
-def test_explain_says_when_a_page_never_answers(tmp_path: Path) -> None:
-    html = "<title>x</title><script>delete window.__ieltsRecorder;</script><input name='q1'>"
+def test_explain_says_when_a_page_never_answers() -> None:
+    """No frame's enhancer answered (the recorder's script never ran there). A page used to be
+    able to do this to itself by deleting window.__ieltsRecorder; since stop 8 it cannot (the
+    next test), so the reason is checked on the frames as the diagnosis gets them."""
+    from recorder.diagnosis import not_ready_reason
+    from recorder.survey import FrameReport
+
+    frames = [FrameReport("file:///x/silent.html", "file:///x", None)]
+    reason = not_ready_reason("file:///x/silent.html", frames, 4)
+    assert "the recorder's script never ran in the page (1 frame(s), none answered)" in reason
+
+
+def test_a_page_cannot_silence_the_recorder(tmp_path: Path) -> None:
+    """A page that deletes, replaces or shadows the recorder's way in is still read (it was
+    'never answered' before: a page could make itself unrecordable, or stand in for it)."""
+    html = (
+        "<title>x</title><script>delete window.__ieltsRecorder; window.__ieltsRecorder = null;"
+        "var __ieltsRecorder = {};</script><p>1 <input name='q1'></p>"
+    )
     lines = _explained(tmp_path, "silent.html", html)
-    assert "the recorder's script never ran in the page" in lines[0]
+    assert lines[0] == "no answer key found on the page"
+    assert any("questions: 1 (1–1), by kind: text 1" in line for line in lines), lines
 
 
 def test_explain_names_controls_it_did_not_take(tmp_path: Path) -> None:

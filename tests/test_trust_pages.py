@@ -45,6 +45,29 @@ def test_a_page_cannot_forge_its_own_record(play: Play) -> None:
     assert result.stats.accepted > 0  # the enhancer itself was heard throughout
 
 
+def test_a_page_lying_in_wait_for_the_secret_forges_nothing(play: Play) -> None:
+    """A page that replaced window.__ieltsRecorder's methods (or Function.prototype.apply, or
+    the methods of Playwright's binding controller) before the recorder greeted it was handed
+    the context's secret, and forged a completed, full-marks record with it (stop 8's probe).
+    Now the API is pinned, and what the page can catch are signatures of texts already sent."""
+    thief: dict[str, list[str]] = {}
+
+    async def wait_and_see(page: ExamPage) -> None:
+        await asyncio.sleep(1.5)  # the page forges within 50 ms of catching anything
+        thief.update(await page.page.evaluate("() => window.__thief") or {})
+        await page.close()
+
+    result = play(
+        str(HOSTILE / "secret-thief.html"), "blank", submit=False, after_answers=wait_and_see
+    )
+    record = result.record
+    assert "forged with a caught secret" in thief["tried"], thief  # it did try
+    assert all(len(caught) == 64 for caught in thief["caught"])  # signatures, never the secret
+    assert record.status == "interrupted" and not record.score  # no forged completion
+    assert all(a.userAnswer is None for a in record.answers)
+    assert result.stats.rejected["forged"] >= 1
+
+
 def test_a_page_that_breaks_the_builtins_is_recorded(play: Play) -> None:
     record = play(str(HOSTILE / "builtins.html"), "key").record
     assert (record.status, record.score, record.totalQuestions) == ("completed", 3, 3)

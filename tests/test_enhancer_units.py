@@ -1,0 +1,107 @@
+"""The enhancer's own behaviours, each on a page set into a fresh context that carries it as the
+recorder's does (tests/conftest.py, SharedBrowser.enhanced): no recorded session, no learner."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from recorder.browser import ExamPage, sign
+
+from .conftest import Calls, SharedBrowser
+
+TEXTS = ["plain words", "東京の港 と 船", "an emoji 🙂 and a skin tone 👍🏽", "a – dash ©"]
+
+
+def _init(session_id: str, text: str) -> str:
+    data = {"sessionId": session_id, "examId": f"exam {text}", "parentOrigin": "recorder"}
+    return json.dumps({"v": 1, "type": "INIT_SESSION", "data": data}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_enhancer_signs_and_checks_as_the_recorder_does(
+    shared_browser: SharedBrowser, text: str
+) -> None:
+    """HMAC-SHA-256 written in the page (enhancer_js/core.js) agrees with Python's on UTF-8 of
+    every plane: a call signed by the recorder is taken, a signature of another text is not,
+    and every message the page sends is signed (none comes to Python unproven)."""
+    receive = "([m, p]) => window.__ieltsRecorder.receive(m, p)"
+
+    async def check(page: ExamPage, calls: Calls) -> tuple[bool, bool, Calls]:
+        raw = _init("signed", text)
+        other = _init("other", text)
+        refused = await page.page.evaluate(receive, [other, sign(page.secret, raw)])
+        taken = await page.page.evaluate(receive, [raw, sign(page.secret, raw)])
+        for _ in range(200):  # SESSION_READY follows, carrying the question's text
+            if any(isinstance(p, str) and "SESSION_READY" in p for _, p in calls):
+                break
+            await asyncio.sleep(0.01)
+        return taken, refused, list(calls)
+
+    html = f"<title>{text}</title><p>1. {text} <input name='q1'></p>"
+    taken, refused, calls = shared_browser.enhanced(html, check)
+    assert taken is True and refused is False
+    assert calls, "the page sent nothing"
+    assert all(isinstance(payload, str) for _, payload in calls), calls  # all signed
+    ready = [json.loads(p) for _, p in calls if isinstance(p, str) and "SESSION_READY" in p]
+    assert (
+        ready
+        and ready[0]["sessionId"] == "signed"
+        and text in json.dumps(ready[0], ensure_ascii=False)
+    )
+
+
+def test_the_enhancers_way_in_cannot_be_replaced(shared_browser: SharedBrowser) -> None:
+    """A page script cannot put its own function where the recorder calls in with a signature,
+    nor replace the enhancer's namespace or its parts (they were plain writable globals)."""
+    attempt = """() => {
+      const api = window.__ieltsRecorder, ns = window.__ieltsRecorderNS;
+      const greet = api.greet, readAnswers = ns.readAnswers;
+      try { api.greet = () => 'mine'; } catch (e) {}
+      try { ns.readAnswers = () => ({ '1': 'forged' }); } catch (e) {}
+      try { window.__ieltsRecorder = { greet: () => 'mine' }; } catch (e) {}
+      try { delete window.__ieltsRecorder; } catch (e) {}
+      return [window.__ieltsRecorder === api, api.greet === greet, ns.readAnswers === readAnswers,
+              Object.isFrozen(api), Object.isFrozen(ns)];
+    }"""
+
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate(attempt)
+
+    assert shared_browser.enhanced("<p>1. <input name='q1'></p>", check) == [True] * 5
+
+
+LITERALS = [
+    ('{"1": "viii", q2: \'B\', q3: `C`, 4: 1790}', {"1": "viii", "q2": "B", "q3": "C", "4": 1790}),
+    ("[1, 2.5, -3, true, false, null,]", [1, 2.5, -3, True, False, None]),
+    (
+        "{a: {b: [\"x\", 'y']}, /* note */ c: 'line\\nbreak' // end\n}",
+        {"a": {"b": ["x", "y"]}, "c": "line\nbreak"},
+    ),
+    ("{'\\u00e9t\\u00e9': 'summer'}", {"été": "summer"}),
+]
+NOT_LITERALS = ["{a: answer()}", "{a: someVariable}", "[`${x}`]", "{a: 1", "{a 1}"]
+
+
+@pytest.mark.parametrize("text,expected", LITERALS)
+def test_the_key_reader_reads_literals_as_data(
+    shared_browser: SharedBrowser, text: str, expected: object
+) -> None:
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate("t => window.__ieltsRecorderNS.parseLiteral(t)", text)
+
+    assert shared_browser.enhanced("<p>a page</p>", check) == expected
+
+
+@pytest.mark.parametrize("text", NOT_LITERALS)
+def test_the_key_reader_gives_up_on_code(shared_browser: SharedBrowser, text: str) -> None:
+    """Anything but data (a call, a variable, a template with ${}) is refused, never run."""
+    reads = """t => { try { window.__ieltsRecorderNS.parseLiteral(t); return 'read'; }
+                      catch (e) { return e.message; } }"""
+
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate(reads, text)
+
+    assert shared_browser.enhanced("<p>a page</p>", check) == "not a literal"
