@@ -16,7 +16,6 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from . import commands
-from .commands import ClickRequest
 from .config import ANKI_DECK, BATCH, DEFAULT_HOME_PAGE, MIN_ATTEMPTS
 from .errors import RecorderError, UsageError
 
@@ -408,12 +407,12 @@ def clickthrough_command(
     marking: Marking = None,
 ) -> int | None:
     """Run every page of the library (or the ones named) headless and check each one."""
-    request = ClickRequest(
-        strategy=strategy, workers=workers, processes=processes, trace=trace,
+    return commands.clickthrough(
+        targets or [], strategy=strategy, workers=workers, processes=processes, trace=trace,
         screenshot=screenshot, artifacts=artifacts, db=db, shard=shard_spec, connect=connect,
-        browser=browser, library=library, verbose=verbose, marking=marking,
+        browser=browser, library=library, verbose=verbose, marking=marking, junit=junit,
+        html_file=html_file,
     )  # fmt: skip
-    return commands.clickthrough(targets or [], request, junit=junit, html_file=html_file)
 
 
 @app.command("show")

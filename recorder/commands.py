@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -445,70 +444,46 @@ def check_exams(exams: list[str], as_json: bool, browser: str | None, explain: b
 
 
 def clickthrough(
-    targets: list[str], options: ClickRequest, *, junit: Path | None, html_file: Path | None
-) -> int:
+    targets: list[str], *, strategy: str, workers: int, processes: int, trace: str,
+    screenshot: str, artifacts: Path, db: Path | None, shard: str | None, connect: str | None,
+    browser: str | None, library: Path | None, verbose: bool, marking: str | None,
+    junit: Path | None, html_file: Path | None,
+) -> int:  # fmt: skip
     """Run the pages named (or the library's) headless and check each; 1 when any fails."""
     from . import console
     from .autoplay import Strategy
-    from .catalog import select_exams, shard
+    from .catalog import select_exams
+    from .catalog import shard as slice_of
     from .clickthrough import ClickOptions, run_clickthrough
     from .library import open_library
 
-    _check_click_options(options)
-    source = open_library(options.library) if options.library is not None else None
+    _check_click_options(trace, screenshot, processes, workers)
+    source = open_library(library) if library is not None else None
     catalog = open_catalog(extra=source)
-    if source is not None and not targets:
-        exams = catalog.library(source)
-    else:
-        exams = select_exams(targets, catalog)
-    if options.shard:
-        exams = shard(exams, options.shard)
-    run_options = ClickOptions(
-        strategy=Strategy.parse(options.strategy),
-        db=options.db or resolve_data_dir(None) / "clickthrough",
-        workers=options.workers,
-        processes=options.processes,
-        trace=options.trace,  # type: ignore[arg-type]
-        screenshot=options.screenshot,  # type: ignore[arg-type]
-        artifacts=options.artifacts,
-        connect=options.connect,
-        browser_path=options.browser,
-        verbose=options.verbose,
-        marking=chosen_marking(options.marking, None),
-    )
+    exams = catalog.library(source) if source is not None and not targets else None
+    exams = exams if exams is not None else select_exams(targets, catalog)
+    if shard:
+        exams = slice_of(exams, shard)
+    options = ClickOptions(
+        strategy=Strategy.parse(strategy), db=db or resolve_data_dir(None) / "clickthrough",
+        workers=workers, processes=processes, trace=trace, screenshot=screenshot,  # type: ignore[arg-type]
+        artifacts=artifacts, connect=connect, browser_path=browser, verbose=verbose,
+        marking=chosen_marking(marking, None),
+    )  # fmt: skip
     with console.PageProgress(len(exams)) as progress:
-        results = run_clickthrough(exams, run_options, on_result=progress.advance)
-    return _report_pages(results, verbose=options.verbose, junit=junit, html_file=html_file)
+        results = run_clickthrough(exams, options, on_result=progress.advance)
+    return _report_pages(results, verbose=verbose, junit=junit, html_file=html_file)
 
 
-@dataclass(frozen=True)
-class ClickRequest:
-    """A QA run as the command line asked for it (checked by :func:`clickthrough`)."""
-
-    strategy: str = "key"
-    workers: int = 1
-    processes: int = 1
-    trace: str = "off"
-    screenshot: str = "off"
-    artifacts: Path = Path("test-artifacts/clickthrough")
-    db: Path | None = None
-    shard: str | None = None
-    connect: str | None = None
-    browser: str | None = None
-    library: Path | None = None
-    verbose: bool = False
-    marking: str | None = None
-
-
-def _check_click_options(options: ClickRequest) -> None:
-    if options.trace not in ("off", "on", "retain-on-failure"):
+def _check_click_options(trace: str, screenshot: str, processes: int, workers: int) -> None:
+    if trace not in ("off", "on", "retain-on-failure"):
         raise UsageError("--trace takes off, on or retain-on-failure")
-    if options.screenshot not in ("off", "on", "only-on-failure"):
+    if screenshot not in ("off", "on", "only-on-failure"):
         raise UsageError("--screenshot takes off, on or only-on-failure")
-    if options.processes > options.workers:
+    if processes > workers:
         raise UsageError(
-            f"--processes {options.processes} is more than --workers {options.workers}: each "
-            "process runs at least one page at a time"
+            f"--processes {processes} is more than --workers {workers}: each process runs at "
+            "least one page at a time"
         )
 
 
