@@ -63,6 +63,12 @@
     return NS.now() - state.lastTrustedAt < PAGE_REACTION_MS;
   }
 
+  // Whether the learner did something the browser vouches for within the last `ms` (opener.js:
+  // a page's PRACTICE_COMPLETE is believed only after the learner has acted).
+  NS.learnerActedWithin = function (ms) {
+    return state.lastTrustedAt > 0 && NS.now() - state.lastTrustedAt < ms;
+  };
+
   function envelope(type, data) {
     return { v: 1, type: type, sessionId: state.sessionId, seq: state.seq++, ts: NS.now(), data: data };
   }

@@ -30,6 +30,10 @@
     return spoke;
   };
 
+  // A PRACTICE_COMPLETE is the learner's only if it comes within this long of their last input
+  // (their submit click, a confirmation dialog read): a page that completes on its own, with no
+  // learner, is not believed.
+  var LEARNER_WINDOW_MS = 60000;
   var waiting = false; // the page asked for INIT_SESSION before the recorder had started
   var askedAs = null; // the exam id the page asked with
   var early = null; // a PRACTICE_COMPLETE that came before the session started
@@ -60,7 +64,7 @@
     return count ? out : null;
   }
 
-  function onMessage(msg) {
+  function onMessage(msg, byLearner) {
     if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return;
     if (msg.type === 'REQUEST_INIT') {
       spoke = true;
@@ -70,6 +74,8 @@
       else waiting = true;
     } else if (msg.type === 'PRACTICE_COMPLETE') {
       if (!spoke || !completeWith) return; // not a page of that protocol: not believed
+      // Judged as it comes (an early one is taken later, once the session has started).
+      if (!byLearner && !NS.learnerActedWithin(LEARNER_WINDOW_MS)) return; // no learner
       if (!session) {
         early = msg;
         return;
@@ -111,7 +117,7 @@
     if (early) {
       var msg = early;
       early = null;
-      onMessage(msg);
+      onMessage(msg, true); // a learner's: it was judged as it came
     }
   };
 

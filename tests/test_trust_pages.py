@@ -68,6 +68,30 @@ def test_a_page_lying_in_wait_for_the_secret_forges_nothing(play: Play) -> None:
     assert result.stats.rejected["forged"] >= 1
 
 
+def test_a_page_of_the_opener_protocol_cannot_complete_without_a_learner(play: Play) -> None:
+    """A page that asked for its session with REQUEST_INIT was believed for any PRACTICE_COMPLETE:
+    with no learner at all it completed its own record, 2/2 (stop 8's probe). Its payload is
+    believed only after the learner has acted."""
+    seen: list[str] = []
+
+    async def wait_and_see(page: ExamPage) -> None:
+        for _ in range(60):
+            seen[:] = await page.page.evaluate("() => window.__opened")
+            if "completed on its own" in seen:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.0)  # its message has arrived by now
+        await page.close()
+
+    result = play(
+        str(HOSTILE / "opener-forger.html"), "blank", submit=False, after_answers=wait_and_see
+    )
+    assert "completed on its own" in seen, seen
+    record = result.record
+    assert record.status == "interrupted" and not record.score
+    assert all(a.userAnswer is None for a in record.answers)
+
+
 def test_a_page_that_breaks_the_builtins_is_recorded(play: Play) -> None:
     record = play(str(HOSTILE / "builtins.html"), "key").record
     assert (record.status, record.score, record.totalQuestions) == ("completed", 3, 3)
