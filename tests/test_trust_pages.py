@@ -53,8 +53,12 @@ def test_a_page_lying_in_wait_for_the_secret_forges_nothing(play: Play) -> None:
     thief: dict[str, list[str]] = {}
 
     async def wait_and_see(page: ExamPage) -> None:
-        await asyncio.sleep(1.5)  # the page forges within 50 ms of catching anything
-        thief.update(await page.page.evaluate("() => window.__thief") or {})
+        for _ in range(100):  # until the page has forged (it does within 50 ms of a catch)
+            thief.update(await page.page.evaluate("() => window.__thief") or {})
+            if "forged with a caught secret" in thief.get("tried", []):
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)  # what it sent has arrived by now
         await page.close()
 
     result = play(
@@ -80,7 +84,7 @@ def test_a_page_of_the_opener_protocol_cannot_complete_without_a_learner(play: P
             if "completed on its own" in seen:
                 break
             await asyncio.sleep(0.05)
-        await asyncio.sleep(1.0)  # its message has arrived by now
+        await asyncio.sleep(0.5)  # its message has arrived by now
         await page.close()
 
     result = play(
