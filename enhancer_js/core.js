@@ -48,7 +48,7 @@
   // signature of the one text it goes with: Playwright's plumbing in the page (its binding
   // controller, the code that runs an evaluate) is page-visible JS, which a page script can hook
   // to read what passes through. A signature read there is good for that text only. Written
-  // with arithmetic and index access only (no built-in a page could have replaced); run inside
+  // with arithmetic and typed arrays only (no built-in a page could have replaced); run inside
   // the guard, where String.prototype.charCodeAt is the original.
   var K = [
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -61,9 +61,16 @@
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
   ];
 
-  // The UTF-8 bytes of a string (a lone surrogate as U+FFFD, as every encoder writes it).
+  // Every buffer is a typed array, made with the constructors as they were: a write into a
+  // plain array's missing index would go through any setter a page put on Array.prototype, and
+  // hand it the key's bytes.
+  var Bytes = Uint8Array;
+  var Words = Int32Array;
+
+  // The UTF-8 bytes of a string (a lone surrogate as U+FFFD, as every encoder writes it), and
+  // how many there are.
   function utf8(text) {
-    var out = [];
+    var out = new Bytes(text.length * 3 + 1);
     var n = 0;
     for (var i = 0; i < text.length; i++) {
       var c = text.charCodeAt(i);
@@ -91,29 +98,31 @@
         out[n++] = 0x80 | (c & 63);
       }
     }
-    return out;
+    return { bytes: out, length: n };
   }
 
   function rotr(x, k) {
     return (x >>> k) | (x << (32 - k));
   }
 
-  // SHA-256 of an array of bytes, as an array of 32 bytes.
-  function sha256(bytes) {
-    var h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
-    var length = bytes.length;
-    var total = ((length + 72) >> 6) << 6; // the bytes, 0x80, zeros, the 8-byte length
-    var m = [];
+  var H0 = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+
+  // SHA-256 of the first `length` bytes of `bytes`, as 32 bytes.
+  function sha256(bytes, length) {
+    var h = new Words(8);
     var i;
-    for (i = 0; i < total; i++) m[i] = i < length ? bytes[i] : 0;
+    for (i = 0; i < 8; i++) h[i] = H0[i];
+    var total = ((length + 72) >> 6) << 6; // the bytes, 0x80, zeros, the 8-byte length
+    var m = new Bytes(total);
+    for (i = 0; i < length; i++) m[i] = bytes[i];
     m[length] = 0x80;
-    var high = (length / 0x20000000) | 0; // the length in bits: length * 8, in two words
+    var high = (length / 0x20000000) | 0; // the length in bits, length * 8, in two words
     var low = (length * 8) >>> 0;
     for (i = 0; i < 4; i++) {
       m[total - 8 + i] = (high >>> (24 - 8 * i)) & 255;
       m[total - 4 + i] = (low >>> (24 - 8 * i)) & 255;
     }
-    var w = [];
+    var w = new Words(64);
     for (var block = 0; block < total; block += 64) {
       for (i = 0; i < 16; i++) {
         var at = block + 4 * i;
@@ -133,30 +142,31 @@
       h[0] = (h[0] + a) | 0; h[1] = (h[1] + b) | 0; h[2] = (h[2] + c) | 0; h[3] = (h[3] + d) | 0;
       h[4] = (h[4] + e) | 0; h[5] = (h[5] + f) | 0; h[6] = (h[6] + g) | 0; h[7] = (h[7] + k) | 0;
     }
-    var out = [];
+    var out = new Bytes(32);
     for (i = 0; i < 32; i++) out[i] = (h[i >> 2] >>> (24 - 8 * (i & 3))) & 255;
     return out;
   }
 
   var HEX = '0123456789abcdef';
-  var secretBytes = utf8(secret); // 32 hex characters: a key shorter than SHA-256's 64-byte block
+  var key = utf8(secret); // 32 hex characters: a key shorter than SHA-256's 64-byte block
 
   // HMAC-SHA-256 of `text` under the secret, in hex ('' without a secret).
   function sign(text) {
     if (secret === '') return '';
     var message = utf8(text);
-    var inner = [];
-    var outer = [];
+    var inner = new Bytes(64 + message.length);
+    var outer = new Bytes(64 + 32);
     var i;
     for (i = 0; i < 64; i++) {
-      var key = i < secretBytes.length ? secretBytes[i] : 0;
-      inner[i] = key ^ 0x36;
-      outer[i] = key ^ 0x5c;
+      var byte = i < key.length ? key.bytes[i] : 0;
+      inner[i] = byte ^ 0x36;
+      outer[i] = byte ^ 0x5c;
     }
-    for (i = 0; i < message.length; i++) inner[64 + i] = message[i];
-    var innerHash = sha256(inner);
+    for (i = 0; i < message.length; i++) inner[64 + i] = message.bytes[i];
+    var innerHash = sha256(inner, 64 + message.length); // lengths as known: a typed array's
+    // `length` is a getter on its prototype, which a page may have replaced
     for (i = 0; i < 32; i++) outer[64 + i] = innerHash[i];
-    var mac = sha256(outer);
+    var mac = sha256(outer, 64 + 32);
     var out = '';
     for (i = 0; i < 32; i++) out += HEX[mac[i] >> 4] + HEX[mac[i] & 15];
     return out;
@@ -184,8 +194,11 @@
   // apart from a reloaded page's or a popup's.
   NS.docToken = Math.random().toString(36).slice(2) + Date.now().toString(36);
 
+  // The clock as it was: a page that stops Date.now would make every synthetic event of its own
+  // fall "within a second" of the learner's last input, and count as the learner's.
+  var dateNow = Date.now;
   NS.now = function () {
-    return Date.now();
+    return dateNow();
   };
 
   // JSON text as the enhancer found it, before any page script could replace JSON.stringify.

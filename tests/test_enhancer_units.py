@@ -105,3 +105,52 @@ def test_the_key_reader_gives_up_on_code(shared_browser: SharedBrowser, text: st
         return await page.page.evaluate(reads, text)
 
     assert shared_browser.enhanced("<p>a page</p>", check) == "not a literal"
+
+
+def test_a_page_that_traps_array_writes_learns_nothing_of_the_key(
+    shared_browser: SharedBrowser,
+) -> None:
+    """Setters a page puts on Array.prototype's indices (and a getter on a typed array's length)
+    saw every byte the signing wrote into a plain array: the key XOR 0x36 and 0x5c, that is the
+    secret (stop 8's review). The signing writes only into typed arrays now."""
+    trap = """<script>
+      const kept = { n: 0 };  // not an array: its own writes would be trapped too
+      window.__trapped = kept;
+      const keep = (v) => { kept[kept.n] = v; kept.n += 1; };
+      const define = Object.defineProperty;
+      for (let i = 0; i < 96; i++) {
+        define(Array.prototype, String(i), {
+          configurable: true,
+          set(v) { keep(v); define(this, String(i), { value: v, writable: true, enumerable: true, configurable: true }); },
+          get() { return undefined; },
+        });
+      }
+      const typed = Object.getPrototypeOf(Uint8Array.prototype);
+      const length = Object.getOwnPropertyDescriptor(typed, 'length').get;
+      define(typed, 'length', { configurable: true, get() {
+        const n = length.call(this);
+        for (let i = 0; i < Math.min(96, n); i++) keep(this[i]);
+        return n;
+      } });
+    </script><p>1. <input name='q1'></p>"""
+
+    async def check(page: ExamPage, _calls: Calls) -> list[int]:
+        raw = _init("trapped", "words")
+        await page.page.evaluate(
+            "([m, p]) => window.__ieltsRecorder.receive(m, p)", [raw, sign(page.secret, raw)]
+        )
+        await asyncio.sleep(0.3)  # SESSION_READY and session_started are signed and sent
+        kept = await page.page.evaluate("() => window.__trapped")
+        return [v for v in (kept.get(str(i)) for i in range(kept["n"])) if isinstance(v, int)]
+
+    trapped_page: dict[str, str] = {}
+
+    async def secret_of(page: ExamPage, calls: Calls) -> list[int]:
+        trapped_page["secret"] = page.secret
+        return await check(page, calls)
+
+    trapped = shared_browser.enhanced(trap, secret_of)
+    key = trapped_page["secret"].encode()
+    for pad in (0x36, 0x5C):
+        run = [b ^ pad for b in key]
+        assert not any(trapped[i : i + len(run)] == run for i in range(len(trapped))), pad

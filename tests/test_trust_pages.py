@@ -96,6 +96,30 @@ def test_a_page_of_the_opener_protocol_cannot_complete_without_a_learner(play: P
     assert all(a.userAnswer is None for a in record.answers)
 
 
+def test_a_page_that_stops_the_clock_cannot_answer_for_the_learner(play: Play) -> None:
+    """With Date.now stopped, every synthetic event fell "within a second" of the learner's last
+    input: the page typed both answers and submitted, and the record was completed 2/2 with no
+    learner (stop 8's probe). The enhancer keeps the clock as it was."""
+    seen: list[str] = []
+
+    async def wait_and_see(page: ExamPage) -> None:
+        for _ in range(60):
+            seen[:] = await page.page.evaluate("() => window.__clock")
+            if "answered and submitted" in seen:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)  # what it caused has arrived by now
+        await page.close()
+
+    result = play(
+        str(HOSTILE / "clock-forger.html"), "blank", submit=False, after_answers=wait_and_see
+    )
+    assert seen == ["Date.now stopped", "answered and submitted"], seen
+    record = result.record
+    assert record.status == "interrupted" and not record.score
+    assert all(a.userAnswer is None for a in record.answers)
+
+
 def test_a_page_that_breaks_the_builtins_is_recorded(play: Play) -> None:
     record = play(str(HOSTILE / "builtins.html"), "key").record
     assert (record.status, record.score, record.totalQuestions) == ("completed", 3, 3)
