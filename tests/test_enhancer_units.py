@@ -9,6 +9,7 @@ import json
 import pytest
 
 from recorder.browser import ExamPage, sign
+from recorder.protocol import ReadyData, parse_message
 
 from .conftest import Calls, SharedBrowser
 
@@ -154,3 +155,48 @@ def test_a_page_that_traps_array_writes_learns_nothing_of_the_key(
     for pad in (0x36, 0x5C):
         run = [b ^ pad for b in key]
         assert not any(trapped[i : i + len(run)] == run for i in range(len(trapped))), pad
+
+
+@pytest.mark.parametrize(
+    "text,max_length,kept",
+    [
+        ("a" * 299 + "🙂", 300, "a" * 299),  # the emoji would be cut in half: it goes whole
+        ("a" * 298 + "🙂", 300, "a" * 298 + "🙂"),
+        ("🙂" * 3, 5, "🙂" * 2),
+        ("short", 300, "short"),
+    ],
+)
+def test_text_is_cut_on_code_points(
+    shared_browser: SharedBrowser, text: str, max_length: int, kept: str
+) -> None:
+    """Case 12 of #13: a question text or title cut at 300/500 characters through an emoji left
+    half a surrogate pair, which the recorder's JSON parser refuses."""
+
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate(
+            "([t, n]) => window.__ieltsRecorderNS.cut(t, n)", [text, max_length]
+        )
+
+    assert shared_browser.enhanced("<p>a page</p>", check) == kept
+
+
+def test_a_question_cut_through_an_emoji_reaches_the_recorder_whole(
+    shared_browser: SharedBrowser,
+) -> None:
+    html = "<p>1 " + "a" * 299 + "🙂 tail <input name='q1'></p>"  # the emoji is at 299-300
+
+    async def check(page: ExamPage, calls: Calls) -> Calls:
+        raw = _init("emoji", "words")
+        await page.page.evaluate(
+            "([m, p]) => window.__ieltsRecorder.receive(m, p)", [raw, sign(page.secret, raw)]
+        )
+        for _ in range(200):
+            if any(isinstance(p, str) and "SESSION_READY" in p for _, p in calls):
+                break
+            await asyncio.sleep(0.01)
+        return list(calls)
+
+    calls = shared_browser.enhanced(html, check)
+    [ready] = [parse_message(p) for _, p in calls if isinstance(p, str) and "SESSION_READY" in p]
+    assert isinstance(ready.data, ReadyData)
+    assert ready.data.questionTexts["1"] == "a" * 299
