@@ -16,9 +16,28 @@ from .conftest import Calls, SharedBrowser
 TEXTS = ["plain words", "東京の港 と 船", "an emoji 🙂 and a skin tone 👍🏽", "a – dash ©"]
 
 
+#: The recorder's call into the page with a message and its signature.
+RECEIVE = "([m, p]) => window.__ieltsRecorder.receive(m, p)"
+
+
 def _init(session_id: str, text: str) -> str:
     data = {"sessionId": session_id, "examId": f"exam {text}", "parentOrigin": "recorder"}
     return json.dumps({"v": 1, "type": "INIT_SESSION", "data": data}, ensure_ascii=False)
+
+
+def _ready(calls: Calls) -> list[str]:
+    """The SESSION_READY messages the page sent (signed: a payload that is text)."""
+    return [p for _, p in calls if isinstance(p, str) and "SESSION_READY" in p]
+
+
+async def _greet(page: ExamPage, calls: Calls, raw: str) -> bool:
+    """``raw`` delivered with the recorder's signature; once taken, until SESSION_READY came."""
+    taken = bool(await page.page.evaluate(RECEIVE, [raw, sign(page.secret, raw)]))
+    for _ in range(200):
+        if not taken or _ready(calls):
+            break
+        await asyncio.sleep(0.01)
+    return taken
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -28,17 +47,12 @@ def test_the_enhancer_signs_and_checks_as_the_recorder_does(
     """HMAC-SHA-256 written in the page (enhancer_js/core.js) agrees with Python's on UTF-8 of
     every plane: a call signed by the recorder is taken, a signature of another text is not,
     and every message the page sends is signed (none comes to Python unproven)."""
-    receive = "([m, p]) => window.__ieltsRecorder.receive(m, p)"
 
     async def check(page: ExamPage, calls: Calls) -> tuple[bool, bool, Calls]:
         raw = _init("signed", text)
         other = _init("other", text)
-        refused = await page.page.evaluate(receive, [other, sign(page.secret, raw)])
-        taken = await page.page.evaluate(receive, [raw, sign(page.secret, raw)])
-        for _ in range(200):  # SESSION_READY follows, carrying the question's text
-            if any(isinstance(p, str) and "SESSION_READY" in p for _, p in calls):
-                break
-            await asyncio.sleep(0.01)
+        refused = await page.page.evaluate(RECEIVE, [other, sign(page.secret, raw)])
+        taken = await _greet(page, calls, raw)  # SESSION_READY carries the question's text
         return taken, refused, list(calls)
 
     html = f"<title>{text}</title><p>1. {text} <input name='q1'></p>"
@@ -46,7 +60,7 @@ def test_the_enhancer_signs_and_checks_as_the_recorder_does(
     assert taken is True and refused is False
     assert calls, "the page sent nothing"
     assert all(isinstance(payload, str) for _, payload in calls), calls  # all signed
-    ready = [json.loads(p) for _, p in calls if isinstance(p, str) and "SESSION_READY" in p]
+    ready = [json.loads(p) for p in _ready(calls)]
     assert (
         ready
         and ready[0]["sessionId"] == "signed"
@@ -135,23 +149,14 @@ def test_a_page_that_traps_array_writes_learns_nothing_of_the_key(
       } });
     </script><p>1. <input name='q1'></p>"""
 
-    async def check(page: ExamPage, _calls: Calls) -> list[int]:
-        raw = _init("trapped", "words")
-        await page.page.evaluate(
-            "([m, p]) => window.__ieltsRecorder.receive(m, p)", [raw, sign(page.secret, raw)]
-        )
-        await asyncio.sleep(0.3)  # SESSION_READY and session_started are signed and sent
+    async def check(page: ExamPage, calls: Calls) -> tuple[str, list[int]]:
+        assert await _greet(page, calls, _init("trapped", "words"))  # signed both ways
         kept = await page.page.evaluate("() => window.__trapped")
-        return [v for v in (kept.get(str(i)) for i in range(kept["n"])) if isinstance(v, int)]
+        found = [kept.get(str(i)) for i in range(kept["n"])]
+        return page.secret, [v for v in found if isinstance(v, int)]
 
-    trapped_page: dict[str, str] = {}
-
-    async def secret_of(page: ExamPage, calls: Calls) -> list[int]:
-        trapped_page["secret"] = page.secret
-        return await check(page, calls)
-
-    trapped = shared_browser.enhanced(trap, secret_of)
-    key = trapped_page["secret"].encode()
+    secret, trapped = shared_browser.enhanced(trap, check)
+    key = secret.encode()
     for pad in (0x36, 0x5C):
         run = [b ^ pad for b in key]
         assert not any(trapped[i : i + len(run)] == run for i in range(len(trapped))), pad
@@ -186,17 +191,10 @@ def test_a_question_cut_through_an_emoji_reaches_the_recorder_whole(
     html = "<p>1 " + "a" * 299 + "🙂 tail <input name='q1'></p>"  # the emoji is at 299-300
 
     async def check(page: ExamPage, calls: Calls) -> Calls:
-        raw = _init("emoji", "words")
-        await page.page.evaluate(
-            "([m, p]) => window.__ieltsRecorder.receive(m, p)", [raw, sign(page.secret, raw)]
-        )
-        for _ in range(200):
-            if any(isinstance(p, str) and "SESSION_READY" in p for _, p in calls):
-                break
-            await asyncio.sleep(0.01)
+        assert await _greet(page, calls, _init("emoji", "words"))
         return list(calls)
 
     calls = shared_browser.enhanced(html, check)
-    [ready] = [parse_message(p) for _, p in calls if isinstance(p, str) and "SESSION_READY" in p]
+    [ready] = [parse_message(p) for p in _ready(calls)]
     assert isinstance(ready.data, ReadyData)
     assert ready.data.questionTexts["1"] == "a" * 299

@@ -10,7 +10,9 @@ import contextlib
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,19 +25,30 @@ from .conftest import Play
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 
 
-def test_a_page_cannot_forge_its_own_record(play: Play) -> None:
-    tried: list[str] = []
+class _Attempt:
+    """A hostile page's own account of what it tried (a global it keeps), read until ``done``
+    says it has made its attempt; then ``settle_s`` for what it sent to reach the recorder, and
+    the page closes (the learner gave nothing)."""
 
-    async def let_it_try(page: ExamPage) -> None:
-        for _ in range(60):  # the page forges once the session has started
-            tried[:] = await page.page.evaluate("() => window.__forgeries || []")
-            if len(tried) >= 7:
+    def __init__(self, name: str, done: Callable[[Any], bool], settle_s: float = 0.5) -> None:
+        self.name, self.done, self.settle_s = name, done, settle_s
+        self.seen: Any = None
+
+    async def __call__(self, page: ExamPage) -> None:
+        for _ in range(100):
+            self.seen = await page.page.evaluate(f"() => window.{self.name}")
+            if self.seen is not None and self.done(self.seen):
                 break
             await asyncio.sleep(0.05)
-        await asyncio.sleep(1.2)  # anything it sent has arrived by now
+        await asyncio.sleep(self.settle_s)
         await page.close()
 
-    result = play(str(HOSTILE / "forger.html"), "blank", submit=False, after_answers=let_it_try)
+
+def test_a_page_cannot_forge_its_own_record(play: Play) -> None:
+    # The page forges once the session has started: 7 ways.
+    attempt = _Attempt("__forgeries", lambda tried: len(tried) >= 7, settle_s=1.2)
+    result = play(str(HOSTILE / "forger.html"), "blank", submit=False, after_answers=attempt)
+    tried = attempt.seen or []
     assert len(tried) == 7, tried
     record = result.record
     assert record.status == "interrupted"  # no forged completion
@@ -50,20 +63,9 @@ def test_a_page_lying_in_wait_for_the_secret_forges_nothing(play: Play) -> None:
     the methods of Playwright's binding controller) before the recorder greeted it was handed
     the context's secret, and forged a completed, full-marks record with it (stop 8's probe).
     Now the API is pinned, and what the page can catch are signatures of texts already sent."""
-    thief: dict[str, list[str]] = {}
-
-    async def wait_and_see(page: ExamPage) -> None:
-        for _ in range(100):  # until the page has forged (it does within 50 ms of a catch)
-            thief.update(await page.page.evaluate("() => window.__thief") or {})
-            if "forged with a caught secret" in thief.get("tried", []):
-                break
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.5)  # what it sent has arrived by now
-        await page.close()
-
-    result = play(
-        str(HOSTILE / "secret-thief.html"), "blank", submit=False, after_answers=wait_and_see
-    )
+    attempt = _Attempt("__thief", lambda t: "forged with a caught secret" in t.get("tried", []))
+    result = play(str(HOSTILE / "secret-thief.html"), "blank", submit=False, after_answers=attempt)
+    thief: dict[str, list[str]] = attempt.seen or {}
     record = result.record
     assert "forged with a caught secret" in thief["tried"], thief  # it did try
     assert all(len(caught) == 64 for caught in thief["caught"])  # signatures, never the secret
@@ -76,20 +78,9 @@ def test_a_page_of_the_opener_protocol_cannot_complete_without_a_learner(play: P
     """A page that asked for its session with REQUEST_INIT was believed for any PRACTICE_COMPLETE:
     with no learner at all it completed its own record, 2/2 (stop 8's probe). Its payload is
     believed only after the learner has acted."""
-    seen: list[str] = []
-
-    async def wait_and_see(page: ExamPage) -> None:
-        for _ in range(60):
-            seen[:] = await page.page.evaluate("() => window.__opened")
-            if "completed on its own" in seen:
-                break
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.5)  # its message has arrived by now
-        await page.close()
-
-    result = play(
-        str(HOSTILE / "opener-forger.html"), "blank", submit=False, after_answers=wait_and_see
-    )
+    attempt = _Attempt("__opened", lambda tried: "completed on its own" in tried)
+    result = play(str(HOSTILE / "opener-forger.html"), "blank", submit=False, after_answers=attempt)
+    seen = attempt.seen or []
     assert "completed on its own" in seen, seen
     record = result.record
     assert record.status == "interrupted" and not record.score
@@ -100,20 +91,9 @@ def test_a_page_that_stops_the_clock_cannot_answer_for_the_learner(play: Play) -
     """With Date.now stopped, every synthetic event fell "within a second" of the learner's last
     input: the page typed both answers and submitted, and the record was completed 2/2 with no
     learner (stop 8's probe). The enhancer keeps the clock as it was."""
-    seen: list[str] = []
-
-    async def wait_and_see(page: ExamPage) -> None:
-        for _ in range(60):
-            seen[:] = await page.page.evaluate("() => window.__clock")
-            if "answered and submitted" in seen:
-                break
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.5)  # what it caused has arrived by now
-        await page.close()
-
-    result = play(
-        str(HOSTILE / "clock-forger.html"), "blank", submit=False, after_answers=wait_and_see
-    )
+    attempt = _Attempt("__clock", lambda tried: "answered and submitted" in tried)
+    result = play(str(HOSTILE / "clock-forger.html"), "blank", submit=False, after_answers=attempt)
+    seen = attempt.seen or []
     assert seen == ["Date.now stopped", "answered and submitted"], seen
     record = result.record
     assert record.status == "interrupted" and not record.score
