@@ -45,14 +45,20 @@ def open_catalog(
     return Catalog(libraries=[*libraries, extra] if extra is not None else libraries)
 
 
+def _store(data_dir: Path | None) -> Store:
+    """The store as it is: no orphan recovery (doctor, and the LRS after a session)."""
+    from .store import Store
+
+    return Store(resolve_data_dir(data_dir))
+
+
 def open_store(data_dir: Path | None) -> Store:
     """The store, after turning sessions whose recorder died into resumable interrupted ones."""
     from . import console
     from .errors import StoreError
     from .sessions import recover_orphans
-    from .store import Store
 
-    store = Store(resolve_data_dir(data_dir))
+    store = _store(data_dir)
     try:
         recovered = recover_orphans(store, lambda: open_catalog(data_dir))
     except StoreError as exc:  # a full disk: reads go on, and the orphans wait for the next run
@@ -214,9 +220,8 @@ def browser(install: bool) -> None:
 # --------------------------------------------------------------------------- records
 def doctor(as_json: bool, data_dir: Path | None) -> int:
     from . import console
-    from .store import Store
 
-    findings = Store(resolve_data_dir(data_dir)).doctor()
+    findings = _store(data_dir).doctor()
     console.doctor_table(findings, as_json=as_json)
     return 1 if any(f.status == "corrupt" for f in findings) else 0
 
@@ -378,12 +383,6 @@ def send_to_lrs(
 def sync(lrs: str | None, dry_run: bool, batch: int, data_dir: Path | None) -> int:
     report = send_to_lrs(open_store(data_dir), lrs, dry_run=dry_run, batch=batch)
     return 1 if report is not None and report.error is not None else 0
-
-
-def _store(data_dir: Path | None) -> Store:
-    from .store import Store
-
-    return Store(resolve_data_dir(data_dir))
 
 
 def configure_lrs(
