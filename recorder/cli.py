@@ -514,10 +514,16 @@ def _say(exc: BaseException) -> None:
 class _LogHandler(logging.Handler):
     """The console's log handler, loaded with the first log line (most commands log none)."""
 
-    def emit(self, record: logging.LogRecord) -> None:
-        from . import console
+    def __init__(self) -> None:
+        super().__init__()
+        self._console: logging.Handler | None = None
 
-        console.LogHandler().emit(record)
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._console is None:  # made once, not a new handler for every line
+            from . import console
+
+            self._console = console.LogHandler()
+        self._console.emit(record)
 
 
 def main() -> None:
