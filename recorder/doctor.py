@@ -49,10 +49,20 @@ def check_file(path: Path) -> str | None:
     return None
 
 
+def backups_of(path: Path, backups: Path) -> list[Path]:
+    """The backups of a database file, oldest first (their names sort by when they were made)."""
+    return sorted(backups.glob(f"{path.name}.*.bak"))
+
+
+def good_backups(path: Path, backups: Path) -> list[Path]:
+    """The backups of ``path`` that are valid database files, newest first."""
+    return [b for b in reversed(backups_of(path, backups)) if check_file(b) is None]
+
+
 def newest_backup(path: Path, backups: Path | None) -> Path | None:
     if backups is None or not backups.is_dir():
         return None
-    found = sorted(backups.glob(f"{path.name}.*.bak"))
+    found = backups_of(path, backups)
     return found[-1] if found else None
 
 
@@ -176,8 +186,7 @@ class Doctor:
         first); None when no backup is readable."""
         merged = dict(held)
         sources = ["what it still held"] if held else []
-        backups = sorted(self.store.backups_dir.glob(f"{path.name}.*.bak"), reverse=True)
-        readable = [b for b in backups if check_file(b) is None]
+        readable = good_backups(path, self.store.backups_dir)
         if not readable:
             return None
         for backup in readable:
@@ -208,8 +217,7 @@ class Doctor:
         path = self.store.active_path
         problem = check_file(path) if path.exists() else None
         if problem is not None:
-            backups = sorted(self.store.backups_dir.glob(f"{path.name}.*.bak"), reverse=True)
-            backup = next((b for b in backups if check_file(b) is None), None)
+            backup = next(iter(good_backups(path, self.store.backups_dir)), None)
             if backup is None and problem == FOLDER:
                 aside = self._set_aside(path)  # a folder holds no session: nothing to restore
                 return DoctorFinding(path, "repaired", f"{problem}; moved it aside as {aside}")
@@ -251,7 +259,7 @@ def make_backups(store: Store) -> list[Path]:
 def _rotate(store: Store, path: Path) -> None:
     """Keep the newest BACKUPS_KEPT backups of a file, and any older one that holds a record
     the file itself lacks (the only copy left of it, after a file was emptied or cut)."""
-    backups = sorted(store.backups_dir.glob(f"{path.name}.*.bak"))
+    backups = backups_of(path, store.backups_dir)
     if path == store.active_path:
         live: set[str] | None = None  # sessions come and go: nothing to compare
     else:

@@ -46,8 +46,8 @@ from tinydb.storages import Storage
 from .doctor import (
     Doctor,
     DoctorFinding,
-    check_file,
     corrupt_message,
+    good_backups,
     make_backups,
     segment_docs,
 )
@@ -387,12 +387,11 @@ class Store:
         with self._locked():
             named = {sid for sid, n in self.index.where.items() if n == number}
         missing = named - {str(getattr(r, "sessionId", "")) for r in held}
-        for backup in sorted(self.backups_dir.glob(f"{segment.name}.*.bak"), reverse=True):
-            if check_file(backup) is None:
-                backed = {str(d["sessionId"]) for d in segment_docs(backup)}
-                if missing & backed:
-                    why = f"it lacks {len(missing & backed)} record(s) a backup holds"
-                    raise CorruptDatabase(corrupt_message(segment, self.backups_dir, why))
+        for backup in good_backups(segment, self.backups_dir):
+            backed = {str(d["sessionId"]) for d in segment_docs(backup)}
+            if missing & backed:
+                why = f"it lacks {len(missing & backed)} record(s) a backup holds"
+                raise CorruptDatabase(corrupt_message(segment, self.backups_dir, why))
         if not held and named:
             raise CorruptDatabase(
                 corrupt_message(segment, self.backups_dir, f"empty, the index names {len(named)}")
