@@ -18,13 +18,6 @@
   if (!NS || document.__ieltsRecorderStarted) return; // twice-injected is harmless
   document.__ieltsRecorderStarted = true;
 
-  var SUBMIT_RE = /\b(submit|finish|check\s+(my\s+)?answers|grade|mark\s+(my\s+)?answers|end\s+test)\b/i;
-  var GRADING_FUNCTIONS = [
-    'checkAnswers', 'gradeTest', 'gradeAnswers', 'markTest', 'markAnswers', 'submitAnswers',
-    'submitTest', 'finishTest', 'showResults', 'checkTest', 'grade', 'submitExam',
-  ];
-  var RESULTS = '[data-ielts-results], #results, .results, #result-table, .results-table';
-  var SCORE_RE = /(\d+(?:\.\d+)?)\s*(?:\/|out\s+of)\s*(\d+(?:\.\d+)?)/i;
 
   var state = {
     sessionId: null,
@@ -172,16 +165,6 @@
     scheduleProgress(event.type === 'change');
   }
 
-  function readPageScore(root) {
-    var el = (root || document).querySelector('[data-ielts-score], #score, .score, #result, .result, #results, .results');
-    if (!el) return null;
-    var m = SCORE_RE.exec(el.textContent || '');
-    if (!m) return null;
-    var score = parseFloat(m[1]);
-    var total = parseFloat(m[2]);
-    return total > 0 && score <= total ? { score: score, total: total } : null;
-  }
-
   function given(v) {
     return Array.isArray(v) ? v.length > 0 : v !== null && v !== undefined && String(v).trim() !== '';
   }
@@ -195,7 +178,7 @@
     var scope = el ? NS.testsWithin(el, tests) : null;
     if (!scope) {
       var chosen = tests.filter(function (t) { return t.questionIds.some(function (id) { return given(answers[id]); }); });
-      if (!chosen.length) chosen = tests.filter(function (t) { return t.panel && visible(t.panel); });
+      if (!chosen.length) chosen = tests.filter(function (t) { return t.panel && NS.visible(t.panel); });
       scope = (chosen.length ? chosen : tests).map(function (t) { return t.id; });
     }
     var ids = scope.filter(function (id) { return !state.testsDone[id]; });
@@ -257,7 +240,7 @@
       answerKey: found.key,
       keySource: found.source,
       elapsed: elapsed(),
-      pageScore: (extra && extra.score) || (tests && !tests.panel ? null : readPageScore(tests && tests.panel)),
+      pageScore: (extra && extra.score) || (tests && !tests.panel ? null : NS.readPageScore(tests && tests.panel)),
     };
     if (tests) data.tests = tests.ids;
     send('session_completed', data);
@@ -265,59 +248,28 @@
 
   NS.complete = function (extra) { complete(NS.readAnswers(), extra); };
 
-  // The page's own grading function, called by any means: the answers are read before it runs.
-  function wrapGradingFunctions() {
-    GRADING_FUNCTIONS.forEach(function (name) {
-      var desc = Object.getOwnPropertyDescriptor(window, name);
-      if (!desc || typeof desc.value !== 'function' || !desc.writable || desc.value.__ieltsWrapped) return;
-      var original = desc.value;
-      var wrapped = function () {
-        var before = state.sessionId && !state.completed ? NS.readAnswers() : null;
-        try {
-          return original.apply(this, arguments);
-        } finally {
-          if (before && learnerJustActed()) complete(before);
-        }
-      };
-      wrapped.__ieltsWrapped = true;
-      try { window[name] = wrapped; } catch (err) { /* a frozen global: the other signs remain */ }
-    });
-  }
-
-  function visible(el) {
-    return !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length) && (el.textContent || '').trim() !== '';
-  }
-
-  // A results block that appears (or fills) after the session started is a submit, too.
-  function resultsShown() {
-    return Array.prototype.some.call(document.querySelectorAll(RESULTS), visible);
+  // The page's own grading function, called by any means: the answers are read before it runs,
+  // and it is a submit when the learner has just acted.
+  function onGradingCall() {
+    var before = state.sessionId && !state.completed ? NS.readAnswers() : null;
+    return before && function () { if (learnerJustActed()) complete(before); };
   }
 
   function checkResults() {
     if (!state.started || state.completed || !learnerJustActed()) return;
     if (NS.pageTests().length) {
       // each test's own results block: a block shown since the last look is that test's submit
-      var now = Array.prototype.filter.call(document.querySelectorAll(RESULTS), visible);
+      var now = NS.shownResults();
       now.filter(function (el) { return state.resultsShown.indexOf(el) < 0; }).forEach(function (el) {
         complete(NS.readAnswers(), null, el);
       });
       state.resultsShown = now;
       return;
     }
-    var shown = resultsShown();
+    var shown = NS.shownResults().length > 0;
     if (shown && !state.resultsSeen) complete(NS.readAnswers());
     state.resultsSeen = shown;
   }
-
-  function isSubmitControl(el) {
-    var button = el && el.closest && el.closest('button, input[type=submit], input[type=button], [role=button], [data-ielts-submit]');
-    if (!button) return null;
-    if (button.hasAttribute('data-ielts-submit')) return button;
-    var label = [button.id, button.getAttribute('name'), button.value, button.textContent].join(' ');
-    return SUBMIT_RE.test(label) ? button : null;
-  }
-
-  NS.isSubmitControl = isSubmitControl;
 
   function togglePause() {
     state.paused = !state.paused;
@@ -353,7 +305,7 @@
       return;
     }
     // Read the answers now, in the capture phase, before the page's handler can change them.
-    var submit = isSubmitControl(event.target);
+    var submit = NS.isSubmitControl(event.target);
     if (submit && byLearner(event)) complete(NS.readAnswers(), null, submit);
   }
 
@@ -393,8 +345,8 @@
     if (!state.started) {
       state.started = true;
       state.readyAt = NS.now();
-      state.resultsSeen = resultsShown();
-      state.resultsShown = Array.prototype.filter.call(document.querySelectorAll(RESULTS), visible);
+      state.resultsShown = NS.shownResults();
+      state.resultsSeen = state.resultsShown.length > 0;
       var found = NS.extractKey();
       send('session_started', {
         examId: state.examId,
@@ -405,7 +357,7 @@
       // them as cleared while the recorder types them back in, so only touched questions count.
       state.lastSent = state.resumeAnswers ? JSON.parse(NS.json(state.resumeAnswers)) : {};
       if (state.resumeAnswers) state.touched = {};
-      wrapGradingFunctions();
+      NS.wrapGradingFunctions(onGradingCall);
       if (NS.openerReady) NS.openerReady(state);
     }
     flushProgress(false); // anything typed before the recorder said hello
@@ -520,7 +472,7 @@
       return false;
     }
     if (!msg || msg.v !== 1 || msg.type !== 'INIT_SESSION' || !msg.data) return false;
-    if (!state.sessionId && outsideOpenersExam()) return false;
+    if (!state.sessionId && NS.outsideOpenersExam()) return false;
     if (state.sessionId === msg.data.sessionId) {
       state.announced = null;
       whenDomReady(ready); // asked again (a reload of the recorder's side): answer again
@@ -532,7 +484,7 @@
     state.resumeAnswers = (msg.data.resume && msg.data.resume.answers) || null;
     state.startedAt = NS.now() - ((msg.data.resume && msg.data.resume.elapsedSeconds) || 0) * 1000;
     whenDomReady(ready);
-    tellChildFrames();
+    NS.tellChildFrames();
     return true;
   }
 
@@ -562,92 +514,14 @@
   }, NS.config.heartbeatMs);
   NS.listen(window, 'pagehide', NS.guard(function () { flushProgress(false); }));
 
-  var FINISH_LABEL_RE = /\b(show\s+(my\s+)?(results|score)|done|i'?m\s+done|complete|see\s+(my\s+)?score)\b/i;
-
-  // The control a scripted learner presses to finish: a submit-like button, else one that calls
-  // a grading function or says it shows the results (those are seen by other means when pressed).
-  function submitTarget() {
-    var marked = document.querySelector('[data-ielts-submit]');
-    if (marked) return NS.cssPath(marked);
-    var candidates = document.querySelectorAll('button, input[type=submit], input[type=button], [role=button]');
-    var fallback = null;
-    for (var i = 0; i < candidates.length; i++) {
-      var el = candidates[i];
-      if (isSubmitControl(el)) return NS.cssPath(el);
-      var handler = el.getAttribute('onclick') || '';
-      var calls = GRADING_FUNCTIONS.some(function (name) { return handler.indexOf(name + '(') >= 0; });
-      if (!fallback && !el.disabled && (calls || FINISH_LABEL_RE.test(el.value || el.textContent || ''))) fallback = el;
-    }
-    return fallback ? NS.cssPath(fallback) : null;
-  }
-
-  // Controls that open a window for part of the test: links with a target window, and buttons
-  // whose inline handler calls window.open (read as text, never run).
-  function popupOpeners() {
-    var out = [];
-    var els = document.querySelectorAll('a[target][href], [onclick*="window.open"], [data-ielts-popup]');
-    for (var i = 0; i < els.length; i++) {
-      var el = els[i];
-      var target = (el.getAttribute('target') || '').toLowerCase();
-      if (el.tagName === 'A' && (target === '_self' || target === '_top' || target === '_parent')) continue;
-      if (el.tagName === 'A' && el.origin !== location.origin && el.protocol !== 'file:') continue;
-      out.push(NS.cssPath(el));
-    }
-    return out;
-  }
-
-  function sessionOf(win) {
-    try {
-      return win && win !== window && win.__ieltsRecorder ? win.__ieltsRecorder.state() : null;
-    } catch (err) {
-      return null; // another origin: not part of the exam
-    }
-  }
-
-  // Frames already loaded join at once (those still loading adopt the session themselves).
-  function tellChildFrames() {
-    for (var i = 0; i < window.frames.length; i++) {
-      try {
-        var child = window.frames[i].__ieltsRecorder;
-        if (child) child.adopt();
-      } catch (err) {
-        /* another origin */
-      }
-    }
-  }
-
   // A frame that loads after the recorder greeted its page, and a popup the exam opened, join
   // the session of their parent or opener on their own (same origin only).
   function adoptSession() {
     if (state.sessionId) return;
-    var theirs = sessionOf(window.parent) || sessionOf(window.opener);
+    var theirs = NS.sessionOf(window.parent) || NS.sessionOf(window.opener);
     if (theirs && theirs.sessionId && !theirs.completed) {
       accept({ v: 1, type: 'INIT_SESSION', data: { sessionId: theirs.sessionId, examId: theirs.examId } });
     }
-  }
-
-  // A window the exam opened is part of the test when it says so (ielts:part-of), or when it
-  // holds questions the exam has not got already and, where the exam's key is known, the key
-  // names every one (recorder/practice.py popup_joins, the same rule). A page of notes or help
-  // with boxes numbered 1, 2, 3 is not: its inputs are not answers to the exam (issue #13,
-  // case 17). Decided once the window's page is built.
-  function outsideOpenersExam() {
-    if (window.top !== window || !sessionOf(window.opener)) return false; // not a popup of it
-    if (document.querySelector('meta[name="ielts:part-of"]')) return false;
-    if (document.readyState === 'loading') return true; // asked again at DOM ready
-    var mine = [];
-    NS.findQuestions().forEach(function (q) { mine = mine.concat(q.ids); });
-    var exam;
-    try {
-      exam = window.opener.__ieltsRecorder.examQuestions();
-    } catch (err) {
-      return true;
-    }
-    var joins = mine.length > 0 && mine.every(function (id) {
-      return exam.ids.indexOf(id) < 0 && (!exam.keyed.length || exam.keyed.indexOf(id) >= 0);
-    });
-    state.outsideExam = !joins;
-    return !joins;
   }
 
   window.__ieltsRecorder = {
@@ -659,13 +533,13 @@
         controls: NS.describe(),
         key: found.key,
         source: found.source,
-        submit: submitTarget(),
+        submit: NS.submitTarget(),
         tests: NS.describeTests(NS.pageTests()),
-        popups: window.top === window ? popupOpeners() : [],
+        popups: window.top === window ? NS.popupOpeners() : [],
       });
     },
-    submitTarget: submitTarget,
-    popupOpeners: popupOpeners,
+    submitTarget: NS.submitTarget,
+    popupOpeners: NS.popupOpeners,
     // An answer put back into a box after a reload (or on a resume) at once, without taking the
     // focus from a learner who may already be typing elsewhere: the value through the element's
     // own setter (frameworks watch it), then the input and change events a page listens to.

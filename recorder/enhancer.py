@@ -17,6 +17,8 @@ ENHANCER_FILES = (
     "multitest.js",
     "key.js",
     "explain.js",
+    "submit.js",
+    "windows.js",
     "enhancer.js",
     "opener.js",
 )

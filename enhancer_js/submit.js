@@ -1,0 +1,90 @@
+/*
+ * submit.js: what a submit looks like on a page, read without any session state: a submit-like
+ * control, the page's own grading functions, a results block shown, the score the page displays,
+ * and the control a scripted learner presses to finish. enhancer.js decides when one of these
+ * is the learner submitting.
+ */
+(function () {
+  'use strict';
+  var NS = window.__ieltsRecorderNS;
+  if (!NS || NS.isSubmitControl) return;
+
+  var SUBMIT_RE = /\b(submit|finish|check\s+(my\s+)?answers|grade|mark\s+(my\s+)?answers|end\s+test)\b/i;
+  var FINISH_LABEL_RE = /\b(show\s+(my\s+)?(results|score)|done|i'?m\s+done|complete|see\s+(my\s+)?score)\b/i;
+  var GRADING_FUNCTIONS = [
+    'checkAnswers', 'gradeTest', 'gradeAnswers', 'markTest', 'markAnswers', 'submitAnswers',
+    'submitTest', 'finishTest', 'showResults', 'checkTest', 'grade', 'submitExam',
+  ];
+  var RESULTS = '[data-ielts-results], #results, .results, #result-table, .results-table';
+  var SCORE_RE = /(\d+(?:\.\d+)?)\s*(?:\/|out\s+of)\s*(\d+(?:\.\d+)?)/i;
+
+  // The score the page shows ("7 / 13", "7 out of 13"), in `root` or the whole document.
+  NS.readPageScore = function (root) {
+    var el = (root || document).querySelector('[data-ielts-score], #score, .score, #result, .result, #results, .results');
+    if (!el) return null;
+    var m = SCORE_RE.exec(el.textContent || '');
+    if (!m) return null;
+    var score = parseFloat(m[1]);
+    var total = parseFloat(m[2]);
+    return total > 0 && score <= total ? { score: score, total: total } : null;
+  };
+
+  function visible(el) {
+    return !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length) && (el.textContent || '').trim() !== '';
+  }
+
+  NS.visible = visible;
+
+  // The results blocks the page shows now (shown and not empty).
+  NS.shownResults = function () {
+    return Array.prototype.filter.call(document.querySelectorAll(RESULTS), visible);
+  };
+
+  function isSubmitControl(el) {
+    var button = el && el.closest && el.closest('button, input[type=submit], input[type=button], [role=button], [data-ielts-submit]');
+    if (!button) return null;
+    if (button.hasAttribute('data-ielts-submit')) return button;
+    var label = [button.id, button.getAttribute('name'), button.value, button.textContent].join(' ');
+    return SUBMIT_RE.test(label) ? button : null;
+  }
+
+  // The button (or submit-like control) `el` is in, if it submits; else null.
+  NS.isSubmitControl = isSubmitControl;
+
+  // The control a scripted learner presses to finish: a submit-like button, else one that calls
+  // a grading function or says it shows the results (those are seen by other means when pressed).
+  NS.submitTarget = function () {
+    var marked = document.querySelector('[data-ielts-submit]');
+    if (marked) return NS.cssPath(marked);
+    var candidates = document.querySelectorAll('button, input[type=submit], input[type=button], [role=button]');
+    var fallback = null;
+    for (var i = 0; i < candidates.length; i++) {
+      var el = candidates[i];
+      if (isSubmitControl(el)) return NS.cssPath(el);
+      var handler = el.getAttribute('onclick') || '';
+      var calls = GRADING_FUNCTIONS.some(function (name) { return handler.indexOf(name + '(') >= 0; });
+      if (!fallback && !el.disabled && (calls || FINISH_LABEL_RE.test(el.value || el.textContent || ''))) fallback = el;
+    }
+    return fallback ? NS.cssPath(fallback) : null;
+  };
+
+  // The page's own grading function, called by any means: `onCall()` runs before it and may
+  // return what to do once it has run (the answers are read before the page grades them).
+  NS.wrapGradingFunctions = function (onCall) {
+    GRADING_FUNCTIONS.forEach(function (name) {
+      var desc = Object.getOwnPropertyDescriptor(window, name);
+      if (!desc || typeof desc.value !== 'function' || !desc.writable || desc.value.__ieltsWrapped) return;
+      var original = desc.value;
+      var wrapped = function () {
+        var after = onCall();
+        try {
+          return original.apply(this, arguments);
+        } finally {
+          if (after) after();
+        }
+      };
+      wrapped.__ieltsWrapped = true;
+      try { window[name] = wrapped; } catch (err) { /* a frozen global: the other signs remain */ }
+    });
+  };
+})();
