@@ -54,7 +54,6 @@ def _store(data_dir: Path | None) -> Store:
 
 def open_store(data_dir: Path | None) -> Store:
     """The store, after turning sessions whose recorder died into resumable interrupted ones."""
-    from . import console
     from .errors import StoreError
     from .sessions import recover_orphans
 
@@ -62,10 +61,15 @@ def open_store(data_dir: Path | None) -> Store:
     try:
         recovered = recover_orphans(store, lambda: open_catalog(data_dir))
     except StoreError as exc:  # a full disk: reads go on, and the orphans wait for the next run
+        from . import console
+
         console.warn(f"Sessions of a recorder that died could not be recorded yet: {exc}")
-        recovered = []
-    for record in recovered:
-        console.orphan_notice(record)
+        return store
+    if recovered:  # the console only when there is something to say
+        from . import console
+
+        for record in recovered:
+            console.orphan_notice(record)
     return store
 
 
@@ -188,10 +192,17 @@ def record_session(exam: Exam, options: PracticeOptions, *, send: bool = False) 
 
 
 def sessions(as_json: bool, data_dir: Path | None) -> None:
-    from . import console
     from .sessions import list_sessions
 
-    console.sessions_table(list_sessions(open_store(data_dir)), as_json=as_json)
+    found = list_sessions(open_store(data_dir))
+    if as_json:
+        from . import payloads
+
+        payloads.write(payloads.sessions(found))
+        return
+    from . import console
+
+    console.sessions_table(found)
 
 
 def clear_sessions(data_dir: Path | None, confirm: Confirm | None) -> int:
@@ -219,10 +230,15 @@ def browser(install: bool) -> None:
 
 # --------------------------------------------------------------------------- records
 def doctor(as_json: bool, data_dir: Path | None) -> int:
-    from . import console
-
     findings = _store(data_dir).doctor()
-    console.doctor_table(findings, as_json=as_json)
+    if as_json:
+        from . import payloads
+
+        payloads.write(payloads.doctor(findings))
+    else:
+        from . import console
+
+        console.doctor_table(findings)
     return 1 if any(f.status == "corrupt" for f in findings) else 0
 
 
@@ -230,7 +246,6 @@ def history(
     *, type: str | None, exam: str | None, status: str | None, since: str | None,
     until: str | None, limit: int, as_json: bool, data_dir: Path | None,
 ) -> None:  # fmt: skip
-    from . import console
     from .history import HistoryFilter, history, parse_day
 
     try:
@@ -240,27 +255,45 @@ def history(
         )  # fmt: skip
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    console.history_tables(history(open_store(data_dir).summaries(), wanted), as_json=as_json)
+    found = history(open_store(data_dir).summaries(), wanted)
+    if as_json:
+        from . import payloads
+
+        payloads.write(payloads.history(found))
+        return
+    from . import console
+
+    console.history_tables(found)
 
 
 def stats(as_json: bool, data_dir: Path | None) -> None:
     from datetime import date
 
-    from . import console
     from .stats import compute_stats
 
     stats = compute_stats(open_store(data_dir).records(), today=date.today())
-    console.stats_tables(stats, as_json=as_json)
+    if as_json:
+        from . import payloads
+
+        payloads.write(payloads.stats(stats))
+        return
+    from . import console
+
+    console.stats_tables(stats)
 
 
 def items(exam: str | None, min_attempts: int, as_json: bool, data_dir: Path | None) -> None:
-    from . import console
     from .items import analyse
 
-    store = open_store(data_dir)
-    console.items_table(
-        analyse(store.records(), exam=exam, min_attempts=min_attempts), as_json=as_json
-    )
+    found = analyse(open_store(data_dir).records(), exam=exam, min_attempts=min_attempts)
+    if as_json:
+        from . import payloads
+
+        payloads.write(payloads.items(found), ensure_ascii=False)
+        return
+    from . import console
+
+    console.items_table(found)
 
 
 def mistakes(
@@ -283,7 +316,12 @@ def mistakes(
             f"Wrote {cards} cards to {anki_file} (Anki: File > Import; importing again "
             "updates these cards)"
         )
-    console.mistakes_tables(found, limit=limit, as_json=as_json)
+    if as_json:
+        from . import payloads
+
+        payloads.write(payloads.mistakes(found))
+        return
+    console.mistakes_tables(found, limit=limit)
 
 
 def report(output: Path | None, open_it: bool, data_dir: Path | None) -> None:
@@ -303,16 +341,19 @@ def report(output: Path | None, open_it: bool, data_dir: Path | None) -> None:
 
 
 def show(record_id: str, as_json: bool, data_dir: Path | None) -> None:
-    from . import console
     from .errors import RecordNotFound
 
     record = open_store(data_dir).get_record(record_id)
     if record is None:
         raise RecordNotFound(f"no record {record_id!r} in {resolve_data_dir(data_dir)}")
     if as_json:
-        console.print_json(record.model_dump_json())
-    else:
-        console.review_table(record)
+        from . import payloads
+
+        payloads.write_text(record.model_dump_json())
+        return
+    from . import console
+
+    console.review_table(record)
 
 
 def export(
@@ -409,7 +450,6 @@ def exams(
     *, type: str | None, module: str | None, as_json: bool, library: Path | None,
     data_dir: Path | None, listing: bool,
 ) -> None:  # fmt: skip
-    from . import console
     from .library import open_library
     from .settings import remember_library
 
@@ -417,14 +457,23 @@ def exams(
     if library is not None:
         source = open_library(library)  # checked before it is remembered
         if remember_library(resolve_data_dir(data_dir), library):
+            from . import console
+
             console.note(f"Library added: {source.name} ({len(source.exams())} exams)")
     if listing:
         catalog = open_catalog(data_dir, source, library)
-        console.exams_table(
-            catalog.filter(type=type, module=module),
-            [s for s in catalog.suites if type in (None, s.type) and module in (None, s.module)],
-            as_json=as_json,
-        )
+        chosen = catalog.filter(type=type, module=module)
+        suites = [
+            s for s in catalog.suites if type in (None, s.type) and module in (None, s.module)
+        ]
+        if as_json:
+            from . import payloads
+
+            payloads.write(payloads.exams(chosen, suites))
+        else:
+            from . import console
+
+            console.exams_table(chosen, suites)
 
 
 def check_exams(exams: list[str], as_json: bool, browser: str | None, explain: bool) -> int:
@@ -435,10 +484,15 @@ def check_exams(exams: list[str], as_json: bool, browser: str | None, explain: b
 
     chosen = select_exams(exams, open_catalog())
     results = audit(chosen, LaunchOptions(headless=True, browser_path=browser), explain=explain)
-    console.audit_table(results, as_json=as_json)
-    if explain and not as_json:
-        for result in results:
-            console.explanation(result)
+    if as_json:
+        from . import payloads
+
+        payloads.write(payloads.audit(results))
+    else:
+        console.audit_table(results)
+        if explain:
+            for result in results:
+                console.explanation(result)
     return 1 if any(not r.ok for r in results) else 0
 
 

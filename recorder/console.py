@@ -6,7 +6,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
@@ -43,9 +43,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 S = TypeVar("S", bound="_Shown")
 
-# Nothing printed is read as rich markup: page text such as "[/]" is text, never a tag.
-console = Console(markup=False)
-err_console = Console(stderr=True, markup=False)
+# Nothing printed is read as rich markup or emoji codes: page text such as "[/]" or ":smile:" is
+# text, never a tag or a picture.
+console = Console(markup=False, emoji=False)
+err_console = Console(stderr=True, markup=False, emoji=False)
 
 
 def _text(value: object = "", style: str = "") -> Text:
@@ -69,11 +70,6 @@ class LogHandler(logging.Handler):
 def error(exc: BaseException) -> None:
     """``ErrorName: message`` in red on stderr; the message is shown as text, never as markup."""
     err_console.print(_text(f"{type(exc).__name__}: {exc}", style="bold red"), soft_wrap=True)
-
-
-def print_json(text: str) -> None:
-    """JSON for scripts: plain, unstyled, one document."""
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def warn(message: str) -> None:
@@ -102,11 +98,7 @@ def session_summary(saved: ActiveSession) -> None:
     )
 
 
-def sessions_table(found: Sequence[SessionInfo], *, as_json: bool = False) -> None:
-    if as_json:
-        payload = [{"kind": i.kind, **i.session.model_dump(mode="json")} for i in found]
-        print_json(json.dumps(payload))
-        return
+def sessions_table(found: Sequence[SessionInfo]) -> None:
     if not found:
         note("No active or interrupted sessions.")
         return
@@ -130,11 +122,7 @@ def sessions_table(found: Sequence[SessionInfo], *, as_json: bool = False) -> No
         note("Resume one with: ielts resume SESSION")
 
 
-def doctor_table(findings: Sequence[DoctorFinding], *, as_json: bool = False) -> None:
-    if as_json:
-        payload = [{"file": str(f.path), "status": f.status, "detail": f.detail} for f in findings]
-        print_json(json.dumps(payload))
-        return
+def doctor_table(findings: Sequence[DoctorFinding]) -> None:
     table = Table(title="Database check")
     for column in ("file", "status", "detail"):
         table.add_column(column)
@@ -153,19 +141,7 @@ def note(message: str) -> None:
     err_console.print(_text(message, style="dim"), soft_wrap=True)
 
 
-def exams_table(
-    exams: Sequence[Exam], suites: Sequence[Suite] = (), *, as_json: bool = False
-) -> None:
-    if as_json:
-        print_json(
-            json.dumps(
-                {
-                    "exams": [exam.model_dump(mode="json") for exam in exams],
-                    "tests": [suite.model_dump(mode="json") for suite in suites],
-                }
-            )
-        )
-        return
+def exams_table(exams: Sequence[Exam], suites: Sequence[Suite] = ()) -> None:
     table = Table(title="Bundled exams")
     for column in ("id", "title", "type", "part", "questions", "minutes", "key"):
         table.add_column(
@@ -281,14 +257,7 @@ def review_table(record: PracticeRecord, *, only_wrong: bool = False) -> None:
         console.print(per_type)
 
 
-def history_tables(found: History, *, as_json: bool = False) -> None:
-    if as_json:
-        payload = {
-            "completed": [r.model_dump(mode="json") for r in found.completed],
-            "interrupted": [r.model_dump(mode="json") for r in found.interrupted],
-        }
-        print_json(json.dumps(payload))
-        return
+def history_tables(found: History) -> None:
     if not found.completed and not found.interrupted:
         note("No attempts yet: start one with 'ielts practice EXAM'.")
         return
@@ -378,35 +347,9 @@ def lrs_settings(lrs: Lrs, actor: dict[str, object], *, changed: bool) -> None:
     console.print(table)
 
 
-def _stats_json(stats: Stats) -> dict[str, object]:
-    return {
-        "attempts": stats.attempts, "interrupted": stats.interrupted,
-        "secondsPractised": round(stats.seconds_practised, 1),
-        "currentStreak": stats.current_streak, "longestStreak": stats.longest_streak,
-        "byExamType": {
-            t: {"attempts": s.attempts, "earned": s.earned, "possible": s.possible,
-                "accuracy": s.accuracy, "bestBand": s.best_band, "latestBand": s.latest_band}
-            for t, s in stats.by_exam_type.items()
-        },
-        "questionTypes": {
-            q: {"earned": e, "possible": p} for q, (e, p) in stats.question_types.items()
-        },
-        "timeline": [
-            {"day": p.day.isoformat(), "type": p.examType, "accuracy": p.accuracy,
-             "band": p.band, "bandEstimated": p.bandEstimated}
-            for p in stats.timeline
-        ],
-        "best": [b.__dict__ for b in stats.best],
-        "focus": stats.focus.__dict__ if stats.focus else None,
-    }  # fmt: skip
-
-
-def stats_tables(stats: Stats, *, as_json: bool = False) -> None:
+def stats_tables(stats: Stats) -> None:
     from .scoring import REASONS
 
-    if as_json:
-        print_json(json.dumps(_stats_json(stats)))
-        return
     console.print(
         _text(
             f"{stats.attempts} attempts ({stats.interrupted} interrupted, not counted) · "
@@ -470,16 +413,10 @@ def stats_tables(stats: Stats, *, as_json: bool = False) -> None:
     console.print(over_time)
 
 
-def mistakes_tables(found: Sequence[Mistake], *, limit: int, as_json: bool = False) -> None:
+def mistakes_tables(found: Sequence[Mistake], *, limit: int) -> None:
     from .mistakes import grouped
     from .scoring import REASONS
 
-    if as_json:
-        payload = [
-            dict(m.__dict__, when=m.when.isoformat(), explanation=m.explanation) for m in found
-        ]
-        print_json(json.dumps(payload))
-        return
     if not found:
         note("No mistakes recorded yet.")
         return
@@ -501,12 +438,9 @@ def mistakes_tables(found: Sequence[Mistake], *, limit: int, as_json: bool = Fal
         console.print(table)
 
 
-def items_table(found: Sequence[ItemStats], *, as_json: bool = False) -> None:
+def items_table(found: Sequence[ItemStats]) -> None:
     from .items import FLAG_TEXT
 
-    if as_json:
-        print_json(json.dumps([asdict(item) for item in found], ensure_ascii=False))
-        return
     if not found:
         note("No completed, marked attempts yet: item analysis needs some.")
         return
@@ -558,15 +492,7 @@ class PageProgress(_Shown):
         self._progress.update(self._task, advance=1, description=f"{mark} {label}")
 
 
-def audit_table(results: Sequence[PageAudit], *, as_json: bool = False) -> None:
-    if as_json:
-        payload = [
-            {"exam": r.exam.label, "declared": r.exam.questions, "found": r.found,
-             "keySource": r.key_source, "types": dict(r.types), "problems": r.problems}
-            for r in results
-        ]  # fmt: skip
-        print_json(json.dumps(payload))
-        return
+def audit_table(results: Sequence[PageAudit]) -> None:
     table = Table(title="Exam pages", title_justify="left")
     for column in ("", "exam", "declared", "found", "key", "question types", "problems"):
         table.add_column(column, overflow="fold")

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from recorder.cli import run
 from recorder.record import AnswerDetail
 from recorder.store import Store
 from recorder.untrusted import csv_cell, printable
@@ -152,3 +156,32 @@ def test_a_qa_report_of_hostile_page_text_is_well_formed(tmp_path: Path) -> None
     page = html_report([failed], tmp_path / "report.html")
     assert "Title ]0;owned" in page and "\x1b" not in page and "\x00" not in page
     (tmp_path / "report.html").write_text(page, encoding="utf-8")  # a lone surrogate failed here
+
+
+#: Text rich's console would rewrite (":smile:" becomes an emoji) if it printed the JSON.
+EMOJI_CODES = "Tides :smile: and :thumbs_up: [bold]x[/bold]"
+
+
+@pytest.mark.parametrize(
+    "command,title_of",
+    [
+        (["history", "--json"], lambda out: out["completed"][0]["title"]),
+        (["show", "record_codes", "--json"], lambda out: out["title"]),
+        (["mistakes", "--json"], lambda out: out[0]["examTitle"]),
+    ],
+)
+def test_json_output_gives_text_back_exactly_as_stored(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    title_of: Callable[[Any], str],
+) -> None:
+    answer = AnswerDetail(
+        questionId="1", userAnswer=":thumbs_up:", correctAnswer="x", isCorrect=False,
+        questionType="short_answer", reason="wrong", questionText=EMOJI_CODES,
+    )  # fmt: skip
+    stored = record("codes", 0).model_copy(update={"title": EMOJI_CODES, "answers": [answer]})
+    Store(tmp_path).save_record(stored)
+    assert run([*command, "--data-dir", str(tmp_path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert title_of(out) == EMOJI_CODES
