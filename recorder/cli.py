@@ -4,8 +4,6 @@ Only light modules are imported here: `ielts --help` loads typer and little else
 loads what it uses when it runs (bench/cli_latency.py).
 """
 
-from __future__ import annotations
-
 import functools
 import logging
 import os
