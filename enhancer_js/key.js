@@ -8,7 +8,9 @@
  *   global_object    such a key one or two levels inside a page's global object (App.answerKey)
  *   script_literal   `const answerKey = {...}`, `App.answerKey = {...}`, `answerKey: {...}` (in a
  *                    closure, or inside a `X.register("id", {...})` call) in the page's inline
- *                    scripts: the literal is parsed from the script text as data, never run
+ *                    scripts: the literal is parsed from the script text as data, never run;
+ *                    also `var answers = [...]` where it fits the page (LOOSE_KEY_NAMES). A list
+ *                    is read by question number, or as the page's questions in page order
  *   data_attribute   data-correct / data-answer-key on a question's control or container
  *   results_table    a table the page renders after submit, with a question-number column and a
  *                    "correct answer" column (never a "your answer" column), headers in English,
@@ -104,15 +106,28 @@
     return ids && ids.length === 1 ? ids[0] : null;
   };
 
-  function mapKey(entries, displayMap) {
+  // The page's question ids in page order (a choose-N set gives each of its questions).
+  function pageOrder() {
+    var ids = [];
+    NS.findQuestions().forEach(function (q) { ids = ids.concat(q.ids); });
+    return ids;
+  }
+
+  // entries: [[key id, value]]. ordered: they are a list, the n-th for the n-th question: also
+  // read as the page's questions in page order (a list of 13 answers on a page printing 14-26),
+  // where the list has exactly as many answers as the page has questions.
+  function mapKey(entries, displayMap, ordered) {
     var r = resolver();
     var best = null;
-    ['printed', 'element'].forEach(function (reading) {
+    var order = ordered ? pageOrder() : [];
+    var readings = ['printed', 'element'];
+    if (ordered && order.length === entries.length) readings.push('ordinal');
+    readings.forEach(function (reading) {
       var out = {};
       var hits = 0;
       var count = 0;
       for (var i = 0; i < entries.length; i++) {
-        var ids = resolveId(entries[i][0], reading, r, displayMap);
+        var ids = reading === 'ordinal' ? [order[i]] : resolveId(entries[i][0], reading, r, displayMap);
         var value = cleanValue(entries[i][1]);
         if (!ids || value === null) {
           if (r.empty) return; // nothing on the page to tell a typo from a wrong guess
@@ -149,7 +164,7 @@
     }
     var entries = entriesOf(data);
     if (!entries.length || entries.length > 500) return null;
-    return mapKey(entries, displayMap);
+    return mapKey(entries, displayMap, Array.isArray(data));
   }
 
   function displayMapOf(data) {
@@ -342,9 +357,23 @@
   }
   NS.parseLiteral = function (text) { return parseLiteral(text, 0); };
 
-  var NAMES = KEY_NAMES.join('|');
   // const answerKey = {, App.answerKey = {, answerKey: {, "answerKey": {
-  var KEY_AT_RE = new RegExp('(?:\\b(?:const|let|var)\\s+|\\.|[{,\\s]["\']?)(' + NAMES + ')["\']?\\s*[:=]\\s*(?=[\\[{])', 'g');
+  function keyAtRe(names) {
+    return new RegExp('(?:\\b(?:const|let|var)\\s+|\\.|[{,\\s]["\']?)(' + names.join('|') + ')["\']?\\s*[:=]\\s*(?=[\\[{])', 'g');
+  }
+  var KEY_AT_RE = keyAtRe(KEY_NAMES);
+  // Names that may hold the key as the page's author wrote it, or the learner's answers as a
+  // page script fills them in: read only as a literal in a script's text (its value as written,
+  // never the global as it is now), and taken only when it fits the page: every entry one of
+  // its questions, and most of its questions (var answers = ["TRUE", "B", ...]).
+  var LOOSE_KEY_NAMES = ['answers', 'ANSWERS', 'Answers', 'rightAnswers', 'right_answers', 'correct', 'CORRECT'];
+  var LOOSE_AT_RE = keyAtRe(LOOSE_KEY_NAMES);
+  var LOOSE_FIT = 0.8;
+
+  function fitsThePage(c) {
+    var questions = pageOrder().length;
+    return !!c && c.hits === c.count && c.hits >= 2 && c.hits >= LOOSE_FIT * questions;
+  }
   var DISPLAY_AT_RE = new RegExp('\\b(' + DISPLAY_NAMES.join('|') + ')["\']?\\s*[:=]\\s*(?=\\{)', 'g');
 
   // Every key literal in a script's text, with the display map that stands nearest before it.
@@ -356,20 +385,24 @@
     while ((m = DISPLAY_AT_RE.exec(text))) {
       try { maps.push({ at: m.index, map: parseLiteral(text, DISPLAY_AT_RE.lastIndex) }); } catch (err) { /* not data */ }
     }
-    KEY_AT_RE.lastIndex = 0;
-    while ((m = KEY_AT_RE.exec(text))) {
-      var literal;
-      try {
-        literal = parseLiteral(text, KEY_AT_RE.lastIndex);
-      } catch (err) {
-        continue; // not a plain literal: try the next one
+    [[KEY_AT_RE, false], [LOOSE_AT_RE, true]].forEach(function (pass) {
+      var re = pass[0];
+      re.lastIndex = 0;
+      while ((m = re.exec(text))) {
+        var literal;
+        try {
+          literal = parseLiteral(text, re.lastIndex);
+        } catch (err) {
+          continue; // not a plain literal: try the next one
+        }
+        var near = null;
+        for (var j = 0; j < maps.length; j++) {
+          if (Math.abs(maps[j].at - m.index) < 20000 && (!near || Math.abs(maps[j].at - m.index) < Math.abs(near.at - m.index))) near = maps[j];
+        }
+        var c = candidate(literal, near && plainObject(near.map) ? near.map : null);
+        if (!pass[1] || fitsThePage(c)) found.push(c);
       }
-      var near = null;
-      for (var j = 0; j < maps.length; j++) {
-        if (Math.abs(maps[j].at - m.index) < 20000 && (!near || Math.abs(maps[j].at - m.index) < Math.abs(near.at - m.index))) near = maps[j];
-      }
-      found.push(candidate(literal, near && plainObject(near.map) ? near.map : null));
-    }
+    });
     return found;
   };
 

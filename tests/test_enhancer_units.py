@@ -122,6 +122,43 @@ def test_the_key_reader_gives_up_on_code(shared_browser: SharedBrowser, text: st
     assert shared_browser.enhanced("<p>a page</p>", check) == "not a literal"
 
 
+def _numbered_page(first: int, count: int, script: str) -> str:
+    """A page of ``count`` gaps printed from ``first`` (ids answer14, ...), with ``script``."""
+    gaps = "".join(
+        f'<p>{n}. <input type="text" id="answer{n}"></p>' for n in range(first, first + count)
+    )
+    return f"<form>{gaps}<button>Submit</button></form><script>{script}</script>"
+
+
+#: (first printed number, questions, the page's script, the key read: {id: answer} or None).
+LOOSE_KEYS = [
+    (1, 3, 'var answers = ["TRUE", "FALSE", "B"];', {"1": "TRUE", "2": "FALSE", "3": "B"}),
+    # a list is the page's questions in page order where its numbers are not the printed ones
+    (14, 3, 'var answers = ["TRUE", "FALSE", "B"];', {"14": "TRUE", "15": "FALSE", "16": "B"}),
+    (14, 2, 'const correctAnswers = ["x", "y"];', {"14": "x", "15": "y"}),
+    (1, 2, "let answers = {q1: 'north', q2: ['ten', '10']};", {"1": "north", "2": ["ten", "10"]}),
+    # the learner's answers, as the page starts them: no key
+    (1, 3, "var answers = {}; function save(n, v) { answers[n] = v; }", None),
+    (1, 3, 'var answers = ["", "", ""];', None),
+    # a list that does not fit the page: too short, or naming a question the page has not got
+    (1, 6, 'var answers = ["A", "B"];', None),
+    (1, 3, 'var answers = {q1: "A", q2: "B", q9: "C"};', None),
+    # a list longer or shorter than the page is not read in page order
+    (14, 3, 'var answers = ["A", "B"];', None),
+]
+
+
+@pytest.mark.parametrize("first,count,script,key", LOOSE_KEYS)
+def test_a_key_under_a_loose_name_is_taken_only_where_it_fits_the_page(
+    shared_browser: SharedBrowser, first: int, count: int, script: str, key: object
+) -> None:
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate("() => window.__ieltsRecorderNS.extractKey()")
+
+    found = shared_browser.enhanced(_numbered_page(first, count, script), check)
+    assert found == {"key": key, "source": "script_literal" if key else None}
+
+
 def test_a_page_that_traps_array_writes_learns_nothing_of_the_key(
     shared_browser: SharedBrowser,
 ) -> None:

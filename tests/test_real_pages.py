@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from recorder.audit import audit_pages
-from recorder.autoplay import WIDGETS
+from recorder.autoplay import WIDGETS, Strategy
 from recorder.browser import LaunchOptions
 from recorder.catalog import Catalog
 from recorder.cli import run
-from recorder.clickthrough import select_exams
+from recorder.clickthrough import expected_score, select_exams
 from recorder.config import ENHANCER_DIR
 from recorder.exam import adhoc_exam
 from recorder.jsdata import NotData, literal_at
@@ -197,6 +197,20 @@ def test_drag_shapes_random_is_what_the_learner_did(play: Play) -> None:
     result = play(str(PAGES / "drag-shapes.html"), "random:2")
     assert {a.questionId: a.userAnswer for a in result.record.answers} == result.planned
     assert result.record.metadata.pageScore == result.record.score
+
+
+@pytest.mark.parametrize("strategy", ["key", "blank", "random:4"])
+def test_a_list_of_answers_in_page_order_is_the_key(play: Play, strategy: str) -> None:
+    """`var answers = [...]`: the 1st answer is the page's first question (printed 14), by the
+    page's order, not by its position number."""
+    result = play(str(PAGES / "answer-list.html"), strategy)
+    record = result.record
+    assert record.metadata.keySource == "script_literal"
+    assert [a.questionId for a in record.answers] == ["14", "15", "16", "17", "18", "19"]
+    expected = {"key": 6, "blank": 0}.get(
+        strategy, expected_score(Strategy.parse(strategy), result)
+    )
+    assert (record.score, record.metadata.pageScore) == (expected, expected)
 
 
 def test_a_results_table_with_chinese_headers_is_the_key(play: Play) -> None:
