@@ -122,13 +122,16 @@
       var kind = NS.kindOf(el);
       var source = NS.tokenOf(el);
       var parsed = source ? NS.parseToken(source.token, source.requirePrefix) : null;
-      if (!source && kind !== 'drop' && kind !== 'order') {
+      if (!source && (kind === 'radio' || kind === 'checkbox')) {
+        // choices with no name cannot be told apart as one question's options
         rejected.push({ control: describeEl(el), kind: kind, reason: 'no question number in data-question, name or id' });
         return;
       }
       // a page that numbers each of its tests from 1 says the test by the panel a control is in
       var test = parsed && parsed.test ? parsed.test : NS.panelTestOf(el);
-      var key = source ? (test || '') + '|' + source.token.toLowerCase() + '|' + kind : 'zone' + order.length;
+      // A control with no token (a drop zone, a list, a box with neither name nor id) is a
+      // question of its own, numbered by what is printed before it.
+      var key = source ? (test || '') + '|' + source.token.toLowerCase() + '|' + kind : 'unnamed' + order.length;
       if (!groups[key]) {
         groups[key] = { kind: kind, controls: [], element: source ? source.token : null, from: source ? source.from : null,
           nums: parsed ? parsed.nums : null, test: test };
@@ -158,7 +161,8 @@
     questions.forEach(function (q) {
       if (!q.numbers) {
         var why = q.element ? 'its name "' + q.element + '" has no question number and none is printed near it'
-          : 'a drop zone with no question number in its attributes or printed near it';
+          : q.kind === 'drop' ? 'a drop zone with no question number in its attributes or printed near it'
+          : 'no question number in data-question, name or id, and none printed before it';
         rejected.push({ control: describeEl(q.controls[0]), kind: q.kind, reason: why });
         return;
       }

@@ -13,7 +13,8 @@
  * Printed numbers often differ from the tokens (ids q1..q13 on a Passage 2 page that prints
  * 14..26): the number printed before each control (its container's leading text, an input's
  * placeholder) is read, and where most questions agree on one offset it is applied to all. A
- * control whose token has no number (a typo such as "qD") takes its printed number.
+ * control whose token has no number (a typo such as "qD"), or no token at all (a box with neither
+ * name nor id), takes its printed number: leading text such as "4.", or a numbered list's marker.
  */
 (function () {
   'use strict';
@@ -103,9 +104,29 @@
       if (othersIn(node)) return null;
       m = PRINTED_RE.exec(leadingText(node, el));
       if (m) return m[2] ? [parseInt(m[1], 10), parseInt(m[2], 10)] : [parseInt(m[1], 10)];
+      var marker = listNumberOf(node);
+      if (marker) return [marker];
     }
     return null;
   };
+
+  // The number a numbered list shows before an item of it (<ol start=7>, <li value=9>), where
+  // the browser draws one: the page prints it, though not in its text.
+  function listNumberOf(node) {
+    var list = node.parentElement;
+    if (node.tagName !== 'LI' || !list || list.tagName !== 'OL' || list.reversed) return null;
+    var style = window.getComputedStyle(node);
+    if (style.display !== 'list-item' || !/decimal/.test(style.listStyleType)) return null;
+    var n = list.hasAttribute('start') ? parseInt(list.getAttribute('start'), 10) : 1;
+    if (!(n >= 0)) n = 1;
+    for (var item = list.firstElementChild; item; item = item.nextElementSibling) {
+      if (item.tagName !== 'LI') continue;
+      if (item.hasAttribute('value') && parseInt(item.getAttribute('value'), 10) > 0) n = parseInt(item.getAttribute('value'), 10);
+      if (item === node) return n > 0 && n < 1000 ? n : null;
+      n++;
+    }
+    return null;
+  }
 
   // Give each question its printed ids. questions: [{nums, test, controls, printed}] where nums
   // may be null (no number in the token). Sets q.numbers (the numbers to record).

@@ -149,5 +149,7 @@ def _span(ids: Sequence[str]) -> str:
 
 
 def _examples(questions: Sequence[dict[str, Any]]) -> str:
-    shown = [f"{q.get('element')} → {','.join(q.get('ids') or [])}" for q in questions[:3]]
+    shown = [
+        f"{q.get('element') or 'no name'} → {','.join(q.get('ids') or [])}" for q in questions[:3]
+    ]
     return "; ".join(shown)

@@ -159,6 +159,41 @@ def test_a_key_under_a_loose_name_is_taken_only_where_it_fits_the_page(
     assert found == {"key": key, "source": "script_literal" if key else None}
 
 
+#: (a page's answer boxes with neither name nor id, the question ids read from it).
+UNNAMED = [
+    ('<ol start="7"><li>a <input></li><li>b <input></li></ol>', ["7", "8"]),
+    (
+        '<ol><li><input></li><li value="10"><select><option>x</option></select></li></ol>',
+        ["1", "10"],
+    ),
+    (
+        "<table><tr><td>21</td><td><input></td></tr><tr><td>22</td><td><input></td></tr></table>",
+        ["21", "22"],
+    ),  # fmt: skip
+    ("<p>3. The river is <input> long.</p><p>4) <textarea></textarea></p>", ["3", "4"]),
+    # no number shown: a list without markers, a reversed list, a box of the page's own
+    ('<ol style="list-style: none"><li><input></li></ol>', []),
+    ("<ol reversed><li><input></li></ol>", []),
+    ("<p>Your name: <input></p>", []),
+    # choices with no name cannot be told apart as one question's options
+    ("<p>5. Pick one <input type=radio value=A> <input type=radio value=B></p>", []),
+    # two boxes under one printed number: which one answers it cannot be told, so neither
+    ("<p>6. <input> and <input></p>", []),
+]
+
+
+@pytest.mark.parametrize("html,ids", UNNAMED)
+def test_a_box_with_no_name_takes_the_number_printed_before_it(
+    shared_browser: SharedBrowser, html: str, ids: list[str]
+) -> None:
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate(
+            "() => window.__ieltsRecorderNS.findQuestions().map(q => q.ids).flat()"
+        )
+
+    assert shared_browser.enhanced(html, check) == ids
+
+
 def test_a_page_that_traps_array_writes_learns_nothing_of_the_key(
     shared_browser: SharedBrowser,
 ) -> None:

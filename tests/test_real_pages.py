@@ -199,17 +199,28 @@ def test_drag_shapes_random_is_what_the_learner_did(play: Play) -> None:
     assert result.record.metadata.pageScore == result.record.score
 
 
+#: Hand-made pages of shapes found on learners' disks: (page, the key source, the question ids).
+#: answer-list: `var answers = [...]`, the 1st answer the page's first question (printed 14), by
+#: page order, not by position number. unnamed-boxes: boxes with neither name nor id, numbered
+#: by what is printed before them (a numbered list's marker, a table's number column, "16.").
+HAND_MADE = [
+    ("answer-list.html", "script_literal", ["14", "15", "16", "17", "18", "19"]),
+    ("unnamed-boxes.html", "script_literal", ["11", "12", "13", "14", "15", "16"]),
+]
+
+
 @pytest.mark.parametrize("strategy", ["key", "blank", "random:4"])
-def test_a_list_of_answers_in_page_order_is_the_key(play: Play, strategy: str) -> None:
-    """`var answers = [...]`: the 1st answer is the page's first question (printed 14), by the
-    page's order, not by its position number."""
-    result = play(str(PAGES / "answer-list.html"), strategy)
+@pytest.mark.parametrize("page,source,ids", HAND_MADE)
+def test_hand_made_pages_are_recorded_and_marked(
+    play: Play, strategy: str, page: str, source: str, ids: list[str]
+) -> None:
+    result = play(str(PAGES / page), strategy)
     record = result.record
-    assert record.metadata.keySource == "script_literal"
-    assert [a.questionId for a in record.answers] == ["14", "15", "16", "17", "18", "19"]
-    expected = {"key": 6, "blank": 0}.get(
-        strategy, expected_score(Strategy.parse(strategy), result)
-    )
+    assert record.metadata.keySource == source
+    assert [a.questionId for a in record.answers] == ids
+    expected = {"key": len(ids), "blank": 0}.get(strategy)
+    if expected is None:
+        expected = expected_score(Strategy.parse(strategy), result)
     assert (record.score, record.metadata.pageScore) == (expected, expected)
 
 
