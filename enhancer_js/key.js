@@ -9,8 +9,10 @@
  *   script_literal   `const answerKey = {...}`, `App.answerKey = {...}`, `answerKey: {...}` (in a
  *                    closure, or inside a `X.register("id", {...})` call) in the page's inline
  *                    scripts: the literal is parsed from the script text as data, never run;
- *                    also `var answers = [...]` where it fits the page (LOOSE_KEY_NAMES). A list
- *                    is read by question number, or as the page's questions in page order
+ *                    also `var answers = [...]`, `const KEY = {...}` or a list of questions that
+ *                    carry their answers (`questions = [{number: 21, answer: "B"}]`) where it
+ *                    fits the page (LOOSE_KEY_NAMES). A list is read by question number, or as
+ *                    the page's questions in page order
  *   data_attribute   data-correct / data-answer-key on a question's control or container
  *   results_table    a table the page renders after submit, with a question-number column and a
  *                    "correct answer" column (never a "your answer" column), headers in English,
@@ -162,9 +164,53 @@
       }
       if (data.answers && typeof data.answers === 'object') data = data.answers;
     }
-    var entries = entriesOf(data);
+    var bank = Array.isArray(data) ? bankOf(data) : null;
+    var entries = bank ? bank.entries : entriesOf(data);
     if (!entries.length || entries.length > 500) return null;
-    return mapKey(entries, displayMap, Array.isArray(data));
+    return mapKey(entries, displayMap, Array.isArray(data) && !(bank && bank.numbered));
+  }
+
+  var NUMBER_FIELDS = ['number', 'num', 'no', 'questionNumber', 'question_number', 'qNo', 'qid', 'id'];
+  var ANSWER_FIELDS = ['answer', 'correctAnswer', 'correct_answer', 'correct', 'answerKey', 'solution'];
+
+  function firstField(item, fields, ok) {
+    for (var i = 0; i < fields.length; i++) if (ok(item[fields[i]])) return fields[i];
+    return null;
+  }
+
+  function answerLike(v) {
+    return typeof v === 'string' || typeof v === 'number' || (Array.isArray(v) && v.length > 0);
+  }
+
+  // [['1', 'mules'], [2, '1881']]: a list of (question number, answer) pairs, or null.
+  function pairsOf(list) {
+    var entries = [];
+    for (var i = 0; i < list.length; i++) {
+      var item = list[i];
+      if (!Array.isArray(item) || item.length !== 2 || !answerLike(item[1])) return null;
+      if (!(typeof item[0] === 'string' || typeof item[0] === 'number') || !NS.parseToken(item[0], false)) return null;
+      entries.push([String(item[0]), item[1]]);
+    }
+    return entries.length ? { entries: entries, numbered: true } : null;
+  }
+
+  // A list of questions that each carry their answer ([{number: 21, text, options, answer: "B"}]),
+  // or of (number, answer) pairs: {entries: [[number or position, answer]], numbered}, or null.
+  function bankOf(list) {
+    if (list.length && Array.isArray(list[0])) return pairsOf(list);
+    var entries = [];
+    var numbered = true;
+    for (var i = 0; i < list.length; i++) {
+      var item = list[i];
+      if (!plainObject(item)) return null;
+      var answer = firstField(item, ANSWER_FIELDS, answerLike);
+      if (!answer) return null;
+      var number = firstField(item, NUMBER_FIELDS, function (v) { return typeof v === 'string' || typeof v === 'number'; });
+      if (!number) numbered = false;
+      entries.push([number ? String(item[number]) : String(i + 1), item[answer]]);
+    }
+    if (!numbered) entries.forEach(function (e, n) { e[0] = String(n + 1); });
+    return entries.length ? { entries: entries, numbered: numbered } : null;
   }
 
   function displayMapOf(data) {
@@ -366,7 +412,10 @@
   // page script fills them in: read only as a literal in a script's text (its value as written,
   // never the global as it is now), and taken only when it fits the page: every entry one of
   // its questions, and most of its questions (var answers = ["TRUE", "B", ...]).
-  var LOOSE_KEY_NAMES = ['answers', 'ANSWERS', 'Answers', 'rightAnswers', 'right_answers', 'correct', 'CORRECT'];
+  var LOOSE_KEY_NAMES = [
+    'answers', 'ANSWERS', 'Answers', 'rightAnswers', 'right_answers', 'correct', 'CORRECT',
+    'key', 'KEY', 'keys', 'KEYS', 'questions', 'QUESTIONS', 'quiz', 'quizData', 'questionBank',
+  ];
   var LOOSE_AT_RE = keyAtRe(LOOSE_KEY_NAMES);
   var LOOSE_FIT = 0.8;
 

@@ -145,6 +145,29 @@ LOOSE_KEYS = [
     (1, 3, 'var answers = {q1: "A", q2: "B", q9: "C"};', None),
     # a list longer or shorter than the page is not read in page order
     (14, 3, 'var answers = ["A", "B"];', None),
+    # a key under a short name, and questions that carry their answers (by number, or in order)
+    (1, 2, 'const KEY = {1: "A", 2: "B"};', {"1": "A", "2": "B"}),
+    (
+        21,
+        2,
+        'const questions = [{number: 22, text: "t", answer: "C"}, {number: 21, answer: "A"}];',
+        {"22": "C", "21": "A"},
+    ),
+    (
+        14,
+        2,
+        'var quiz = [{text: "a", answer: "x"}, {text: "b", correct: ["y", "z"]}];',
+        {"14": "x", "15": ["y", "z"]},
+    ),  # fmt: skip
+    # (question number, answer) pairs: each answer for its number (not ['1', 'mules'] for 1)
+    (
+        1,
+        3,
+        "var key = [['1', 'mules'], ['2', '1881'], [3, 'A']];",
+        {"1": "mules", "2": "1881", "3": "A"},
+    ),
+    # options that say which is right are no key: a question's answer is not a true or false
+    (1, 2, "var questions = [{options: [{t: 'A', correct: true}]}, {correct: false}];", None),
 ]
 
 

@@ -203,9 +203,11 @@ def test_drag_shapes_random_is_what_the_learner_did(play: Play) -> None:
 #: answer-list: `var answers = [...]`, the 1st answer the page's first question (printed 14), by
 #: page order, not by position number. unnamed-boxes: boxes with neither name nor id, numbered
 #: by what is printed before them (a numbered list's marker, a table's number column, "16.").
+#: question-bank: questions built from `const questions = [{number: 21, ..., answer: "C"}]`.
 HAND_MADE = [
     ("answer-list.html", "script_literal", ["14", "15", "16", "17", "18", "19"]),
     ("unnamed-boxes.html", "script_literal", ["11", "12", "13", "14", "15", "16"]),
+    ("question-bank.html", "script_literal", ["21", "22", "23", "24"]),
 ]
 
 
