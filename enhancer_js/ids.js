@@ -4,11 +4,12 @@
  * Pages name their questions in many conventions. A control's token comes from, in this order:
  * a question attribute on the control or an ancestor (data-question, data-q, data-qid,
  * data-question-id, data-question-number), its name, its id. A token reads as
- *   [test prefix] [q | question | ans | answer] numbers [suffix]
+ *   [test prefix] [q | question | ans | answer | gap | blank | box | field | slot | input | item]
+ *   numbers [suffix]
  * where the test prefix is t3_ / test-3- / part2_ (a page holding several tests), the numbers
  * are one ("7", "q7", "question-7"), a pair or range ("10-11", "q10_11", "26-30") or a list
  * ("q9-10-11", a choose-THREE set), and the suffix is a word such as _input or -answer.
- * An id attribute counts only with a q/question prefix ("7" as an id is too common to mean it).
+ * An id attribute counts only with one of those prefixes ("7" as an id is too common to mean it).
  *
  * Printed numbers often differ from the tokens (ids q1..q13 on a Passage 2 page that prints
  * 14..26): the number printed before each control (its container's leading text, an input's
@@ -24,7 +25,7 @@
   var ATTR_SELECTOR = NS.QUESTION_ATTRS.map(function (a) { return '[' + a + ']'; }).join(', ');
   var TOKEN_RE = new RegExp(
     '^(?:(t|test|set|part|sec|section)[-_ ]?(\\d{1,2})(?:[-_. ]+|(?=q)))?' +
-      '(q|qn|ques|question|ans|answer)?[-_ ]?(\\d{1,3}(?:\\s*[-_,]\\s*\\d{1,3})*)' +
+      '(q|qn|ques|question|ans|answer|gap|blank|box|field|slot|input|item)?[-_ ]?(\\d{1,3}(?:\\s*[-_,]\\s*\\d{1,3})*)' +
       '(?:[-_ ]?(?:input|answer|select|text|box|field|drop|dropzone|zone|gap|blank|slot|target|choice|group))?$',
     'i'
   );

@@ -217,6 +217,42 @@ def test_a_box_with_no_name_takes_the_number_printed_before_it(
     assert shared_browser.enhanced(html, check) == ids
 
 
+#: (a control's name or id, whether it is an id, the question numbers read from it or None).
+TOKENS = [
+    ("q7", False, [7]),
+    ("question-12", False, [12]),
+    ("q9-10-11", False, [9, 10, 11]),
+    ("t3_q11", False, [11]),
+    ("10-11", False, [10, 11]),
+    ("q36_input", False, [36]),
+    ("gap1", False, [1]),
+    ("blank-4", True, [4]),
+    ("box_15", False, [15]),
+    ("field3", True, [3]),
+    ("slot-8", False, [8]),
+    ("input5", True, [5]),
+    ("item_26", False, [26]),
+    ("7", True, None),  # an id of digits alone is too common to mean a question
+    ("main", False, None),
+    ("gap", False, None),
+    ("header2", True, None),
+]
+
+
+@pytest.mark.parametrize("token,is_id,numbers", TOKENS)
+def test_a_controls_name_or_id_gives_its_question_numbers(
+    shared_browser: SharedBrowser, token: str, is_id: bool, numbers: list[int] | None
+) -> None:
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate(
+            "([t, id]) => { const p = window.__ieltsRecorderNS.parseToken(t, id);"
+            " return p ? p.nums : null; }",
+            [token, is_id],
+        )
+
+    assert shared_browser.enhanced("<p>a page</p>", check) == numbers
+
+
 def test_a_page_that_traps_array_writes_learns_nothing_of_the_key(
     shared_browser: SharedBrowser,
 ) -> None:

@@ -204,10 +204,12 @@ def test_drag_shapes_random_is_what_the_learner_did(play: Play) -> None:
 #: page order, not by position number. unnamed-boxes: boxes with neither name nor id, numbered
 #: by what is printed before them (a numbered list's marker, a table's number column, "16.").
 #: question-bank: questions built from `const questions = [{number: 21, ..., answer: "C"}]`.
+#: summary-gaps: gaps named gap27 (numbered after the gap, in one paragraph), a list blank-31.
 HAND_MADE = [
     ("answer-list.html", "script_literal", ["14", "15", "16", "17", "18", "19"]),
     ("unnamed-boxes.html", "script_literal", ["11", "12", "13", "14", "15", "16"]),
     ("question-bank.html", "script_literal", ["21", "22", "23", "24"]),
+    ("summary-gaps.html", "global_variable", ["27", "28", "29", "30", "31"]),
 ]
 
 
