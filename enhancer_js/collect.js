@@ -121,7 +121,7 @@
     candidates().forEach(function (el) {
       var kind = NS.kindOf(el);
       var source = NS.tokenOf(el);
-      var parsed = source ? NS.parseToken(source.token, source.requirePrefix) : null;
+      var parsed = source ? NS.parseToken(source.text || source.token, source.requirePrefix) : null;
       if (!source && (kind === 'radio' || kind === 'checkbox')) {
         // choices with no name cannot be told apart as one question's options
         rejected.push({ control: describeEl(el), kind: kind, reason: 'no question number in data-question, name or id' });
@@ -194,7 +194,7 @@
       if (q) return q.ids;
     }
     var source = NS.tokenOf(el);
-    var parsed = source && NS.parseToken(source.token, source.requirePrefix);
+    var parsed = source && NS.parseToken(source.text || source.token, source.requirePrefix);
     return parsed ? parsed.nums.map(String) : null;
   };
 

@@ -56,7 +56,8 @@
     return { test: kind ? kind + parseInt(m[2], 10) : null, nums: nums, token: token };
   };
 
-  // Where a control's question token comes from: {token, from} or null.
+  // Where a control's question token comes from: {token, from, text} or null, where text (if
+  // set) is the part of the token the numbers are read from.
   NS.tokenOf = function (el) {
     var holder = el.closest(ATTR_SELECTOR);
     if (holder) {
@@ -69,6 +70,9 @@
     if (name) {
       var base = name.replace(/\[\]$/, '');
       if (NS.parseToken(base, false) || QUESTION_LIKE_RE.test(base)) return { token: base, from: 'name', requirePrefix: false };
+      // a form's array field (answer[7], answers[q7], response[3][]): the number is its index
+      var field = /^[A-Za-z][\w-]{0,30}\[([^\[\]]{1,20})\]$/.exec(base);
+      if (field && NS.parseToken(field[1], false)) return { token: base, text: field[1], from: 'name', requirePrefix: false };
     }
     var id = el.getAttribute('id');
     if (id && (NS.parseToken(id, true) || QUESTION_LIKE_RE.test(id))) return { token: id, from: 'id', requirePrefix: true };

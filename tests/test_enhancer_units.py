@@ -253,6 +253,34 @@ def test_a_controls_name_or_id_gives_its_question_numbers(
     assert shared_browser.enhanced("<p>a page</p>", check) == numbers
 
 
+#: (a form's array fields, the question ids read from them).
+FORM_FIELDS = [
+    ('<input name="answer[7]"><input name="answer[8]">', ["7", "8"]),
+    ('<input name="answers[q12]">', ["12"]),
+    (
+        '<input type=radio name="response[3]" value=A><input type=radio name="response[3]" value=B>',
+        ["3"],
+    ),  # fmt: skip
+    (
+        '<input type=checkbox name="q[4][]" value=A><input type=checkbox name="q[4][]" value=B>',
+        ["4"],
+    ),  # fmt: skip
+    ('<input name="user[email]">', []),
+]
+
+
+@pytest.mark.parametrize("html,ids", FORM_FIELDS)
+def test_a_forms_array_field_answers_the_question_of_its_index(
+    shared_browser: SharedBrowser, html: str, ids: list[str]
+) -> None:
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate(
+            "() => window.__ieltsRecorderNS.findQuestions().map(q => q.ids).flat()"
+        )
+
+    assert shared_browser.enhanced(f"<form>{html}</form>", check) == ids
+
+
 def test_a_page_that_traps_array_writes_learns_nothing_of_the_key(
     shared_browser: SharedBrowser,
 ) -> None:
