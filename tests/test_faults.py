@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from recorder.bridge import Bridge
-from recorder.browser import ExamPage
+from recorder.browser import ExamPage, close_context
 from recorder.errors import CorruptDatabase, StoreError
 from recorder.session import Session
 from recorder.store import Store
@@ -449,3 +449,44 @@ def test_a_reload_mid_session_loses_nothing(play: Play, data_dir: Path) -> None:
     assert result.record.status == "completed"
     assert {a.questionId: a.userAnswer for a in result.record.answers} == result.planned
     assert result.record.metadata.pageScore == result.record.score  # the page saw them again
+
+
+class _StallingContext:
+    """A browser context whose close stalls, as Chromium's did when a session ended while its
+    page was submitting a form by navigation: the close finishes once its pages are closed
+    (``until_pages_close``), or never."""
+
+    def __init__(self, *, stalls: bool, until_pages_close: bool = True) -> None:
+        self.stalls, self.until_pages_close = stalls, until_pages_close
+        self.pages = [self._Page(self), self._Page(self)]
+        self.closed = asyncio.Event()
+
+    class _Page:
+        def __init__(self, context: _StallingContext) -> None:
+            self.context = context
+
+        async def close(self) -> None:
+            self.context.pages.remove(self)
+            if not self.context.pages and self.context.until_pages_close:
+                self.context.closed.set()
+
+    async def close(self) -> None:
+        if not self.stalls:
+            self.closed.set()
+        await self.closed.wait()
+
+
+@pytest.mark.parametrize(
+    "stalls,until_pages_close,closed,pages_left",
+    [(False, True, True, 2), (True, True, True, 0), (True, False, False, 0)],
+)
+def test_a_stalled_context_close_never_hangs_the_recorder(
+    stalls: bool, until_pages_close: bool, closed: bool, pages_left: int
+) -> None:
+    context = _StallingContext(stalls=stalls, until_pages_close=until_pages_close)
+
+    async def close() -> bool:
+        return await asyncio.wait_for(close_context(context, stall_s=0.05), 5)  # type: ignore[arg-type]
+
+    assert asyncio.run(close()) is closed
+    assert len(context.pages) == pages_left  # a healthy close leaves its pages to the browser
