@@ -41,9 +41,9 @@ def doctor(findings: Sequence[DoctorFinding]) -> list[dict[str, object]]:
     return [{"file": str(f.path), "status": f.status, "detail": f.detail} for f in findings]
 
 
-def exams(exams: Sequence[Exam], suites: Sequence[Suite]) -> dict[str, object]:
+def exams(found: Sequence[Exam], suites: Sequence[Suite]) -> dict[str, object]:
     return {
-        "exams": [exam.model_dump(mode="json") for exam in exams],
+        "exams": [exam.model_dump(mode="json") for exam in found],
         "tests": [suite.model_dump(mode="json") for suite in suites],
     }
 

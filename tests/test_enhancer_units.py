@@ -205,16 +205,22 @@ UNNAMED = [
 ]
 
 
-@pytest.mark.parametrize("html,ids", UNNAMED)
-def test_a_box_with_no_name_takes_the_number_printed_before_it(
-    shared_browser: SharedBrowser, html: str, ids: list[str]
-) -> None:
+def _question_ids(shared_browser: SharedBrowser, html: str) -> object:
+    """The question ids the enhancer reads on a page of ``html``, in page order."""
+
     async def check(page: ExamPage, _calls: Calls) -> object:
         return await page.page.evaluate(
             "() => window.__ieltsRecorderNS.findQuestions().map(q => q.ids).flat()"
         )
 
-    assert shared_browser.enhanced(html, check) == ids
+    return shared_browser.enhanced(html, check)
+
+
+@pytest.mark.parametrize("html,ids", UNNAMED)
+def test_a_box_with_no_name_takes_the_number_printed_before_it(
+    shared_browser: SharedBrowser, html: str, ids: list[str]
+) -> None:
+    assert _question_ids(shared_browser, html) == ids
 
 
 #: (a control's name or id, whether it is an id, the question numbers read from it or None).
@@ -273,12 +279,7 @@ FORM_FIELDS = [
 def test_a_forms_array_field_answers_the_question_of_its_index(
     shared_browser: SharedBrowser, html: str, ids: list[str]
 ) -> None:
-    async def check(page: ExamPage, _calls: Calls) -> object:
-        return await page.page.evaluate(
-            "() => window.__ieltsRecorderNS.findQuestions().map(q => q.ids).flat()"
-        )
-
-    assert shared_browser.enhanced(f"<form>{html}</form>", check) == ids
+    assert _question_ids(shared_browser, f"<form>{html}</form>") == ids
 
 
 def test_a_page_that_traps_array_writes_learns_nothing_of_the_key(
