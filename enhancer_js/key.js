@@ -2,7 +2,9 @@
  * key.js: finds the page's answer key without running any of the page's code.
  *
  * Strategies, tried in this fixed order; the first that yields a key names keySource:
- *   json_script      a <script type="application/json"> whose id or data-role speaks of answers/keys
+ *   json_script      a <script type="application/json"> whose id or data-role speaks of answers/keys;
+ *                    in any other JSON block (a framework's page data such as __NEXT_DATA__), a
+ *                    key or a list of questions with their answers at any depth, where it fits
  *   global_variable  a global whose name says it is the key (answerKey, correctAnswers, ...);
  *                    never `answers` or `userAnswers`, which pages use for the learner's own input
  *   global_object    such a key one or two levels inside a page's global object (App.answerKey)
@@ -171,7 +173,8 @@
   }
 
   var NUMBER_FIELDS = ['number', 'num', 'no', 'questionNumber', 'question_number', 'qNo', 'qid', 'id'];
-  var ANSWER_FIELDS = ['answer', 'correctAnswer', 'correct_answer', 'correct', 'answerKey', 'solution'];
+  // The right answer's field before a plain `answer`, which may be the learner's (a review page).
+  var ANSWER_FIELDS = ['correctAnswer', 'correct_answer', 'correct', 'answerKey', 'solution', 'answer'];
 
   function firstField(item, fields, ok) {
     for (var i = 0; i < fields.length; i++) if (ok(item[fields[i]])) return fields[i];
@@ -235,20 +238,64 @@
     return best ? best.key : null;
   }
 
-  function fromJsonScript() {
-    var scripts = document.querySelectorAll('script[type="application/json"]');
-    var found = [];
+  var JSON_SCRIPT_MAX = 2000000; // characters: a page's data block, not a bundle of everything
+  var DEEP_NODES = 5000;
+
+  // A page's JSON data blocks, parsed: [{data, keyed}] where keyed: its id or role names a key.
+  function jsonBlocks() {
+    var scripts = document.querySelectorAll('script[type="application/json"], script[type="application/ld+json"]');
+    var blocks = [];
     for (var i = 0; i < scripts.length; i++) {
       var s = scripts[i];
       var label = (s.id || '') + ' ' + (s.getAttribute('data-role') || '') + ' ' + (s.className || '');
-      if (!KEY_NAME_RE.test(label)) continue;
+      var text = s.textContent || '';
+      if (text.length > JSON_SCRIPT_MAX) continue;
       try {
-        found.push(candidate(JSON.parse(s.textContent)));
+        blocks.push({ data: JSON.parse(text), keyed: KEY_NAME_RE.test(label) });
       } catch (err) {
         /* not JSON: try the next one */
       }
     }
-    return bestOf(found);
+    return blocks;
+  }
+
+  // A block that says it holds the key; else, in any block (a framework's page data such as
+  // __NEXT_DATA__), a key under a key's name at any depth that fits the page; else one under a
+  // loose name (never `answers`, which a page's saved state may hold for the learner).
+  function fromJsonScript() {
+    var blocks = jsonBlocks();
+    var named = blocks.filter(function (b) { return b.keyed; }).map(function (b) { return candidate(b.data); });
+    if (bestOf(named)) return bestOf(named);
+    var loose = LOOSE_KEY_NAMES.filter(function (n) { return !/^answers$/i.test(n); });
+    var passes = [KEY_NAMES, loose];
+    for (var p = 0; p < passes.length; p++) {
+      var found = [];
+      blocks.forEach(function (b) {
+        if (!b.keyed) found = found.concat(deepCandidates(b.data, passes[p]).filter(fitsThePage));
+      });
+      if (found.length) return bestOf(found);
+    }
+    return null;
+  }
+
+  // Candidate keys under one of `names` anywhere in parsed data, breadth first.
+  function deepCandidates(data, names) {
+    var queue = [data];
+    var out = [];
+    for (var seen = 0; queue.length && seen < DEEP_NODES; seen++) {
+      var node = queue.shift();
+      if (!node || typeof node !== 'object') continue;
+      if (!Array.isArray(node)) {
+        names.forEach(function (name) {
+          var v = node[name];
+          if (v && typeof v === 'object') out.push(candidate(v, displayMapOf(node)));
+        });
+      }
+      Object.keys(node).forEach(function (k) {
+        if (node[k] && typeof node[k] === 'object') queue.push(node[k]);
+      });
+    }
+    return out;
   }
 
   // Reads a data property only; a getter defined by the page is never called.

@@ -122,12 +122,21 @@ def test_the_key_reader_gives_up_on_code(shared_browser: SharedBrowser, text: st
     assert shared_browser.enhanced("<p>a page</p>", check) == "not a literal"
 
 
-def _numbered_page(first: int, count: int, script: str) -> str:
+def _numbered_page(first: int, count: int, script: str, script_tag: str = "<script>") -> str:
     """A page of ``count`` gaps printed from ``first`` (ids answer14, ...), with ``script``."""
     gaps = "".join(
         f'<p>{n}. <input type="text" id="answer{n}"></p>' for n in range(first, first + count)
     )
-    return f"<form>{gaps}<button>Submit</button></form><script>{script}</script>"
+    return f"<form>{gaps}<button>Submit</button></form>{script_tag}{script}</script>"
+
+
+def _key_of(shared_browser: SharedBrowser, html: str) -> object:
+    """What the enhancer's key reader finds on a page of ``html``: {key, source}."""
+
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate("() => window.__ieltsRecorderNS.extractKey()")
+
+    return shared_browser.enhanced(html, check)
 
 
 #: (first printed number, questions, the page's script, the key read: {id: answer} or None).
@@ -175,11 +184,62 @@ LOOSE_KEYS = [
 def test_a_key_under_a_loose_name_is_taken_only_where_it_fits_the_page(
     shared_browser: SharedBrowser, first: int, count: int, script: str, key: object
 ) -> None:
-    async def check(page: ExamPage, _calls: Calls) -> object:
-        return await page.page.evaluate("() => window.__ieltsRecorderNS.extractKey()")
-
-    found = shared_browser.enhanced(_numbered_page(first, count, script), check)
+    found = _key_of(shared_browser, _numbered_page(first, count, script))
     assert found == {"key": key, "source": "script_literal" if key else None}
+
+
+def _next_data(questions: object) -> str:
+    """A framework's page data (Next.js's __NEXT_DATA__ shape) holding ``questions`` deep."""
+    page = {"props": {"pageProps": {"test": {"id": "t-77", "sections": [questions]}}}}
+    return json.dumps({**page, "page": "/test/[id]", "buildId": "b1"})
+
+
+NEXT_DATA = '<script id="__NEXT_DATA__" type="application/json">'
+#: (questions printed from 1, the page's JSON data block, the key read: {id: answer} or None).
+JSON_BLOCKS = [
+    (
+        3,
+        _next_data(
+            {
+                "questions": [
+                    {"questionNumber": 1, "prompt": "x", "correctAnswer": "harbour"},
+                    {"questionNumber": 2, "correctAnswer": ["7", "seven"]},
+                    {"questionNumber": 3, "correctAnswer": "C"},
+                ]
+            }
+        ),
+        {"1": "harbour", "2": ["7", "seven"], "3": "C"},
+    ),  # fmt: skip
+    (
+        2,
+        _next_data({"meta": {"answerKey": {"q1": "north", "q2": "east"}}}),
+        {"1": "north", "2": "east"},
+    ),
+    # the right answer's field before a plain `answer` (the learner's, on a review page)
+    (
+        2,
+        _next_data(
+            {
+                "questions": [
+                    {"no": 1, "answer": "mine", "correctAnswer": "right"},
+                    {"no": 2, "answer": "", "correctAnswer": "too"},
+                ]
+            }
+        ),
+        {"1": "right", "2": "too"},
+    ),  # fmt: skip
+    # the learner's saved answers are no key, nor is a key of other questions
+    (2, _next_data({"answers": {"1": "mine", "2": "also mine"}}), None),
+    (2, _next_data({"answerKey": {"q7": "x", "q8": "y"}}), None),
+]
+
+
+@pytest.mark.parametrize("count,block,key", JSON_BLOCKS)
+def test_a_key_deep_in_a_pages_json_data_is_read_where_it_fits(
+    shared_browser: SharedBrowser, count: int, block: str, key: object
+) -> None:
+    found = _key_of(shared_browser, _numbered_page(1, count, block, NEXT_DATA))
+    assert found == {"key": key, "source": "json_script" if key else None}
 
 
 #: (a page's answer boxes with neither name nor id, the question ids read from it).
