@@ -104,6 +104,45 @@
     return labelValue(text);
   }
 
+  // The letter (or roman numeral) a page prints before a choice: "B the new harbour", "(C)",
+  // "iv. A luxury item". A key may name the choice by it where the control's value is other text.
+  var PRINTED_LETTER_RE = /^\s*\(?([A-Z]|(?:i{1,3}|iv|vi{0,3}|ix|xi{0,2}))\s*[.):]?(?=\s|$)/;
+
+  function printedLetter(text) {
+    var m = PRINTED_LETTER_RE.exec(String(text || '').replace(/\s+/g, ' '));
+    return m ? m[1].toUpperCase() : null;
+  }
+
+  // {printed letter: value} of [label text, value] pairs, or null if none shows a letter.
+  function lettered(pairs) {
+    var out = {};
+    var any = false;
+    pairs.forEach(function (p) {
+      var letter = printedLetter(p[0]);
+      if (letter && out[letter] === undefined) {
+        out[letter] = p[1];
+        any = true;
+      }
+    });
+    return any ? out : null;
+  }
+
+  // The text shown with a radio or checkbox: its label, else the text that follows it.
+  function choiceText(c) {
+    var label = c.closest('label') || (c.id ? document.querySelector('label[for="' + CSS.escape(c.id) + '"]') : null);
+    if (label) return label.textContent;
+    var text = '';
+    for (var n = c.nextSibling; n && text.length < 60; n = n.nextSibling) {
+      if (n.nodeType === 1 && n.matches('input, select, textarea, br, p, div, li')) break;
+      text += n.textContent || '';
+    }
+    return text;
+  }
+
+  function choiceLetters(q) {
+    return lettered(q.controls.map(function (c) { return [choiceText(c), c.value]; }));
+  }
+
   function checkedValues(q) {
     return q.controls.filter(function (c) { return c.checked; }).map(function (c) { return c.value; });
   }
@@ -158,18 +197,24 @@
         return Array.prototype.filter.call(q.controls[0].options, function (o) { return o.value !== ''; })
           .map(function (o) { return o.value; });
       },
+      letters: function (q) {
+        return lettered(Array.prototype.filter.call(q.controls[0].options, function (o) { return o.value !== ''; })
+          .map(function (o) { return [o.textContent, o.value]; }));
+      },
       read: function (q) { return q.controls[0].value || null; },
       describe: single,
     },
     radio: {
       matches: function (el) { return el.type === 'radio'; },
       values: function (q) { return q.controls.map(function (c) { return c.value; }); },
+      letters: choiceLetters,
       read: function (q) { return checkedValues(q)[0] || null; },
       describe: perControl,
     },
     checkbox: {
       matches: function (el) { return el.type === 'checkbox'; },
       values: function (q) { return q.controls.map(function (c) { return c.value; }); },
+      letters: choiceLetters,
       read: checkedValues,
       describe: perControl,
     },

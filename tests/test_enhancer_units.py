@@ -242,6 +242,53 @@ def test_a_key_deep_in_a_pages_json_data_is_read_where_it_fits(
     assert found == {"key": key, "source": "json_script" if key else None}
 
 
+def _radios(name: str, choices: list[tuple[str, str]]) -> str:
+    return "".join(
+        f'<label><input type="radio" name="{name}" value="{value}"> {label}</label>'
+        for value, label in choices
+    )
+
+
+HARBOUR = [("the old pier", "A the old pier"), ("the new harbour", "B the new harbour")]
+#: (a page's choices, its key as written, the key as recorded: on the values the page reports).
+LETTERED = [
+    (_radios("q1", HARBOUR), '{1: "B"}', {"1": "the new harbour"}),
+    (_radios("q1", [("1", "A £5"), ("2", "B £8"), ("3", "(C) £10")]), '{1: "C"}', {"1": "3"}),
+    (
+        '<select name="q1"><option value=""></option><option value="1">A. north</option>'
+        '<option value="2">B. south</option></select>',
+        '{1: "b"}',
+        {"1": "2"},
+    ),  # fmt: skip
+    (
+        "".join(
+            f'<label><input type="checkbox" name="q1-2" value="{v}"> {v[0].upper()} {v}</label>'
+            for v in ("apples", "bread", "cheese", "dates")
+        ),
+        '{"1-2": ["A", "C"]}',
+        {"1": ["apples", "cheese"], "2": ["apples", "cheese"]},
+    ),  # fmt: skip
+    (
+        '<select name="q1"><option value="h1">i. Old ways</option><option value="h2">ii. New ways'
+        "</option></select>",
+        '{1: "ii"}',
+        {"1": "h2"},
+    ),  # fmt: skip
+    # a key that names the value already, and choices that print no letter: as written
+    (_radios("q1", HARBOUR), '{1: "the old pier"}', {"1": "the old pier"}),
+    (_radios("q1", [("x", "north"), ("y", "south")]), '{1: "B"}', {"1": "B"}),
+]
+
+
+@pytest.mark.parametrize("choices,written,recorded", LETTERED)
+def test_a_key_that_names_a_choice_by_its_printed_letter_is_put_on_its_value(
+    shared_browser: SharedBrowser, choices: str, written: str, recorded: object
+) -> None:
+    html = f"<p>1. Choose.</p>{choices}<script>var answerKey = {written};</script>"
+    found = _key_of(shared_browser, html)
+    assert isinstance(found, dict) and found["key"] == recorded
+
+
 #: (a page's answer boxes with neither name nor id, the question ids read from it).
 UNNAMED = [
     ('<ol start="7"><li>a <input></li><li>b <input></li></ol>', ["7", "8"]),
