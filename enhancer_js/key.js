@@ -629,20 +629,23 @@
     return { key: null, source: null };
   }
 
-  // A key that names a choice by the letter the page prints before it ("B") where the control's
-  // value is other text ("the new harbour", "2") is put on that value: the value is what the page
-  // reports and what the learner's answer will be.
+  // A key that names a choice by the letter the page prints before it ("B"), or by its words
+  // ("the new harbour"), where the control's value is something else ("2", "B") is put on that
+  // value: the value is what the page reports and what the learner's answer will be.
   function onTheChoices(key) {
     NS.findQuestions().forEach(function (q) {
       var widget = NS.WIDGETS[q.kind];
-      var byLetter = widget.letters ? widget.letters(q) : null;
-      if (!byLetter) return;
+      var choices = widget.letters ? widget.letters(q) : null;
+      if (!choices) return;
       var values = q.options || [];
       q.ids.forEach(function (id) {
         if (key[id] === undefined || key[id] === null) return;
         var put = [].concat(key[id]).map(function (v) {
-          var letter = String(v).trim().toUpperCase();
-          return values.indexOf(String(v).trim()) < 0 && byLetter[letter] !== undefined ? byLetter[letter] : v;
+          var named = String(v).trim();
+          if (values.indexOf(named) >= 0) return v;
+          var value = choices.byLetter[named.toUpperCase()];
+          if (value === undefined) value = choices.byText[named.replace(/\s+/g, ' ').toLowerCase()];
+          return value === undefined ? v : value;
         });
         key[id] = Array.isArray(key[id]) ? put : put[0];
       });

@@ -105,7 +105,8 @@
   }
 
   // The letter (or roman numeral) a page prints before a choice: "B the new harbour", "(C)",
-  // "iv. A luxury item". A key may name the choice by it where the control's value is other text.
+  // "iv. A luxury item". A key may name the choice by it, or by its words, where the control's
+  // value is something else.
   var PRINTED_LETTER_RE = /^\s*\(?([A-Z]|(?:i{1,3}|iv|vi{0,3}|ix|xi{0,2}))\s*[.):]?(?=\s|$)/;
 
   function printedLetter(text) {
@@ -113,18 +114,18 @@
     return m ? m[1].toUpperCase() : null;
   }
 
-  // {printed letter: value} of [label text, value] pairs, or null if none shows a letter.
+  // The choices as a key may name them: {by letter: {printed letter: value}, by text: {shown
+  // words, lower case, without the letter: value}}, from [label text, value] pairs.
   function lettered(pairs) {
-    var out = {};
-    var any = false;
+    var out = { byLetter: {}, byText: {} };
     pairs.forEach(function (p) {
-      var letter = printedLetter(p[0]);
-      if (letter && out[letter] === undefined) {
-        out[letter] = p[1];
-        any = true;
-      }
+      var shown = String(p[0] || '').replace(/\s+/g, ' ').trim();
+      var letter = printedLetter(shown);
+      if (letter && out.byLetter[letter] === undefined) out.byLetter[letter] = p[1];
+      var words = shown.replace(PRINTED_LETTER_RE, '').replace(/^[\s.):]+/, '').trim().toLowerCase();
+      if (words && out.byText[words] === undefined) out.byText[words] = p[1];
     });
-    return any ? out : null;
+    return out;
   }
 
   // The text shown with a radio or checkbox: its label, else the text that follows it.

@@ -250,7 +250,8 @@ def _radios(name: str, choices: list[tuple[str, str]]) -> str:
 
 
 HARBOUR = [("the old pier", "A the old pier"), ("the new harbour", "B the new harbour")]
-#: (a page's choices, its key as written, the key as recorded: on the values the page reports).
+#: (a page's choices, its key as written (by letter or by words), the key as recorded: on the
+#: values the page reports).
 LETTERED = [
     (_radios("q1", HARBOUR), '{1: "B"}', {"1": "the new harbour"}),
     (_radios("q1", [("1", "A £5"), ("2", "B £8"), ("3", "(C) £10")]), '{1: "C"}', {"1": "3"}),
@@ -274,6 +275,18 @@ LETTERED = [
         '{1: "ii"}',
         {"1": "h2"},
     ),  # fmt: skip
+    # a key that names a choice by its words where the values are letters
+    (
+        _radios("q1", [("A", "A the old pier"), ("B", "B the new harbour")]),
+        '{1: "The new  harbour"}',
+        {"1": "B"},
+    ),  # fmt: skip
+    (
+        '<select name="q1"><option value="x1">north</option><option value="x2">south</option>'
+        "</select>",
+        '{1: "south"}',
+        {"1": "x2"},
+    ),  # fmt: skip
     # a key that names the value already, and choices that print no letter: as written
     (_radios("q1", HARBOUR), '{1: "the old pier"}', {"1": "the old pier"}),
     (_radios("q1", [("x", "north"), ("y", "south")]), '{1: "B"}', {"1": "B"}),
@@ -281,7 +294,7 @@ LETTERED = [
 
 
 @pytest.mark.parametrize("choices,written,recorded", LETTERED)
-def test_a_key_that_names_a_choice_by_its_printed_letter_is_put_on_its_value(
+def test_a_key_that_names_a_choice_by_its_letter_or_words_is_put_on_its_value(
     shared_browser: SharedBrowser, choices: str, written: str, recorded: object
 ) -> None:
     html = f"<p>1. Choose.</p>{choices}<script>var answerKey = {written};</script>"
