@@ -554,7 +554,10 @@ async def close_context(context: BrowserContext, stall_s: float = CLOSE_STALL_S)
         closing.cancel()
         log.warning("the browser did not close a finished session's context; left to it")
         return False
-    return closing.exception() is None or isinstance(closing.exception(), PlaywrightError)
+    error = closing.exception()
+    if error is not None and not isinstance(error, PlaywrightError):
+        raise error  # the driver's own errors only are a closed context's to ignore
+    return True
 
 
 @contextlib.asynccontextmanager

@@ -490,3 +490,15 @@ def test_a_stalled_context_close_never_hangs_the_recorder(
 
     assert asyncio.run(close()) is closed
     assert len(context.pages) == pages_left  # a healthy close leaves its pages to the browser
+
+
+def test_a_context_close_that_fails_otherwise_than_in_the_driver_is_not_hidden() -> None:
+    class Broken(_StallingContext):
+        async def close(self) -> None:
+            raise RuntimeError("not the driver's")
+
+    async def close() -> bool:
+        return await close_context(Broken(stalls=False), stall_s=0.05)  # type: ignore[arg-type]
+
+    with pytest.raises(RuntimeError, match="not the driver's"):
+        asyncio.run(close())
