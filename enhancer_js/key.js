@@ -264,10 +264,9 @@
   // loose name (never `answers`, which a page's saved state may hold for the learner).
   function fromJsonScript() {
     var blocks = jsonBlocks();
-    var named = blocks.filter(function (b) { return b.keyed; }).map(function (b) { return candidate(b.data); });
-    if (bestOf(named)) return bestOf(named);
-    var loose = LOOSE_KEY_NAMES.filter(function (n) { return !/^answers$/i.test(n); });
-    var passes = [KEY_NAMES, loose];
+    var named = bestOf(blocks.filter(function (b) { return b.keyed; }).map(function (b) { return candidate(b.data); }));
+    if (named) return named;
+    var passes = [KEY_NAMES, LOOSE_DATA_NAMES];
     for (var p = 0; p < passes.length; p++) {
       var found = [];
       blocks.forEach(function (b) {
@@ -464,6 +463,8 @@
     'key', 'KEY', 'keys', 'KEYS', 'questions', 'QUESTIONS', 'quiz', 'quizData', 'questionBank',
   ];
   var LOOSE_AT_RE = keyAtRe(LOOSE_KEY_NAMES);
+  // In a page's data (not its script text) `answers` may be the learner's saved state: never read.
+  var LOOSE_DATA_NAMES = LOOSE_KEY_NAMES.filter(function (n) { return !/^answers$/i.test(n); });
   var LOOSE_FIT = 0.8;
 
   function fitsThePage(c) {
@@ -635,7 +636,7 @@
   function onTheChoices(key) {
     NS.findQuestions().forEach(function (q) {
       var widget = NS.WIDGETS[q.kind];
-      var choices = widget.letters ? widget.letters(q) : null;
+      var choices = widget.choices ? widget.choices(q) : null;
       if (!choices) return;
       var values = q.options || [];
       q.ids.forEach(function (id) {

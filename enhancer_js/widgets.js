@@ -116,7 +116,7 @@
 
   // The choices as a key may name them: {by letter: {printed letter: value}, by text: {shown
   // words, lower case, without the letter: value}}, from [label text, value] pairs.
-  function lettered(pairs) {
+  function namedChoices(pairs) {
     var out = { byLetter: {}, byText: {} };
     pairs.forEach(function (p) {
       var shown = String(p[0] || '').replace(/\s+/g, ' ').trim();
@@ -140,8 +140,13 @@
     return text;
   }
 
-  function choiceLetters(q) {
-    return lettered(q.controls.map(function (c) { return [choiceText(c), c.value]; }));
+  function choicesOf(q) {
+    return namedChoices(q.controls.map(function (c) { return [choiceText(c), c.value]; }));
+  }
+
+  // A list's options that are answers (not its empty "choose..." option).
+  function answerOptions(q) {
+    return Array.prototype.filter.call(q.controls[0].options, function (o) { return o.value !== ''; });
   }
 
   function checkedValues(q) {
@@ -194,13 +199,9 @@
     },
     select: {
       matches: function (el) { return el.tagName === 'SELECT'; },
-      values: function (q) {
-        return Array.prototype.filter.call(q.controls[0].options, function (o) { return o.value !== ''; })
-          .map(function (o) { return o.value; });
-      },
-      letters: function (q) {
-        return lettered(Array.prototype.filter.call(q.controls[0].options, function (o) { return o.value !== ''; })
-          .map(function (o) { return [o.textContent, o.value]; }));
+      values: function (q) { return answerOptions(q).map(function (o) { return o.value; }); },
+      choices: function (q) {
+        return namedChoices(answerOptions(q).map(function (o) { return [o.textContent, o.value]; }));
       },
       read: function (q) { return q.controls[0].value || null; },
       describe: single,
@@ -208,14 +209,14 @@
     radio: {
       matches: function (el) { return el.type === 'radio'; },
       values: function (q) { return q.controls.map(function (c) { return c.value; }); },
-      letters: choiceLetters,
+      choices: choicesOf,
       read: function (q) { return checkedValues(q)[0] || null; },
       describe: perControl,
     },
     checkbox: {
       matches: function (el) { return el.type === 'checkbox'; },
       values: function (q) { return q.controls.map(function (c) { return c.value; }); },
-      letters: choiceLetters,
+      choices: choicesOf,
       read: checkedValues,
       describe: perControl,
     },
