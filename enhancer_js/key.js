@@ -266,7 +266,8 @@
     var blocks = jsonBlocks();
     var named = bestOf(blocks.filter(function (b) { return b.keyed; }).map(function (b) { return candidate(b.data); }));
     if (named) return named;
-    var passes = [KEY_NAMES, LOOSE_DATA_NAMES];
+    // last, a list under any name whose items each carry a right answer ({qNo, correct_answer})
+    var passes = [KEY_NAMES, LOOSE_DATA_NAMES, null];
     for (var p = 0; p < passes.length; p++) {
       var found = [];
       blocks.forEach(function (b) {
@@ -277,14 +278,27 @@
     return null;
   }
 
-  // Candidate keys under one of `names` anywhere in parsed data, breadth first.
+  var RIGHT_ANSWER_FIELDS = ANSWER_FIELDS.filter(function (f) { return f !== 'answer'; });
+
+  // Whether every item of a list carries a right answer by a field that says so (not a plain
+  // `answer`, which may be the learner's).
+  function rightAnswerList(list) {
+    return list.length > 0 && list.every(function (item) {
+      return plainObject(item) && firstField(item, RIGHT_ANSWER_FIELDS, answerLike) !== null;
+    });
+  }
+
+  // Candidate keys anywhere in parsed data, breadth first: under one of `names`, or (names null)
+  // every list whose items carry their right answers.
   function deepCandidates(data, names) {
     var queue = [data];
     var out = [];
     for (var seen = 0; queue.length && seen < DEEP_NODES; seen++) {
       var node = queue.shift();
       if (!node || typeof node !== 'object') continue;
-      if (!Array.isArray(node)) {
+      if (names === null) {
+        if (Array.isArray(node) && rightAnswerList(node)) out.push(candidate(node, null));
+      } else if (!Array.isArray(node)) {
         names.forEach(function (name) {
           var v = node[name];
           if (v && typeof v === 'object') out.push(candidate(v, displayMapOf(node)));

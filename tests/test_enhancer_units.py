@@ -228,6 +228,28 @@ JSON_BLOCKS = [
         ),
         {"1": "right", "2": "too"},
     ),  # fmt: skip
+    # a list under any name whose items carry their right answers; a plain `answer` there is not
+    (
+        2,
+        _next_data(
+            {
+                "parts": [
+                    {
+                        "items": [
+                            {"qNo": "1", "correct_answer": "tower"},
+                            {"qNo": "2", "correct_answer": "B"},
+                        ]
+                    }
+                ]
+            }
+        ),
+        {"1": "tower", "2": "B"},
+    ),  # fmt: skip
+    (
+        2,
+        _next_data({"items": [{"qNo": "1", "answer": "mine"}, {"qNo": "2", "answer": "too"}]}),
+        None,
+    ),
     # the learner's saved answers are no key, nor is a key of other questions
     (2, _next_data({"answers": {"1": "mine", "2": "also mine"}}), None),
     (2, _next_data({"answerKey": {"q7": "x", "q8": "y"}}), None),
