@@ -68,6 +68,32 @@ def test_the_enhancer_signs_and_checks_as_the_recorder_does(
     )
 
 
+def test_signatures_agree_at_every_length_across_sha256_blocks(
+    shared_browser: SharedBrowser,
+) -> None:
+    """The page's HMAC pads its message itself (after the keyed block: 0x80, zeros, the length
+    in bits): messages of every length over three blocks, one to four UTF-8 bytes a character,
+    are signed by the page as by Python (one function signs the page's messages and checks the
+    recorder's), and a signature one character off is refused at every length."""
+    texts = [f"{'x' * n}{tail}" for n in range(0, 200, 4) for tail in ("", "é", "港", "🙂")] + [
+        "x" * n for n in range(100, 200)
+    ]
+
+    async def check(page: ExamPage, calls: Calls) -> tuple[list[bool], list[bool]]:
+        taken, forged = [], []
+        for text in texts:
+            raw = _init("s", text)
+            proof = sign(page.secret, raw)
+            bad = proof[:-1] + ("0" if proof[-1] != "0" else "1")
+            forged.append(bool(await page.page.evaluate(RECEIVE, [raw, bad])))
+            taken.append(bool(await page.page.evaluate(RECEIVE, [raw, proof])))
+        return taken, forged
+
+    taken, forged = shared_browser.enhanced("<p>1. <input name='q1'></p>", check)
+    assert all(taken), [t for t, ok in zip(texts, taken, strict=True) if not ok][:3]
+    assert not any(forged)
+
+
 def test_the_enhancers_way_in_cannot_be_replaced(shared_browser: SharedBrowser) -> None:
     """A page script cannot put its own function where the recorder calls in with a signature,
     nor replace the enhancer's namespace or its parts (they were plain writable globals)."""
