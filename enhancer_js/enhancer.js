@@ -190,15 +190,22 @@
 
   // extra: {answers, key} from a page's own completion message (PRACTICE_COMPLETE), used where
   // the page itself shows nothing better. el: what the learner pressed (or the results shown).
+  // The report waits for the page's own handlers of that press: a page that asked "Submit your
+  // answers?" and was told no has not been submitted, and the session goes on.
   function complete(answersAtSubmit, extra, el) {
     if (!state.sessionId) return;
     if (state.completed) {
       if (extra && state.awaitingPayload) state.awaitingPayload(extra);
       return;
     }
+    var at = NS.now();
     var tests = extra ? null : submittedTests(el, answersAtSubmit);
     if (tests) {
-      if (tests.ids.length) NS.later(function () { report(answersAtSubmit, null, tests); }, 0);
+      if (tests.ids.length) {
+        NS.later(function () {
+          if (!declined(at, tests)) report(answersAtSubmit, null, tests, at);
+        }, 0);
+      }
       return;
     }
     state.completed = true;
@@ -208,7 +215,8 @@
       if (sent) return;
       sent = true;
       state.awaitingPayload = null;
-      report(answersAtSubmit, payload);
+      if (!payload && declined(at, null)) return;
+      report(answersAtSubmit, payload, null, at);
     }
     if (!extra && NS.openerSpoke && NS.openerSpoke()) {
       // A page that spoke to its opener announces its end with PRACTICE_COMPLETE, just after
@@ -222,7 +230,17 @@
     NS.later(function () { finish(extra); }, 0);
   }
 
-  function report(answersAtSubmit, extra, tests) {
+  // Whether the page asked to confirm the submit made at `at` and the learner said no: then it
+  // is taken back (the tests it was for are open again) and the answers held meanwhile go out.
+  function declined(at, tests) {
+    if (!NS.declinedSince(at)) return false;
+    if (tests) tests.ids.forEach(function (id) { delete state.testsDone[id]; });
+    state.completed = false;
+    flushProgress(false);
+    return true;
+  }
+
+  function report(answersAtSubmit, extra, tests, at) {
     var found = NS.extractKey();
     var answers = {};
     Object.keys(answersAtSubmit).forEach(function (id) {
@@ -235,12 +253,14 @@
       });
     }
     if (!found.key && extra && extra.key) found = { key: extra.key, source: 'opener_message' };
+    // the page's score as it shows it, else as an alert told it (not for some tests of many)
+    var shown = tests && !tests.panel ? null : NS.readPageScore(tests && tests.panel) || NS.scoreSaidSince(at);
     var data = {
       answers: answers,
       answerKey: found.key,
       keySource: found.source,
       elapsed: elapsed(),
-      pageScore: (extra && extra.score) || (tests && !tests.panel ? null : NS.readPageScore(tests && tests.panel)),
+      pageScore: (extra && extra.score) || shown,
     };
     if (tests) data.tests = tests.ids;
     send('session_completed', data);

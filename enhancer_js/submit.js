@@ -1,8 +1,9 @@
 /*
  * submit.js: what a submit looks like on a page, read without any session state: a submit-like
  * control, the page's own grading functions, a results block shown, the score the page displays,
- * and the control a scripted learner presses to finish. enhancer.js decides when one of these
- * is the learner submitting.
+ * the page's own dialogs (a confirm the learner declined, an alert that tells the score), and
+ * the control a scripted learner presses to finish. enhancer.js decides when one of these is the
+ * learner submitting.
  */
 (function () {
   'use strict';
@@ -21,12 +22,50 @@
   // The score the page shows ("7 / 13", "7 out of 13"), in `root` or the whole document.
   NS.readPageScore = function (root) {
     var el = (root || document).querySelector('[data-ielts-score], #score, .score, #result, .result, #results, .results');
-    if (!el) return null;
-    var m = SCORE_RE.exec(el.textContent || '');
+    return el ? scoreIn(el.textContent || '') : null;
+  };
+
+  function scoreIn(text) {
+    var m = SCORE_RE.exec(text);
     if (!m) return null;
     var score = parseFloat(m[1]);
     var total = parseFloat(m[2]);
     return total > 0 && score <= total ? { score: score, total: total } : null;
+  }
+
+  // The page's alert, confirm and prompt, seen as it calls them (its call goes through
+  // unchanged, and the learner answers the browser's own dialog): {kind, message, answer, at}.
+  var dialogs = [];
+  var reflectApply = Reflect.apply;
+  var noteDialog = NS.guard(function (kind, message, answer) {
+    dialogs.push({ kind: kind, message: NS.cut(String(message === undefined ? '' : message), 500), answer: answer, at: NS.now() });
+    if (dialogs.length > 20) dialogs.shift();
+  });
+  ['alert', 'confirm', 'prompt'].forEach(function (kind) {
+    var original = window[kind];
+    if (typeof original !== 'function' || original.__ieltsWrapped) return;
+    var wrapped = function (message) {
+      var answer = reflectApply(original, window, arguments);
+      noteDialog(kind, message, answer);
+      return answer;
+    };
+    wrapped.__ieltsWrapped = true;
+    window[kind] = wrapped;
+  });
+
+  // Whether the learner declined a confirm the page asked at or after `since` (ms): a submit
+  // the page asked about ("Submit your answers?") and was told no did not happen.
+  NS.declinedSince = function (since) {
+    return dialogs.some(function (d) { return d.kind === 'confirm' && d.at >= since && !d.answer; });
+  };
+
+  // The score an alert told at or after `since`, for a page that shows it nowhere else.
+  NS.scoreSaidSince = function (since) {
+    for (var i = dialogs.length - 1; i >= 0; i--) {
+      var found = dialogs[i].kind === 'alert' && dialogs[i].at >= since ? scoreIn(dialogs[i].message) : null;
+      if (found) return found;
+    }
+    return null;
   };
 
   function visible(el) {

@@ -18,10 +18,10 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote, urlparse
 
-from playwright.async_api import Browser, BrowserContext, Frame, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Dialog, Frame, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from .chromium import find_browser as find_browser  # where callers have always looked
@@ -51,6 +51,31 @@ BindingHandler = Callable[[str, object, str], None]
 """Called with (source id, payload, frame url) for every call of the exposed binding."""
 EventHandler = Callable[[str, str], None]
 """Called with (event, detail): page_closed, crashed, disconnected."""
+
+DialogPolicy = Literal["accept", "learner"]
+"""What becomes of a page's alert, confirm, prompt and leave-page dialogs. Playwright dismisses
+every one when nobody listens, so a page that asks "Submit your answers?" was never submitted.
+``accept``: answered as a learner who means it (OK; a prompt's own default text), for the
+scripted learner and headless runs. ``learner``: left open in the window for the learner (a
+listener that does nothing keeps Playwright from dismissing it)."""
+
+
+class DialogWatch:
+    """Whether a page dialog may be open now: while one is, the page answers no call, and the
+    learner reading it is not a dead browser (:meth:`ExamPage.answers`)."""
+
+    def __init__(self) -> None:
+        self.open_since: float | None = None
+        self.seen = 0
+
+    def opened(self) -> None:
+        self.seen += 1
+        if self.open_since is None:
+            self.open_since = asyncio.get_running_loop().time()
+
+    def answered(self) -> None:
+        """The page answered a call: no dialog of it is open any more."""
+        self.open_since = None
 
 
 # ---------------------------------------------------------------------------------- driving pages
@@ -92,6 +117,7 @@ class ExamPage:
     page: Page
     #: The context's secret: each call into the page carries its signature (:func:`sign`).
     secret: str = ""
+    dialogs: DialogWatch = field(default_factory=DialogWatch)
     _frames: list[Frame] = field(default_factory=list)
 
     @property
@@ -103,11 +129,14 @@ class ExamPage:
         return self.page.is_closed()
 
     async def answers(self, timeout_s: float) -> bool:
-        """Whether the browser and Playwright's driver still answer (a round trip to the page)."""
+        """Whether the browser and Playwright's driver still answer (a round trip to the page).
+        A closed page is not a dead driver, nor is a page holding a dialog the learner has not
+        answered yet."""
         try:
             await asyncio.wait_for(self.page.evaluate("1"), timeout_s)
         except (PlaywrightError, asyncio.TimeoutError):
-            return self.page.is_closed()  # a closed page is not a dead driver
+            return self.page.is_closed() or self.dialogs.open_since is not None
+        self.dialogs.answered()
         return True
 
     async def goto(self, url: str, timeout_ms: float = 30_000) -> None:
@@ -445,17 +474,23 @@ class BrowserSession:
     """A launched (or connected) browser with one context that carries the enhancer."""
 
     def __init__(
-        self, browser: Browser, context: BrowserContext, executable: str, secret: str = ""
+        self,
+        browser: Browser,
+        context: BrowserContext,
+        executable: str,
+        secret: str = "",
+        dialogs: DialogWatch | None = None,
     ) -> None:
         self.browser = browser
         self.context = context
         self.executable = executable
         self.version = browser.version
         self.secret = secret
+        self.dialogs = dialogs or DialogWatch()
 
     async def open(self) -> ExamPage:
         page = await self.context.new_page()
-        return ExamPage(page, self.secret)
+        return ExamPage(page, self.secret, self.dialogs)
 
 
 @dataclass
@@ -560,6 +595,19 @@ async def close_context(context: BrowserContext, stall_s: float = CLOSE_STALL_S)
     return True
 
 
+def _dialog_handler(policy: DialogPolicy, watch: DialogWatch) -> Callable[[Dialog], None]:
+    async def accept(dialog: Dialog) -> None:
+        with contextlib.suppress(PlaywrightError):  # the page went away with its dialog
+            await dialog.accept(dialog.default_value if dialog.type == "prompt" else None)
+
+    def on_dialog(dialog: Dialog) -> None:
+        watch.opened()
+        if policy == "accept":
+            asyncio.ensure_future(accept(dialog))
+
+    return on_dialog
+
+
 @contextlib.asynccontextmanager
 async def open_context(
     running: RunningBrowser,
@@ -570,6 +618,7 @@ async def open_context(
     trace: bool = False,
     on_popup: Callable[[ExamPage], Awaitable[None]] | None = None,
     on_frame: Callable[[ExamFrame], Awaitable[None]] | None = None,
+    dialogs: DialogPolicy = "accept",
 ) -> AsyncIterator[BrowserSession]:
     """A fresh context with the enhancer in every frame and the binding, on a running browser."""
     browser = running.browser
@@ -593,6 +642,8 @@ async def open_context(
     )
 
     pages: list[Page] = []
+    dialog_watch = DialogWatch()
+    context.on("dialog", _dialog_handler(dialogs, dialog_watch))
 
     def watch(page: Page) -> None:
         page.on("close", lambda _p: on_event("page_closed", page.url))
@@ -631,7 +682,7 @@ async def open_context(
 
     context.on("page", on_page)
     try:
-        yield BrowserSession(browser, context, running.executable, secret)
+        yield BrowserSession(browser, context, running.executable, secret, dialog_watch)
     finally:
         browser.remove_listener("disconnected", disconnected)
         if trace:

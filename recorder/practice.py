@@ -19,6 +19,7 @@ from . import __version__
 from .autoplay import Strategy, plan, planned_answers, play, play_tests
 from .bridge import Bridge
 from .browser import (
+    DialogPolicy,
     DriverError,
     ExamFrame,
     ExamPage,
@@ -113,6 +114,14 @@ class PracticeOptions:
     open_popups: bool = True
     #: Tell the observer what the recorder saw on the page once it is ready (``-v``).
     verbose: bool = False
+    #: The page's alert, confirm and prompt (browser.DialogPolicy); None: see dialog_policy.
+    dialogs: DialogPolicy | None = None
+
+    def dialog_policy(self) -> DialogPolicy:
+        """The page's dialogs: a learner at a window answers them; anyone else's are accepted."""
+        if self.dialogs is not None:
+            return self.dialogs
+        return "learner" if not self.headless and self.autoplay is None else "accept"
 
     def launch(self) -> LaunchOptions:
         """How to start (or reach) the browser these options ask for."""
@@ -295,7 +304,7 @@ async def _open(
             popup=greeter.greet_late, frame=greeter.greet_late,
         )  # fmt: skip
         stack.callback(window.release)
-        page = await window.page(running, {"version": __version__})
+        page = await window.page(running, {"version": __version__}, options.dialog_policy())
     else:
         session_browser = await stack.enter_async_context(
             open_context(
@@ -307,6 +316,7 @@ async def _open(
                 trace=options.trace,
                 on_popup=greeter.greet_late,
                 on_frame=greeter.greet_late,
+                dialogs=options.dialog_policy(),
             )  # fmt: skip
         )
         page = await session_browser.open()

@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from .browser import ExamFrame, ExamPage, RunningBrowser, open_context
+from .browser import DialogPolicy, ExamFrame, ExamPage, RunningBrowser, open_context
 
 
 class Window:
@@ -38,7 +38,12 @@ class Window:
         self._binding, self._event, self._navigated = binding, event, navigated
         self._popup, self._frame = popup, frame
 
-    async def page(self, running: RunningBrowser, enhancer_config: dict[str, Any]) -> ExamPage:
+    async def page(
+        self,
+        running: RunningBrowser,
+        enhancer_config: dict[str, Any],
+        dialogs: DialogPolicy = "accept",
+    ) -> ExamPage:
         """The window's page, opened on first use."""
         if self._page is None or self._page.closed:
             context = await self._stack.enter_async_context(
@@ -50,6 +55,7 @@ class Window:
                     on_navigated=lambda: self._navigated(),
                     on_popup=lambda p: self._popup(p),
                     on_frame=lambda f: self._frame(f),
+                    dialogs=dialogs,
                 )
             )
             self._page = await context.open()
