@@ -232,14 +232,17 @@
   };
 
   // Elements the page gives a drop listener, seen as it adds them: a drop zone is recognised
-  // by what it does, whatever its class. The page's own call goes through unchanged.
+  // by what it does, whatever its class; likewise an element given a click listener may be a
+  // button the page made of a div. The page's own call goes through unchanged.
   NS.dropTargets = typeof Set === 'function' ? new Set() : null;
+  NS.clickTargets = typeof Set === 'function' ? new Set() : null;
+  var MAX_CLICK_TARGETS = 5000; // a page that gives every word a listener: the first ones
   var listen = EventTarget.prototype.addEventListener;
   if (NS.dropTargets && !listen.__ieltsWrapped) {
     var wrapped = function (type, fn, opts) {
-      if ((type === 'drop' || type === 'dragover') && this && this.nodeType === 1 &&
-          this !== document.body && this !== document.documentElement) {
-        NS.dropTargets.add(this);
+      if (this && this.nodeType === 1 && this !== document.body && this !== document.documentElement) {
+        if (type === 'drop' || type === 'dragover') NS.dropTargets.add(this);
+        else if (type === 'click' && NS.clickTargets.size < MAX_CLICK_TARGETS) NS.clickTargets.add(this);
       }
       return listen.call(this, type, fn, opts);
     };

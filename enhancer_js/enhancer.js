@@ -253,8 +253,10 @@
       });
     }
     if (!found.key && extra && extra.key) found = { key: extra.key, source: 'opener_message' };
-    // the page's score as it shows it, else as an alert told it (not for some tests of many)
-    var shown = tests && !tests.panel ? null : NS.readPageScore(tests && tests.panel) || NS.scoreSaidSince(at);
+    // the page's score as it shows it, else as an alert told it, else a score shown out of the
+    // page's number of questions (not for some tests of many)
+    var shown = tests && !tests.panel ? null : NS.readPageScore(tests && tests.panel) ||
+      NS.scoreSaidSince(at) || (tests ? null : NS.scoreShownOutOf(Object.keys(answersAtSubmit).length));
     var data = {
       answers: answers,
       answerKey: found.key,

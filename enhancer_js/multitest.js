@@ -93,9 +93,7 @@
   }
 
   function submitIn(panel) {
-    var els = panel.querySelectorAll('button, input[type=submit], input[type=button], [role=button], [data-ielts-submit]');
-    for (var i = 0; i < els.length; i++) if (NS.isSubmitControl(els[i])) return els[i];
-    return null;
+    return NS.submitControls(panel)[0] || null;
   }
 
   // The tests of a multi-test page: [{id, title, questionIds, tab, submit, panel}] (panel is

@@ -33,6 +33,25 @@
     return total > 0 && score <= total ? { score: score, total: total } : null;
   }
 
+  // A score the page shows in a place of no name of ours, once it has marked itself: a short
+  // text that says it is a score ("Your score: 3/4", "正确 3 / 4"), out of `total`, the number
+  // of questions (a fraction in the passage is not one), shown.
+  var SCORE_WORD_RE = /score|result|correct|right|marks?\b|points?\b|得分|分数|成绩|正确/i;
+  NS.scoreShownOutOf = function (total) {
+    if (!total || !document.body) return null;
+    var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    var seen = [];
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      var el = node.parentElement;
+      if (!el || !/\d/.test(node.nodeValue) || seen.indexOf(el) >= 0 || /^(SCRIPT|STYLE|TEXTAREA|OPTION)$/.test(el.tagName)) continue;
+      seen.push(el);
+      var text = el.textContent || '';
+      var found = text.length <= 200 && SCORE_WORD_RE.test(text) ? scoreIn(text) : null;
+      if (found && found.total === total && visible(el)) return found;
+    }
+    return null;
+  };
+
   // The page's alert, confirm and prompt, seen as it calls them (its call goes through
   // unchanged, and the learner answers the browser's own dialog): {kind, message, answer, at}.
   var dialogs = [];
@@ -79,23 +98,62 @@
     return Array.prototype.filter.call(document.querySelectorAll(RESULTS), visible);
   };
 
+  var BUTTONS = 'button, input[type=submit], input[type=button], input[type=image], [role=button], [data-ielts-submit]';
+  // What a page makes a button of: a link, an element with a click handler (an attribute, or a
+  // listener it added: NS.clickTargets), an element classed or named as one.
+  var MADE_BUTTONS = 'a, [onclick], [class*=btn], [class*=button], [class*=submit], [id*=submit]';
+  var MADE_BUTTON_DEPTH = 4; // how far above the element clicked such a control may be
+  var MADE_BUTTON_LABEL = 40; // a control's words are few: a longer text is not one
+
+  function madeButton(el) {
+    if (el === document.body || el === document.documentElement) return false;
+    if (!el.matches(MADE_BUTTONS) && !(NS.clickTargets && NS.clickTargets.has(el))) return false;
+    if (el.closest('[draggable=true]')) return false; // an answer to place, whatever its words
+    var href = el.tagName === 'A' ? el.getAttribute('href') : null;
+    if (href && href.charAt(0) !== '#' && !/^\s*javascript:/i.test(href)) return false; // leaves the page
+    if (el.querySelector('input, select, textarea, button, [contenteditable]')) return false;
+    var text = (el.textContent || '').replace(/\s+/g, ' ').trim();
+    return text !== '' && text.length <= MADE_BUTTON_LABEL;
+  }
+
+  // The control `el` is part of: a button, else a button the page made (near `el`), else null.
+  function controlOf(el) {
+    var button = el.closest(BUTTONS);
+    if (button) return button;
+    for (var node = el, depth = 0; node && node.nodeType === 1 && depth < MADE_BUTTON_DEPTH; node = node.parentElement, depth++) {
+      if (madeButton(node)) return node;
+    }
+    return null;
+  }
+
   function isSubmitControl(el) {
-    var button = el && el.closest && el.closest('button, input[type=submit], input[type=button], [role=button], [data-ielts-submit]');
+    var button = el && el.closest && controlOf(el);
     if (!button) return null;
     if (button.hasAttribute('data-ielts-submit')) return button;
-    var label = [button.id, button.getAttribute('name'), button.value, button.textContent].join(' ');
-    return SUBMIT_RE.test(label) ? button : null;
+    var words = [button.value, button.textContent, button.getAttribute('aria-label'), button.getAttribute('title')];
+    if (button.matches(BUTTONS)) words.push(button.id, button.getAttribute('name'));
+    return SUBMIT_RE.test(words.join(' ')) ? button : null;
   }
 
   // The button (or submit-like control) `el` is in, if it submits; else null.
   NS.isSubmitControl = isSubmitControl;
 
-  // The control a scripted learner presses to finish: a submit-like button, else one that calls
-  // a grading function or says it shows the results (those are seen by other means when pressed).
+  // Every control of `root` a learner might press to submit: buttons, then those the page made.
+  NS.submitControls = function (root) {
+    var found = Array.prototype.slice.call(root.querySelectorAll(BUTTONS + ', ' + MADE_BUTTONS));
+    if (NS.clickTargets) {
+      NS.clickTargets.forEach(function (el) { if (el.isConnected && root.contains(el) && found.indexOf(el) < 0) found.push(el); });
+    }
+    return found.filter(function (el) { return isSubmitControl(el) === el; });
+  };
+
+  // The control a scripted learner presses to finish: a submit-like button, else one the page
+  // made (a link, a div it listens to), else a button that calls a grading function or says it
+  // shows the results (those are seen by other means when pressed).
   NS.submitTarget = function () {
     var marked = document.querySelector('[data-ielts-submit]');
     if (marked) return NS.cssPath(marked);
-    var candidates = document.querySelectorAll('button, input[type=submit], input[type=button], [role=button]');
+    var candidates = document.querySelectorAll(BUTTONS);
     var fallback = null;
     for (var i = 0; i < candidates.length; i++) {
       var el = candidates[i];
@@ -104,6 +162,8 @@
       var calls = GRADING_FUNCTIONS.some(function (name) { return handler.indexOf(name + '(') >= 0; });
       if (!fallback && !el.disabled && (calls || FINISH_LABEL_RE.test(el.value || el.textContent || ''))) fallback = el;
     }
+    var made = NS.submitControls(document).filter(function (el) { return !el.matches(BUTTONS) && visible(el); });
+    if (made.length) return NS.cssPath(made[0]);
     return fallback ? NS.cssPath(fallback) : null;
   };
 

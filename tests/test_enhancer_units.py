@@ -526,3 +526,48 @@ def test_a_question_cut_through_an_emoji_reaches_the_recorder_whole(
     [ready] = [parse_message(p) for p in _ready(calls)]
     assert isinstance(ready.data, ReadyData)
     assert ready.data.questionTexts["1"] == "a" * 299
+
+
+#: Controls a page made into buttons (no <button>), and look-alikes that must not end a session
+#: when clicked: (the element clicked, its page, whether clicking it submits).
+MADE_BUTTONS = [
+    ("#go", "<a id=go href='#' onclick='return false'>Submit answers</a>", True),
+    ("#go", "<a id=go href='javascript:void 0'>Check my answers</a>", True),
+    ("#go", "<div id=go class=submit-btn>Finish</div>", True),
+    ("#go span", "<div id=go class=action-btn><span>Submit</span></div>", True),
+    # a click listener the page added makes a plain div a button
+    ("#go", "<div id=go>Submit</div><script>go.addEventListener('click', () => 1)</script>", True),
+    ("#go", "<span id=go onclick='1'>Grade</span>", True),
+    # a link to another page, however it is worded, leaves: not a submit here
+    ("#go", "<a id=go href='feedback.html'>Submit feedback</a>", False),
+    # an answer to drag whose words are a submit's
+    ("#go", "<div id=go class=word-btn draggable=true>finish</div>", False),
+    # a long text is not a control's; nor is a box that holds the questions
+    (
+        "#go",
+        "<div id=go class=btn>Please check your answers before you submit them: "
+        + "x" * 40
+        + "</div>",
+        False,
+    ),
+    ("#go", "<div id=go class=submit-area>Submit <input name=q1></div>", False),
+    # words on a plain element nobody listens to
+    ("#go", "<p id=go>Submit</p>", False),
+]
+
+
+@pytest.mark.parametrize("clicked,html,submits", MADE_BUTTONS)
+def test_a_control_the_page_made_into_a_button_submits(
+    shared_browser: SharedBrowser, clicked: str, html: str, submits: bool
+) -> None:
+    async def check(page: ExamPage, _calls: Calls) -> list[bool]:
+        return [
+            await page.page.evaluate(
+                "s => !!window.__ieltsRecorderNS.isSubmitControl(document.querySelector(s))",
+                clicked,
+            ),
+            await page.page.evaluate("() => window.__ieltsRecorderNS.submitTarget() !== null"),
+        ]
+
+    found = shared_browser.enhanced(f"<p>1. <input name=q1></p>{html}", check)
+    assert found == [submits, submits]

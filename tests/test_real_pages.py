@@ -209,7 +209,8 @@ def test_drag_shapes_random_is_what_the_learner_did(play: Play) -> None:
 #: page-data: questions and answers deep in a framework's JSON page data (__NEXT_DATA__).
 #: lettered-choices: choices valued by their words or a number, keyed by the printed letters.
 #: confirm-submit: submits only once the learner confirms (window.confirm), tells the score in
-#: an alert.
+#: an alert. link-submit, div-submit: the submit is a link, a div the page listens to; the score
+#: is shown in an element of no name we know.
 HAND_MADE = [
     ("answer-list.html", "script_literal", ["14", "15", "16", "17", "18", "19"]),
     ("unnamed-boxes.html", "script_literal", ["11", "12", "13", "14", "15", "16"]),
@@ -219,6 +220,8 @@ HAND_MADE = [
     ("page-data.html", "json_script", ["1", "2", "3", "4"]),
     ("lettered-choices.html", "global_variable", ["1", "2", "3"]),
     ("confirm-submit.html", "json_script", ["1", "2", "3", "4"]),
+    ("link-submit.html", "global_variable", ["11", "12", "13", "14"]),
+    ("div-submit.html", "script_literal", ["1", "2", "3"]),
 ]
 #: Pages that show no score of their own (a form sent to a server that is not there).
 NO_PAGE_SCORE = {"form-fields.html"}
