@@ -561,6 +561,8 @@
       });
     },
     submitTarget: NS.submitTarget,
+    // While the page shows no questions: the control that starts its test, if it has one.
+    startControl: function () { return NS.findQuestions().length ? null : NS.startControl(); },
     popupOpeners: NS.popupOpeners,
     // An answer put back into a box after a reload (or on a resume) at once, without taking the
     // focus from a learner who may already be typing elsewhere: the value through the element's

@@ -34,6 +34,7 @@
           };
         }),
         rejected: NS.rejectedControls(),
+        startControl: questions.length ? null : NS.startControl(),
         tests: NS.describeTests(NS.pageTests()),
         keySource: found.source,
         keyTrials: NS.keyTrials(),

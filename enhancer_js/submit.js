@@ -1,8 +1,9 @@
 /*
  * submit.js: what a submit looks like on a page, read without any session state: a submit-like
  * control, the page's own grading functions, a results block shown, the score the page displays,
- * the page's own dialogs (a confirm the learner declined, an alert that tells the score), and
- * the control a scripted learner presses to finish. enhancer.js decides when one of these is the
+ * the page's own dialogs (a confirm the learner declined, an alert that tells the score), the
+ * control a scripted learner presses to finish, and the one that starts a test whose questions
+ * are shown only once it is pressed. enhancer.js decides when one of these is the
  * learner submitting.
  */
 (function () {
@@ -165,6 +166,21 @@
     var made = NS.submitControls(document).filter(function (el) { return !el.matches(BUTTONS) && visible(el); });
     if (made.length) return NS.cssPath(made[0]);
     return fallback ? NS.cssPath(fallback) : null;
+  };
+
+  // The control that starts a test which shows its questions only once it is pressed ("Start
+  // test", "Begin"): shown, enabled, a button or one the page made, of few words; its selector
+  // and words, or null.
+  var START_RE = /^(start|begin)\b|\bstart\s+(the\s+)?(test|exam|practice|reading|listening|now)\b/i;
+  NS.startControl = function () {
+    var candidates = document.querySelectorAll(BUTTONS + ', ' + MADE_BUTTONS);
+    for (var i = 0; i < candidates.length; i++) {
+      var el = candidates[i];
+      var words = String(el.value || el.textContent || '').replace(/\s+/g, ' ').trim();
+      if (el.disabled || words.length > MADE_BUTTON_LABEL || !START_RE.test(words)) continue;
+      if ((el.matches(BUTTONS) || madeButton(el)) && visible(el)) return { selector: NS.cssPath(el), words: words };
+    }
+    return null;
   };
 
   // The page's own grading function, called by any means: `onCall()` runs before it and may

@@ -18,7 +18,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import __version__
-from .browser import DriverError, ExamFrame, ExamPage, LaunchOptions, open_context, start_browser
+from .browser import (
+    START_WAIT_S,
+    DriverError,
+    ExamFrame,
+    ExamPage,
+    LaunchOptions,
+    open_context,
+    start_browser,
+)
 from .catalog import Exam
 from .diagnosis import explain_lines, not_ready_reason
 from .errors import ProtocolError, RecorderError
@@ -197,7 +205,12 @@ async def _audit_page(
     # app's REQUEST_INIT) behave as they do when recorded.
     await page.send(hello)
     with contextlib.suppress(asyncio.TimeoutError):
-        await asyncio.wait_for(listener.ready.wait(), timeout_s)  # questions rendered late
+        await asyncio.wait_for(listener.ready.wait(), min(START_WAIT_S, timeout_s))
+    if not listener.ready.is_set():  # rendered late, or once the test is started
+        with contextlib.suppress(RecorderError, DriverError):
+            await page.press_start()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(listener.ready.wait(), max(0.0, timeout_s - START_WAIT_S))
     if not listener.ready.is_set():
         frames = await page.explain()
         audit.problems.append(not_ready_reason(exam.location(), frames, timeout_s))

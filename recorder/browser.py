@@ -106,6 +106,10 @@ class LaunchOptions:
     connect: str | None = None
 
 
+#: How long a page that shows no questions is given before the scripted learner presses the
+#: control that starts its test ("Start test"), as a learner would.
+START_WAIT_S = 1.0
+
 #: A page's own script file larger than this is not read for a key.
 MAX_SCRIPT_BYTES = 8_000_000
 
@@ -421,6 +425,24 @@ class ExamPage:
         async with self.page.expect_event("crash", timeout=10_000):
             with contextlib.suppress(PlaywrightError):
                 await self.page.goto("chrome://crash", timeout=5000)
+
+    async def start_control(self) -> tuple[int, str] | None:
+        """The control that starts the test of a page that shows no questions yet ("Start
+        test"), as (frame, selector); None when there is none."""
+        for index, found in await self.evaluate_in_frames(
+            "() => window.__ieltsRecorder && window.__ieltsRecorder.startControl"
+            " ? window.__ieltsRecorder.startControl() : null"
+        ):
+            if isinstance(found, dict) and isinstance(found.get("selector"), str):
+                return index, found["selector"]
+        return None
+
+    async def press_start(self) -> bool:
+        """Press the control that starts the test, as a learner would; whether there was one."""
+        start = await self.start_control()
+        if start is not None:
+            await self.click(*start)
+        return start is not None
 
     async def submit(self, target: tuple[int, str] | None = None) -> None:
         """Click the page's submit control (``target`` from a survey, else looked up)."""

@@ -50,8 +50,15 @@ def not_ready_reason(url: str, frames: Sequence[Frame], waited_s: float) -> str:
         detail = f" It has {controls} answer control(s) the recorder could not number: {top}."
     else:
         detail = " It has no answer controls (inputs, selects, drop zones) at all."
+    starts = [f.seen.get("startControl") for f in own if f.seen]
+    start = next((s for s in starts if isinstance(s, dict)), None)
+    if start is not None:
+        detail += (
+            f' It shows a control that may start the test ("{start.get("words")}"): its '
+            "questions may appear once it is pressed."
+        )
     return (
-        f"{url}: no numbered questions appeared within {waited_s:.0f} s (the page may render "
+        f"{url}: no numbered questions appeared within {waited_s:g} s (the page may render "
         f"them later, or not as form controls).{detail}"
     )
 
@@ -112,6 +119,10 @@ def _frame_lines(seen: dict[str, Any]) -> list[str]:
             )
     else:
         lines.append("questions: none found")
+        start = seen.get("startControl")
+        if isinstance(start, dict):
+            lines.append(f'start: the page shows "{start.get("words")}"; its questions may '
+                         "appear once it is pressed (the scripted learner presses it)")  # fmt: skip
     for rejected in (seen.get("rejected") or [])[:10]:
         lines.append(f"not taken: {rejected.get('control')} ({rejected.get('kind')}): "
                      f"{rejected.get('reason')}")  # fmt: skip

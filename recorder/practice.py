@@ -19,6 +19,7 @@ from . import __version__
 from .autoplay import Strategy, plan, planned_answers, play, play_tests
 from .bridge import Bridge
 from .browser import (
+    START_WAIT_S,
     DialogPolicy,
     DriverError,
     ExamFrame,
@@ -464,17 +465,46 @@ async def _restore(exam_page: ExamPage, session: Session, survey: Survey) -> int
 
 async def _wait_ready(run: Recording, page: ExamPage, timeout_s: float) -> None:
     """Until the page's questions exist (often after load, once a data script has rendered
-    them); past ``timeout_s``, the exact reason the page is not ready."""
+    them); past ``timeout_s``, the exact reason the page is not ready. A page that shows its
+    questions only once its test is started ("Start test") is started by the scripted learner
+    after START_WAIT_S, and waited for as long as it takes when a learner is to start it."""
+    waited = 0.0
+    if run.options.autoplay is not None:
+        waited = min(START_WAIT_S, timeout_s)
+        if not await _ready_within(run, waited):
+            with contextlib.suppress(RecorderError, DriverError):
+                await page.press_start()
+    if await _ready_within(run, timeout_s - waited):
+        return
+    if run.options.autoplay is None and await _start_shown(page):
+        run.observer.status("Press the page's start button: recording begins with its questions.")
+        await asyncio.wait(
+            {asyncio.ensure_future(run.ready.wait()), asyncio.ensure_future(run.done.wait())},
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        return
+    frames = []
+    with contextlib.suppress(RecorderError, DriverError):
+        frames = await page.explain()
+    raise SessionError(not_ready_reason(run.exam.location(), frames, timeout_s))
+
+
+async def _ready_within(run: Recording, seconds: float) -> bool:
+    """Whether the page became ready (or the session ended) within ``seconds``."""
     waiter = asyncio.ensure_future(run.ready.wait())
     stopper = asyncio.ensure_future(run.done.wait())
-    await asyncio.wait({waiter, stopper}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait(
+        {waiter, stopper}, timeout=max(0.0, seconds), return_when=asyncio.FIRST_COMPLETED
+    )
     waiter.cancel()
     stopper.cancel()
-    if not run.ready.is_set() and not run.done.is_set():
-        frames = []
-        with contextlib.suppress(RecorderError, DriverError):
-            frames = await page.explain()
-        raise SessionError(not_ready_reason(run.exam.location(), frames, timeout_s))
+    return run.ready.is_set() or run.done.is_set()
+
+
+async def _start_shown(page: ExamPage) -> bool:
+    with contextlib.suppress(RecorderError, DriverError):
+        return await page.start_control() is not None
+    return False
 
 
 def practice(

@@ -21,10 +21,11 @@ from recorder.config import ENHANCER_DIR
 from recorder.exam import adhoc_exam
 from recorder.jsdata import NotData, literal_at
 from recorder.library import ManifestSource, open_library
+from recorder.practice import PracticeOptions
 from recorder.protocol import WIDGET_KINDS
 from recorder.scoring import mark_attempt
 
-from .conftest import Play
+from .conftest import Play, SharedBrowser
 
 DATA = Path(__file__).parent / "data"
 LIBRARY = DATA / "library"
@@ -210,7 +211,8 @@ def test_drag_shapes_random_is_what_the_learner_did(play: Play) -> None:
 #: lettered-choices: choices valued by their words or a number, keyed by the printed letters.
 #: confirm-submit: submits only once the learner confirms (window.confirm), tells the score in
 #: an alert. link-submit, div-submit: the submit is a link, a div the page listens to; the score
-#: is shown in an element of no name we know.
+#: is shown in an element of no name we know. start-gate: no questions until "Start test" is
+#: pressed (the scripted learner presses it).
 HAND_MADE = [
     ("answer-list.html", "script_literal", ["14", "15", "16", "17", "18", "19"]),
     ("unnamed-boxes.html", "script_literal", ["11", "12", "13", "14", "15", "16"]),
@@ -222,6 +224,7 @@ HAND_MADE = [
     ("confirm-submit.html", "json_script", ["1", "2", "3", "4"]),
     ("link-submit.html", "global_variable", ["11", "12", "13", "14"]),
     ("div-submit.html", "script_literal", ["1", "2", "3"]),
+    ("start-gate.html", "script_literal", ["1", "2", "3"]),
 ]
 #: Pages that show no score of their own (a form sent to a server that is not there).
 NO_PAGE_SCORE = {"form-fields.html"}
@@ -241,6 +244,22 @@ def test_hand_made_pages_are_recorded_and_marked(
         expected = expected_score(Strategy.parse(strategy), result)
     page_score = None if page in NO_PAGE_SCORE else expected
     assert (record.score, record.metadata.pageScore) == (expected, page_score)
+
+
+def test_a_learner_may_take_their_time_to_start_the_test(
+    shared_browser: SharedBrowser, data_dir: Path
+) -> None:
+    """A learner reads the instructions for 1.5 s before pressing "Start test", past the
+    recorder's wait for questions (0.5 s here): the session waits for them, as a page that
+    shows a start control asks (before: "no numbered questions appeared within 0.5 s"). Nobody
+    answers, so it ends at the inactivity limit with the page's three questions."""
+    options = PracticeOptions(
+        headless=True, data_dir=data_dir, ready_timeout_s=0.5,
+        url_fragment="#start-after=1500", inactivity_minutes=0.05, end_on_timeout=True,
+    )  # fmt: skip
+    record = shared_browser.practice(adhoc_exam((PAGES / "start-gate.html").as_uri()), options)
+    assert record.record.status == "timeout"
+    assert [a.questionId for a in record.record.answers] == ["1", "2", "3"]
 
 
 def test_a_results_table_with_chinese_headers_is_the_key(play: Play) -> None:
@@ -294,6 +313,15 @@ def test_explain_says_when_questions_never_appear(tmp_path: Path) -> None:
     lines = _explained(tmp_path, "", None, url=url)
     assert "no numbered questions appeared within 4 s" in lines[0]
     assert "It has no answer controls (inputs, selects, drop zones) at all." in lines[0]
+
+
+def test_explain_names_a_start_control_that_does_nothing(tmp_path: Path) -> None:
+    """A page whose "Begin the test" button shows no questions: the check pressed it (as the
+    scripted learner does) and says the questions may appear once it is pressed."""
+    html = "<title>x</title><button type=button>Begin the test</button>"
+    lines = _explained(tmp_path, "gate.html", html)
+    assert 'It shows a control that may start the test ("Begin the test")' in lines[0]
+    assert any(line.strip().startswith('start: the page shows "Begin the test"') for line in lines)
 
 
 def test_explain_says_when_a_page_never_answers() -> None:
