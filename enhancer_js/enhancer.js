@@ -556,13 +556,14 @@
         key: found.key,
         source: found.source,
         submit: NS.submitTarget(),
+        start: (NS.startControl() || {}).selector || null,
         tests: NS.describeTests(NS.pageTests()),
         popups: window.top === window ? NS.popupOpeners() : [],
       });
     },
     submitTarget: NS.submitTarget,
     // While the page shows no questions: the control that starts its test, if it has one.
-    startControl: function () { return NS.findQuestions().length ? null : NS.startControl(); },
+    startControl: NS.startControl,
     popupOpeners: NS.popupOpeners,
     // An answer put back into a box after a reload (or on a resume) at once, without taking the
     // focus from a learner who may already be typing elsewhere: the value through the element's

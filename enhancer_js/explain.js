@@ -34,7 +34,7 @@
           };
         }),
         rejected: NS.rejectedControls(),
-        startControl: questions.length ? null : NS.startControl(),
+        startControl: NS.startControl(),
         tests: NS.describeTests(NS.pageTests()),
         keySource: found.source,
         keyTrials: NS.keyTrials(),

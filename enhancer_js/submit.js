@@ -11,8 +11,20 @@
   var NS = window.__ieltsRecorderNS;
   if (!NS || NS.isSubmitControl) return;
 
-  var SUBMIT_RE = /\b(submit|finish|check\s+(my\s+)?answers|grade|mark\s+(my\s+)?answers|end\s+test)\b/i;
-  var FINISH_LABEL_RE = /\b(show\s+(my\s+)?(results|score)|done|i'?m\s+done|complete|see\s+(my\s+)?score)\b/i;
+  // A submit's words, in English and in the languages whose results tables are read (key.js):
+  // a Chinese app's 交卷 or 提交答案 is its Submit, a Spanish page's Enviar, a German Abgeben.
+  var SUBMIT_RE = new RegExp([
+    '\\b(submit|finish|check\\s+(my\\s+)?answers|grade|mark\\s+(my\\s+)?answers|end\\s+test)\\b',
+    '提交|交卷|繳交|批改|评分|評分|提出|採点|答え合わせ|제출|채점',
+    '(^|[^\\w\\u00c0-\\u1eff])(enviar|entregar|terminar|finalizar|comprobar|corregir|calificar|soumettre|valider|' +
+      'terminer|corriger|v[ée]rifier|absenden|abgeben|einreichen|pr[üu]fen|auswerten|n[ộo]p(\\s+b[àa]i)?|' +
+      'ch[ấa]m\\s+đi[ểe]m|ki[ểe]m\\s+tra\\s+đáp\\s+án|corrigir|verificar)($|[^\\w\\u00c0-\\u1eff])',
+  ].join('|'), 'i');
+  var FINISH_LABEL_RE = new RegExp([
+    "\\b(show\\s+(my\\s+)?(results|score)|done|i'?m\\s+done|complete|see\\s+(my\\s+)?score)\\b",
+    '完成|结束|結束|查看(结果|結果|成绩|成績|得分)|显示(结果|成绩)|終了|완료',
+    '(^|[^\\w\\u00c0-\\u1eff])(listo|hecho|fertig|xong|concluir|resultados?|r[ée]sultats?|ergebnisse?|k[ếe]t\\s+qu[ảa])($|[^\\w\\u00c0-\\u1eff])',
+  ].join('|'), 'i');
   var GRADING_FUNCTIONS = [
     'checkAnswers', 'gradeTest', 'gradeAnswers', 'markTest', 'markAnswers', 'submitAnswers',
     'submitTest', 'finishTest', 'showResults', 'checkTest', 'grade', 'submitExam',
@@ -94,6 +106,11 @@
 
   NS.visible = visible;
 
+  // Whether an element takes up room on the page (a control has no text to show).
+  function hasBox(el) {
+    return !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  }
+
   // The results blocks the page shows now (shown and not empty).
   NS.shownResults = function () {
     return Array.prototype.filter.call(document.querySelectorAll(RESULTS), visible);
@@ -169,10 +186,16 @@
   };
 
   // The control that starts a test which shows its questions only once it is pressed ("Start
-  // test", "Begin"): shown, enabled, a button or one the page made, of few words; its selector
-  // and words, or null.
-  var START_RE = /^(start|begin)\b|\bstart\s+(the\s+)?(test|exam|practice|reading|listening|now)\b/i;
+  // test", "Begin"), while none of them is shown (not rendered yet, or hidden): shown, enabled,
+  // a button or one the page made, of few words; its selector and words, or null.
+  var START_RE = new RegExp([
+    '^(start|begin)\\b|\\bstart\\s+(the\\s+)?(test|exam|practice|reading|listening|now)\\b',
+    '^(开始|開始|はじめ|시작)',
+    '^(empezar|comenzar|iniciar|commencer|d[ée]marrer|starten|beginnen|b[ắa]t\\s+đ[ầa]u|come[çc]ar)($|[^\\w\\u00c0-\\u1eff])',
+  ].join('|'), 'i');
   NS.startControl = function () {
+    var shown = NS.findQuestions().some(function (q) { return q.controls.some(hasBox); });
+    if (shown) return null;
     var candidates = document.querySelectorAll(BUTTONS + ', ' + MADE_BUTTONS);
     for (var i = 0; i < candidates.length; i++) {
       var el = candidates[i];

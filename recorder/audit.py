@@ -218,7 +218,7 @@ async def _audit_page(
             audit.explained = explain_lines(frames, listener.messages)
         return
     await page.open_popups()
-    survey = await page.with_key(await page.survey(), exam.scripts)
+    survey = await page.with_key(await page.past_start(await page.survey()), exam.scripts)
     key, source = survey.key, survey.key_source
     if explain:
         audit.explained = explain_lines(await page.explain(), listener.messages)

@@ -437,6 +437,15 @@ class ExamPage:
                 return index, found["selector"]
         return None
 
+    async def past_start(self, survey: Survey) -> Survey:
+        """``survey``; or, where the page shows a control that starts the test and no question
+        (they are hidden until then), the survey taken again once it is pressed."""
+        if survey.start is None:
+            return survey
+        with contextlib.suppress(PlaywrightError):
+            await self.click(*survey.start)
+        return await self.survey()
+
     async def press_start(self) -> bool:
         """Press the control that starts the test, as a learner would; whether there was one."""
         start = await self.start_control()

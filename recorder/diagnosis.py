@@ -119,10 +119,12 @@ def _frame_lines(seen: dict[str, Any]) -> list[str]:
             )
     else:
         lines.append("questions: none found")
-        start = seen.get("startControl")
-        if isinstance(start, dict):
-            lines.append(f'start: the page shows "{start.get("words")}"; its questions may '
-                         "appear once it is pressed (the scripted learner presses it)")  # fmt: skip
+    start = seen.get("startControl")
+    if isinstance(start, dict):
+        lines.append(
+            f'start: the page shows "{start.get("words")}" and none of its questions; they '
+            "may appear once it is pressed (the scripted learner presses it)"
+        )
     for rejected in (seen.get("rejected") or [])[:10]:
         lines.append(f"not taken: {rejected.get('control')} ({rejected.get('kind')}): "
                      f"{rejected.get('reason')}")  # fmt: skip

@@ -334,6 +334,8 @@ async def _survey(run: Recording, greeter: _Greeter, page: ExamPage) -> Survey:
     options, session = run.options, run.session
     survey = await greeter.greet_first()
     await _wait_ready(run, page, options.ready_timeout_s)
+    if options.autoplay is not None and survey.start is not None:  # questions hidden till then
+        survey = await page.past_start(await page.survey())
     opened = 0
     if options.autoplay is not None and options.open_popups:
         opened = await page.open_popups(survey.popups)  # as a learner would

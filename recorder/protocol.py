@@ -237,6 +237,8 @@ class PageSurvey(_Strict):
     key: dict[QuestionId, KeyValue] | None = Field(default=None, max_length=500)
     source: str | None = Field(default=None, max_length=60)
     submit: str | None = Field(default=None, max_length=2000)
+    #: While no question is shown (hidden, or not yet rendered): the control that starts the test.
+    start: str | None = Field(default=None, max_length=2000)
     popups: list[Annotated[str, Field(max_length=2000)]] = Field(default=[], max_length=50)
     tests: list[PageTest] = Field(default=[], max_length=40)
 

@@ -38,6 +38,8 @@ class Survey:
     popups: tuple[str, ...] = ()  # controls of the main frame that open a window of the test
     #: A page holding several tests: (frame, test), each with its tab and its submit button.
     tests: tuple[tuple[int, PageTest], ...] = ()
+    #: While no question is shown: the control that starts the test ("Start test").
+    start: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ def survey_of(found: Sequence[tuple[int, Any]]) -> Survey:
     key: dict[str, Any] | None = None
     source: str | None = None
     submit: tuple[int, str] | None = None
+    start: tuple[int, str] | None = None
     popups: tuple[str, ...] = ()
     tests: list[tuple[int, PageTest]] = []
     for index, text in found:
@@ -82,7 +85,9 @@ def survey_of(found: Sequence[tuple[int, Any]]) -> Survey:
             key, source = dict(surveyed.key), surveyed.source
         if submit is None and surveyed.submit:
             submit = (index, surveyed.submit)
+        if start is None and surveyed.start:
+            start = (index, surveyed.start)
         if index == 0:
             popups = tuple(surveyed.popups)
         tests += [(index, test) for test in surveyed.tests]
-    return Survey(tuple(controls), key, source, submit, popups, tuple(tests))
+    return Survey(tuple(controls), key, source, submit, popups, tuple(tests), start)

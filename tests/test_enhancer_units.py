@@ -571,3 +571,42 @@ def test_a_control_the_page_made_into_a_button_submits(
 
     found = shared_browser.enhanced(f"<p>1. <input name=q1></p>{html}", check)
     assert found == [submits, submits]
+
+
+#: Submit and start controls in the languages whose results tables are read: (the control's
+#: words, whether it submits, whether it starts the test).
+CONTROL_WORDS = [
+    ("提交答案", True, False),
+    ("交卷", True, False),
+    ("Enviar respuestas", True, False),
+    ("Abgeben", True, False),
+    ("Nộp bài", True, False),
+    ("Valider mes réponses", True, False),
+    ("Submit", True, False),
+    ("开始练习", False, True),
+    ("Commencer le test", False, True),
+    ("Bắt đầu", False, True),
+    ("Start test", False, True),
+    # look-alikes: a hint, the next question, a word that holds another, a restart
+    ("提示", False, False),
+    ("下一题", False, False),
+    ("Reenviar enlace", False, False),
+    ("Restart", False, False),
+]
+
+
+@pytest.mark.parametrize("words,submits,starts", CONTROL_WORDS)
+def test_submit_and_start_controls_are_read_in_the_learners_language(
+    shared_browser: SharedBrowser, words: str, submits: bool, starts: bool
+) -> None:
+    async def check(page: ExamPage, _calls: Calls) -> list[bool]:
+        ns = "window.__ieltsRecorderNS"
+        return [
+            await page.page.evaluate(
+                f"() => !!{ns}.isSubmitControl(document.querySelector('#go'))"
+            ),
+            await page.page.evaluate(f"() => {ns}.startControl() !== null"),
+        ]
+
+    html = f"<button id=go type=button>{words}</button>"
+    assert shared_browser.enhanced(html, check) == [submits, starts]

@@ -212,7 +212,8 @@ def test_drag_shapes_random_is_what_the_learner_did(play: Play) -> None:
 #: confirm-submit: submits only once the learner confirms (window.confirm), tells the score in
 #: an alert. link-submit, div-submit: the submit is a link, a div the page listens to; the score
 #: is shown in an element of no name we know. start-gate: no questions until "Start test" is
-#: pressed (the scripted learner presses it).
+#: pressed (the scripted learner presses it). zh-labels: its controls speak Chinese (开始练习
+#: shows the questions, hidden till then; 交卷 submits, after 确定要交卷吗？; 得分：3 / 4).
 HAND_MADE = [
     ("answer-list.html", "script_literal", ["14", "15", "16", "17", "18", "19"]),
     ("unnamed-boxes.html", "script_literal", ["11", "12", "13", "14", "15", "16"]),
@@ -225,6 +226,7 @@ HAND_MADE = [
     ("link-submit.html", "global_variable", ["11", "12", "13", "14"]),
     ("div-submit.html", "script_literal", ["1", "2", "3"]),
     ("start-gate.html", "script_literal", ["1", "2", "3"]),
+    ("zh-labels.html", "global_variable", ["14", "15", "16", "17"]),
 ]
 #: Pages that show no score of their own (a form sent to a server that is not there).
 NO_PAGE_SCORE = {"form-fields.html"}
@@ -321,7 +323,9 @@ def test_explain_names_a_start_control_that_does_nothing(tmp_path: Path) -> None
     html = "<title>x</title><button type=button>Begin the test</button>"
     lines = _explained(tmp_path, "gate.html", html)
     assert 'It shows a control that may start the test ("Begin the test")' in lines[0]
-    assert any(line.strip().startswith('start: the page shows "Begin the test"') for line in lines)
+    assert any(
+        line.strip().startswith('start: the page shows "Begin the test" and none') for line in lines
+    )
 
 
 def test_explain_says_when_a_page_never_answers() -> None:
