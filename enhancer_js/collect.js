@@ -152,6 +152,7 @@
       });
     });
     NS.numberQuestions(questions);
+    NS.numberRanges(questions);
     var tests = {};
     questions.forEach(function (q) { if (q.test) tests[q.test] = true; });
     var multiTest = Object.keys(tests).length > 1;

@@ -16,6 +16,8 @@
  * placeholder) is read, and where most questions agree on one offset it is applied to all. A
  * control whose token has no number (a typo such as "qD"), or no token at all (a box with neither
  * name nor id), takes its printed number: leading text such as "4.", or a numbered list's marker.
+ * Boxes with no number at all take the numbers of the instruction above them ("Questions
+ * 27–30") when they are all its section holds, and as many.
  */
 (function () {
   'use strict';
@@ -163,6 +165,50 @@
       }
     });
     return shift;
+  };
+
+  // Instructions that name a range of questions ("Questions 27–30"), in page order.
+  var RANGE_RE = /\bquestions?\s+(\d{1,3})\s*(?:[-–—~]|to)\s*(\d{1,3})(?!\d)/i;
+
+  function rangeHeadings() {
+    var out = [];
+    var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node && out.length < 100; node = walker.nextNode()) {
+      var parent = node.parentElement;
+      var m = parent && !/^(SCRIPT|STYLE|TEMPLATE|TEXTAREA|OPTION)$/.test(parent.tagName) ? RANGE_RE.exec(node.nodeValue) : null;
+      var first = m ? parseInt(m[1], 10) : 0;
+      var last = m ? parseInt(m[2], 10) : 0;
+      if (m && last > first && last - first < 40) out.push({ node: node, first: first, last: last });
+    }
+    return out;
+  }
+
+  function follows(node, el) {
+    return !!(node.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+  }
+
+  // Boxes with no number of their own (no token, none printed) under an instruction that names
+  // a range ("Questions 27–30"): where every question between it and the next such instruction
+  // is one of them, and there are as many as the range holds, they take its numbers in page
+  // order. A section that mixes numbered and unnumbered boxes is left as it is.
+  NS.numberRanges = function (questions) {
+    if (!document.body || !questions.some(function (q) { return !q.numbers && !q.element; })) return;
+    var used = {};
+    questions.forEach(function (q) { (q.numbers || []).forEach(function (n) { used[n] = true; }); });
+    var headings = rangeHeadings();
+    headings.forEach(function (h, i) {
+      var next = headings[i + 1];
+      var run = questions.filter(function (q) {
+        return follows(h.node, q.controls[0]) && !(next && follows(next.node, q.controls[0]));
+      });
+      if (run.length !== h.last - h.first + 1 || run.some(function (q) { return q.numbers || q.element; })) return;
+      for (var n = h.first; n <= h.last; n++) if (used[n]) return;
+      run.forEach(function (q, k) {
+        q.numbers = [h.first + k];
+        q.numbering = 'printed';
+        used[h.first + k] = true;
+      });
+    });
   };
 
   // The question ids to record: printed numbers, prefixed by the test on a multi-test page.

@@ -370,6 +370,21 @@ UNNAMED = [
     ("<p>5. Pick one <input type=radio value=A> <input type=radio value=B></p>", []),
     # two boxes under one printed number: which one answers it cannot be told, so neither
     ("<p>6. <input> and <input></p>", []),
+    # boxes with no number of their own under an instruction that names their range
+    (
+        "<h3>Questions 27–30</h3><p>a <input> b <input> c <input> d <input></p>",
+        ["27", "28", "29", "30"],
+    ),
+    (
+        "<p>Questions 1-2</p><p><input> <input></p><p>Questions 3 to 4</p><p><input> <input></p>",
+        ["1", "2", "3", "4"],
+    ),
+    # as many boxes as the range holds, or none is numbered by it
+    ("<h3>Questions 5-7</h3><p><input> and <input></p>", []),
+    # a section that mixes numbered and unnumbered boxes is left as it is
+    ("<h3>Questions 1-3</h3><p>1. <input></p><p><input> <input></p>", ["1"]),
+    # a range in a script is not an instruction
+    ("<script>// questions 1-2</script><p><input> <input></p>", []),
 ]
 
 

@@ -33,7 +33,8 @@ def audits() -> list[PageAudit]:
               "answer-list.html", "unnamed-boxes.html", "question-bank.html",
               "summary-gaps.html", "form-fields.html",
               "page-data.html", "lettered-choices.html", "confirm-submit.html",
-              "link-submit.html", "div-submit.html", "start-gate.html", "zh-labels.html")]  # fmt: skip
+              "link-submit.html", "div-submit.html", "start-gate.html", "zh-labels.html",
+              "range-gaps.html")]  # fmt: skip
     found = audit([*catalog.exams, *pages], LaunchOptions(headless=True))
     keyed = [a for a in found if a.key]
     assert len(keyed) >= 15, [a.exam.id for a in found if not a.key]

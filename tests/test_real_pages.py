@@ -214,6 +214,7 @@ def test_drag_shapes_random_is_what_the_learner_did(play: Play) -> None:
 #: is shown in an element of no name we know. start-gate: no questions until "Start test" is
 #: pressed (the scripted learner presses it). zh-labels: its controls speak Chinese (开始练习
 #: shows the questions, hidden till then; 交卷 submits, after 确定要交卷吗？; 得分：3 / 4).
+#: range-gaps: gaps with no number, name or id, numbered by the "Questions 27–30" above them.
 HAND_MADE = [
     ("answer-list.html", "script_literal", ["14", "15", "16", "17", "18", "19"]),
     ("unnamed-boxes.html", "script_literal", ["11", "12", "13", "14", "15", "16"]),
@@ -227,6 +228,7 @@ HAND_MADE = [
     ("div-submit.html", "script_literal", ["1", "2", "3"]),
     ("start-gate.html", "script_literal", ["1", "2", "3"]),
     ("zh-labels.html", "global_variable", ["14", "15", "16", "17"]),
+    ("range-gaps.html", "global_variable", ["27", "28", "29", "30"]),
 ]
 #: Pages that show no score of their own (a form sent to a server that is not there).
 NO_PAGE_SCORE = {"form-fields.html"}
