@@ -110,6 +110,10 @@ class LaunchOptions:
 #: control that starts its test ("Start test"), as a learner would.
 START_WAIT_S = 1.0
 
+#: How long a disabled submit button is given to become enabled: polls, and the time between.
+SUBMIT_ENABLED_POLLS = 10
+SUBMIT_ENABLED_POLL_S = 0.1
+
 #: A page's own script file larger than this is not read for a key.
 MAX_SCRIPT_BYTES = 8_000_000
 
@@ -456,15 +460,29 @@ class ExamPage:
     async def submit(self, target: tuple[int, str] | None = None) -> None:
         """Click the page's submit control (``target`` from a survey, else looked up)."""
         if target is not None:
-            await self._frame(target[0]).locator(target[1]).click()
+            await self._press_submit(*target)
             return
         for index, selector in await self.evaluate_in_frames(
             "() => window.__ieltsRecorder ? window.__ieltsRecorder.submitTarget() : null"
         ):
             if selector:
-                await self._frame(index).locator(selector).click()
+                await self._press_submit(index, selector)
                 return
         raise BrowserError("the page has no submit button the recorder can recognise")
+
+    async def _press_submit(self, frame: int, selector: str) -> None:
+        # A page may enable its button a moment after the last answer; one that keeps it
+        # disabled is said so at once (Playwright would wait 30 s for it, then time out).
+        button = self._frame(frame).locator(selector)
+        for _ in range(SUBMIT_ENABLED_POLLS):
+            if not await button.is_disabled():
+                await button.click()
+                return
+            await asyncio.sleep(SUBMIT_ENABLED_POLL_S)
+        raise BrowserError(
+            "the page's submit button stays disabled: the page may want every question "
+            "answered before it can be submitted"
+        )
 
     async def screenshot(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -250,6 +250,17 @@ def test_hand_made_pages_are_recorded_and_marked(
     assert (record.score, record.metadata.pageScore) == (expected, page_score)
 
 
+def test_a_submit_button_that_stays_disabled_is_said_so(play: Play) -> None:
+    """The page enables its submit button only once every question has an answer: the learner
+    who answers them all is recorded; the one who leaves them blank cannot submit, and the
+    record says why (before: Playwright's "Locator.click: Timeout 30000ms exceeded")."""
+    page = str(PAGES / "disabled-submit.html")
+    assert play(page, "key").record.score == 3
+    blank = play(page, "blank").record
+    assert blank.status == "error"
+    assert "the page's submit button stays disabled" in (blank.metadata.interruptionReason or "")
+
+
 def test_a_learner_may_take_their_time_to_start_the_test(
     shared_browser: SharedBrowser, data_dir: Path
 ) -> None:
