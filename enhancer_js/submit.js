@@ -20,6 +20,14 @@
       'terminer|corriger|v[ée]rifier|absenden|abgeben|einreichen|pr[üu]fen|auswerten|n[ộo]p(\\s+b[àa]i)?|' +
       'ch[ấa]m\\s+đi[ểe]m|ki[ểe]m\\s+tra\\s+đáp\\s+án|corrigir|verificar)($|[^\\w\\u00c0-\\u1eff])',
   ].join('|'), 'i');
+  // A control the page made (a link, a div) must begin with a submit's words: an answer
+  // option styled as a button ("C. to finish early") is not one, whatever words it holds.
+  var MADE_SUBMIT_RE = new RegExp([
+    '^(submit|finish|check\\s+(my\\s+)?answers|mark\\s+(my\\s+)?answers|end\\s+test)\\b',
+    '^(提交|交卷|繳交|批改|提出|採点|答え合わせ|제출|채점)',
+    '^(enviar|entregar|terminar|finalizar|comprobar|corregir|soumettre|valider|terminer|corriger|' +
+      'v[ée]rifier|absenden|abgeben|einreichen|pr[üu]fen|n[ộo]p(\\s+b[àa]i)?|corrigir|verificar)($|[^\\w\\u00c0-\\u1eff])',
+  ].join('|'), 'i');
   var FINISH_LABEL_RE = new RegExp([
     "\\b(show\\s+(my\\s+)?(results|score)|done|i'?m\\s+done|complete|see\\s+(my\\s+)?score)\\b",
     '完成|结束|結束|查看(结果|結果|成绩|成績|得分)|显示(结果|成绩)|終了|완료',
@@ -124,7 +132,7 @@
   var MADE_BUTTON_LABEL = 40; // a control's words are few: a longer text is not one
 
   function madeButton(el) {
-    if (el === document.body || el === document.documentElement) return false;
+    if (el === document.body || el === document.documentElement || el.tagName === 'LABEL') return false;
     if (!el.matches(MADE_BUTTONS) && !(NS.clickTargets && NS.clickTargets.has(el))) return false;
     if (el.closest('[draggable=true]')) return false; // an answer to place, whatever its words
     var href = el.tagName === 'A' ? el.getAttribute('href') : null;
@@ -148,8 +156,12 @@
     var button = el && el.closest && controlOf(el);
     if (!button) return null;
     if (button.hasAttribute('data-ielts-submit')) return button;
-    var words = [button.value, button.textContent, button.getAttribute('aria-label'), button.getAttribute('title')];
-    if (button.matches(BUTTONS)) words.push(button.id, button.getAttribute('name'));
+    if (!button.matches(BUTTONS)) {
+      var shown = (button.textContent || button.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim();
+      return MADE_SUBMIT_RE.test(shown) ? button : null;
+    }
+    var words = [button.value, button.textContent, button.getAttribute('aria-label'), button.getAttribute('title'),
+      button.id, button.getAttribute('name')];
     return SUBMIT_RE.test(words.join(' ')) ? button : null;
   }
 

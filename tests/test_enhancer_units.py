@@ -552,7 +552,7 @@ MADE_BUTTONS = [
     ("#go span", "<div id=go class=action-btn><span>Submit</span></div>", True),
     # a click listener the page added makes a plain div a button
     ("#go", "<div id=go>Submit</div><script>go.addEventListener('click', () => 1)</script>", True),
-    ("#go", "<span id=go onclick='1'>Grade</span>", True),
+    ("#go", "<span id=go onclick='1'>Mark my answers</span>", True),
     # a link to another page, however it is worded, leaves: not a submit here
     ("#go", "<a id=go href='feedback.html'>Submit feedback</a>", False),
     # an answer to drag whose words are a submit's
@@ -568,6 +568,16 @@ MADE_BUTTONS = [
     ("#go", "<div id=go class=submit-area>Submit <input name=q1></div>", False),
     # words on a plain element nobody listens to
     ("#go", "<p id=go>Submit</p>", False),
+    # answer options styled as buttons, whose words hold a submit's
+    (
+        "#go",
+        "<label id=go class=choice-btn for=c>C. to finish early</label>"
+        "<input type=radio id=c name=q2 value=C>",
+        False,
+    ),
+    ("#go", "<div id=go class=option onclick='1'>B. the grade of the road</div>", False),
+    ("#go", "<a id=go href='#' class=opt>D. submit a form</a>", False),
+    ("#go", "<div id=go class=option onclick='1'>Grade 8 students</div>", False),
 ]
 
 
