@@ -66,10 +66,8 @@ class DialogWatch:
 
     def __init__(self) -> None:
         self.open_since: float | None = None
-        self.seen = 0
 
     def opened(self) -> None:
-        self.seen += 1
         if self.open_since is None:
             self.open_since = asyncio.get_running_loop().time()
 

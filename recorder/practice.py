@@ -480,10 +480,7 @@ async def _wait_ready(run: Recording, page: ExamPage, timeout_s: float) -> None:
         return
     if run.options.autoplay is None and await _start_shown(page):
         run.observer.status("Press the page's start button: recording begins with its questions.")
-        await asyncio.wait(
-            {asyncio.ensure_future(run.ready.wait()), asyncio.ensure_future(run.done.wait())},
-            return_when=asyncio.FIRST_COMPLETED,
-        )
+        await _ready_within(run, None)
         return
     frames = []
     with contextlib.suppress(RecorderError, DriverError):
@@ -491,12 +488,15 @@ async def _wait_ready(run: Recording, page: ExamPage, timeout_s: float) -> None:
     raise SessionError(not_ready_reason(run.exam.location(), frames, timeout_s))
 
 
-async def _ready_within(run: Recording, seconds: float) -> bool:
-    """Whether the page became ready (or the session ended) within ``seconds``."""
+async def _ready_within(run: Recording, seconds: float | None) -> bool:
+    """Whether the page became ready (or the session ended) within ``seconds`` (None: until
+    one of them happens)."""
     waiter = asyncio.ensure_future(run.ready.wait())
     stopper = asyncio.ensure_future(run.done.wait())
     await asyncio.wait(
-        {waiter, stopper}, timeout=max(0.0, seconds), return_when=asyncio.FIRST_COMPLETED
+        {waiter, stopper},
+        timeout=None if seconds is None else max(0.0, seconds),
+        return_when=asyncio.FIRST_COMPLETED,
     )
     waiter.cancel()
     stopper.cancel()
