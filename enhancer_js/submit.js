@@ -13,21 +13,31 @@
 
   // A submit's words, in English and in the languages whose results tables are read (key.js):
   // a Chinese app's 交卷 or 提交答案 is its Submit, a Spanish page's Enviar, a German Abgeben.
-  var SUBMIT_RE = new RegExp([
-    '\\b(submit|finish|check\\s+(my\\s+)?answers|grade|mark\\s+(my\\s+)?answers|end\\s+test)\\b',
-    '提交|交卷|繳交|批改|评分|評分|提出|採点|答え合わせ|제출|채점',
-    '(^|[^\\w\\u00c0-\\u1eff])(enviar|entregar|terminar|finalizar|comprobar|corregir|calificar|soumettre|valider|' +
-      'terminer|corriger|v[ée]rifier|absenden|abgeben|einreichen|pr[üu]fen|auswerten|n[ộo]p(\\s+b[àa]i)?|' +
-      'ch[ấa]m\\s+đi[ểe]m|ki[ểe]m\\s+tra\\s+đáp\\s+án|corrigir|verificar)($|[^\\w\\u00c0-\\u1eff])',
-  ].join('|'), 'i');
+  // Three sets: English and the languages written with spaces are whole words (a letter of
+  // Latin script on neither side), Chinese, Japanese and Korean are not.
+  var SUBMIT_WORDS = {
+    english: 'submit|finish|check\\s+(my\\s+)?answers|mark\\s+(my\\s+)?answers|end\\s+test',
+    cjk: '提交|交卷|繳交|批改|提出|採点|答え合わせ|제출|채점',
+    spaced: 'enviar|entregar|terminar|finalizar|comprobar|corregir|soumettre|valider|terminer|corriger|' +
+      'v[ée]rifier|absenden|abgeben|einreichen|pr[üu]fen|n[ộo]p(\\s+b[àa]i)?|corrigir|verificar',
+  };
+  // Words a button may say anywhere in its label, not only first ("Grade my test").
+  var GRADE_WORDS = {
+    english: 'grade', cjk: '评分|評分', spaced: 'calificar|auswerten|ch[ấa]m\\s+đi[ểe]m|ki[ểe]m\\s+tra\\s+đáp\\s+án',
+  };
+  var LATIN = '\\w\\u00c0-\\u1eff';
+  function wordsRe(sets, start) {
+    var before = start ? '^' : '(^|[^' + LATIN + '])';
+    return new RegExp([
+      (start ? '^' : '\\b') + '(' + sets.map(function (w) { return w.english; }).join('|') + ')\\b',
+      (start ? '^' : '') + '(' + sets.map(function (w) { return w.cjk; }).join('|') + ')',
+      before + '(' + sets.map(function (w) { return w.spaced; }).join('|') + ')($|[^' + LATIN + '])',
+    ].join('|'), 'i');
+  }
+  var SUBMIT_RE = wordsRe([SUBMIT_WORDS, GRADE_WORDS], false);
   // A control the page made (a link, a div) must begin with a submit's words: an answer
-  // option styled as a button ("C. to finish early") is not one, whatever words it holds.
-  var MADE_SUBMIT_RE = new RegExp([
-    '^(submit|finish|check\\s+(my\\s+)?answers|mark\\s+(my\\s+)?answers|end\\s+test)\\b',
-    '^(提交|交卷|繳交|批改|提出|採点|答え合わせ|제출|채점)',
-    '^(enviar|entregar|terminar|finalizar|comprobar|corregir|soumettre|valider|terminer|corriger|' +
-      'v[ée]rifier|absenden|abgeben|einreichen|pr[üu]fen|n[ộo]p(\\s+b[àa]i)?|corrigir|verificar)($|[^\\w\\u00c0-\\u1eff])',
-  ].join('|'), 'i');
+  // option styled as a button ("C. to finish early", "Grade 8 students") is not one.
+  var MADE_SUBMIT_RE = wordsRe([SUBMIT_WORDS], true);
   var FINISH_LABEL_RE = new RegExp([
     "\\b(show\\s+(my\\s+)?(results|score)|done|i'?m\\s+done|complete|see\\s+(my\\s+)?score)\\b",
     '完成|结束|結束|查看(结果|結果|成绩|成績|得分)|显示(结果|成绩)|終了|완료',
