@@ -94,7 +94,12 @@
   }
 
   function candidates() {
+    var picks = Array.prototype.filter.call(document.querySelectorAll(NS.PICK), NS.WIDGETS.pick.matches);
     var list = Array.prototype.slice.call(document.querySelectorAll(CONTROLS + ', ' + NS.ORDER));
+    if (picks.length) {
+      list = list.concat(picks);
+      list.sort(function (a, b) { return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1; });
+    }
     var zones = dropZones();
     if (zones.length) {
       list = list.concat(zones);
@@ -145,7 +150,7 @@
     questions.forEach(function (q, i) {
       var first = q.controls[0];
       q.printed = NS.printedNumberOf(first, function (node) {
-        var inside = node.querySelectorAll(CONTROLS + ', ' + NS.ORDER);
+        var inside = node.querySelectorAll(CONTROLS + ', ' + NS.ORDER + ', ' + NS.PICK);
         for (var j = 0; j < inside.length; j++) if (owner.has(inside[j]) && owner.get(inside[j]) !== i) return true;
         var zones = questions.filter(function (other, n) { return n !== i && other.kind === 'drop' && node.contains(other.controls[0]); });
         return zones.length > 0;
@@ -219,7 +224,7 @@
   function inferType(kind, values) {
     if (sameSet(values, TFNG)) return 'true_false_not_given';
     if (sameSet(values, YNNG)) return 'yes_no_not_given';
-    if (kind === 'radio') return 'multiple_choice';
+    if (kind === 'radio' || kind === 'pick') return 'multiple_choice';
     if (kind === 'checkbox') return 'multiple_choice_multi';
     if (kind === 'select') return 'matching';
     if (kind === 'order') return 'ordering';

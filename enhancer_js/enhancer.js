@@ -326,9 +326,21 @@
       togglePause();
       return;
     }
+    onPick(event);
     // Read the answers now, in the capture phase, before the page's handler can change them.
     var submit = NS.isSubmitControl(event.target);
     if (submit && byLearner(event)) complete(NS.readAnswers(), null, submit);
+  }
+
+  // A choice built of ARIA roles fires neither input nor change: the page's own handler sets
+  // aria-checked on the learner's click (or arrow key), and the answer is read after it.
+  function onPick(event) {
+    var group = event.target && event.target.closest ? event.target.closest(NS.PICK) : null;
+    var ids = group && byLearner(event) ? NS.questionIdsOf(group) : null;
+    if (!ids) return;
+    ids.forEach(function (id) { state.touched[id] = true; });
+    if (state.firstInputAt === null) state.firstInputAt = eventTime(event);
+    NS.later(function () { scheduleProgress(true); }, 0);
   }
 
   function onSubmit(event) {
@@ -521,6 +533,7 @@
   NS.listen(document, 'input', NS.guard(onAnswerEvent), true);
   NS.listen(document, 'change', NS.guard(onAnswerEvent), true);
   NS.listen(document, 'click', NS.guard(onClick), true);
+  NS.listen(document, 'keydown', NS.guard(onPick), true);
   NS.listen(document, 'submit', NS.guard(onSubmit), true);
   NS.listen(document, 'drop', NS.guard(onDrop), true);
   NS.listen(document, 'dragend', NS.guard(onDrop), true);

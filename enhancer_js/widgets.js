@@ -23,6 +23,8 @@
   ];
   var ITEM_SELECTOR = '[draggable=true], ' + VALUE_ATTRS.slice(0, 8).map(function (a) { return '[' + a + ']'; }).join(', ');
   NS.ORDER = '[data-order], .sortable';
+  // A choice a page built of ARIA roles: a radiogroup of role=radio elements, each aria-checked.
+  NS.PICK = '[role=radiogroup]';
   var DROP_CLASS_RE = /(^|[-_\s])(drop|dropzone|droppable|gap|slot|blank)([-_\s]|$)|drop(zone|target|area)/i;
   var LABEL_RE = /^\s*([A-Z]|[ivxlc]{1,6}|[IVXLC]{1,6}|\d{1,2})(?:[.):]\s*|\s+)(?=\S)/;
 
@@ -149,6 +151,21 @@
     return Array.prototype.filter.call(q.controls[0].options, function (o) { return o.value !== ''; });
   }
 
+  // The options of a choice built of ARIA roles, and what each stands for: a value attribute,
+  // else the letter printed before its words, else its words.
+  function pickOptions(q) {
+    return Array.prototype.slice.call(q.controls[0].querySelectorAll('[role=radio]'));
+  }
+
+  function pickValue(option) {
+    for (var i = 0; i < VALUE_ATTRS.length; i++) {
+      var v = option.getAttribute(VALUE_ATTRS[i]);
+      if (v !== null && v.trim() !== '') return v.trim();
+    }
+    var text = (option.textContent || '').replace(/\s+/g, ' ').trim();
+    return printedLetter(text) || text;
+  }
+
   function checkedValues(q) {
     return q.controls.filter(function (c) { return c.checked; }).map(function (c) { return c.value; });
   }
@@ -176,6 +193,22 @@
         return single(q).concat(NS.itemsIn(q.controls[0]).map(function (it) {
           return { selector: NS.itemSelector(it), value: NS.itemValue(it) };
         }));
+      },
+    },
+    pick: {
+      matches: function (el) {
+        return el.matches(NS.PICK) && !!el.querySelector('[role=radio]') && !el.querySelector('input, select, textarea');
+      },
+      values: function (q) { return pickOptions(q).map(pickValue); },
+      choices: function (q) {
+        return namedChoices(pickOptions(q).map(function (o) { return [o.textContent, pickValue(o)]; }));
+      },
+      read: function (q) {
+        var on = pickOptions(q).filter(function (o) { return o.getAttribute('aria-checked') === 'true'; });
+        return on.length ? pickValue(on[0]) : null;
+      },
+      describe: function (q) {
+        return pickOptions(q).map(function (o) { return { selector: NS.cssPath(o), value: pickValue(o) }; });
       },
     },
     drop: {
@@ -231,7 +264,7 @@
     },
   };
   // Tried in this order: the first kind whose matches() holds is the widget's kind.
-  NS.WIDGET_ORDER = ['order', 'drop', 'editable', 'select', 'radio', 'checkbox', 'text'];
+  NS.WIDGET_ORDER = ['order', 'pick', 'drop', 'editable', 'select', 'radio', 'checkbox', 'text'];
 
   NS.kindOf = function (el) {
     for (var i = 0; i < NS.WIDGET_ORDER.length; i++) {

@@ -235,6 +235,7 @@ def _arrange(control: Control, wanted: list[str], _: bool) -> list[Step]:
 
 WIDGETS: dict[WidgetKind, Widget] = {
     "order": Widget(_an_order, _arrange),
+    "pick": Widget(_one_of, _ticks),  # Playwright checks a role=radio by its aria-checked
     "drop": Widget(_an_item, _drag),
     "editable": Widget(_a_word, _typing("type")),
     "select": Widget(_one_of, _selection),

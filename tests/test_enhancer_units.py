@@ -635,3 +635,38 @@ def test_submit_and_start_controls_are_read_in_the_learners_language(
 
     html = f"<button id=go type=button>{words}</button>"
     assert shared_browser.enhanced(html, check) == [submits, starts]
+
+
+#: (a page's choices, the (ids, kind) of each question read from it).
+CHOICE_SHAPES = [
+    # ARIA roles only: one question, its options the role=radio elements
+    (
+        "<div role=radiogroup id=q7><div role=radio aria-checked=false>A. north</div>"
+        "<div role=radio aria-checked=false>B. south</div></div>",
+        [(["7"], "pick")],
+    ),
+    # a radiogroup around native radios is the radios' question, read as before
+    (
+        "<div role=radiogroup id=g><input type=radio name=q7 value=A> A "
+        "<input type=radio name=q7 value=B> B</div>",
+        [(["7"], "radio")],
+    ),
+    # numbered by what is printed before it, like any control without a token
+    (
+        "<p>8. Which way? <span role=radiogroup><span role=radio aria-checked=true>A</span>"
+        "<span role=radio aria-checked=false>B</span></span></p>",
+        [(["8"], "pick")],
+    ),
+]
+
+
+@pytest.mark.parametrize("html,found", CHOICE_SHAPES)
+def test_choices_built_of_aria_roles_are_questions(
+    shared_browser: SharedBrowser, html: str, found: list[tuple[list[str], str]]
+) -> None:
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate(
+            "() => window.__ieltsRecorderNS.findQuestions().map(q => [q.ids, q.kind])"
+        )
+
+    assert shared_browser.enhanced(html, check) == [list(f) for f in found]

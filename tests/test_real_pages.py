@@ -13,7 +13,7 @@ import pytest
 
 from recorder.audit import audit_pages
 from recorder.autoplay import WIDGETS, Strategy
-from recorder.browser import LaunchOptions
+from recorder.browser import ExamPage, LaunchOptions
 from recorder.catalog import Catalog
 from recorder.cli import run
 from recorder.clickthrough import expected_score, select_exams
@@ -215,6 +215,7 @@ def test_drag_shapes_random_is_what_the_learner_did(play: Play) -> None:
 #: pressed (the scripted learner presses it). zh-labels: its controls speak Chinese (开始练习
 #: shows the questions, hidden till then; 交卷 submits, after 确定要交卷吗？; 得分：3 / 4).
 #: range-gaps: gaps with no number, name or id, numbered by the "Questions 27–30" above them.
+#: aria-choices: choices built of ARIA roles (role=radio, aria-checked), no form control.
 HAND_MADE = [
     ("answer-list.html", "script_literal", ["14", "15", "16", "17", "18", "19"]),
     ("unnamed-boxes.html", "script_literal", ["11", "12", "13", "14", "15", "16"]),
@@ -229,6 +230,7 @@ HAND_MADE = [
     ("start-gate.html", "script_literal", ["1", "2", "3"]),
     ("zh-labels.html", "global_variable", ["14", "15", "16", "17"]),
     ("range-gaps.html", "global_variable", ["27", "28", "29", "30"]),
+    ("aria-choices.html", "json_script", ["1", "2", "3", "4"]),
 ]
 #: Pages that show no score of their own (a form sent to a server that is not there).
 NO_PAGE_SCORE = {"form-fields.html"}
@@ -248,6 +250,24 @@ def test_hand_made_pages_are_recorded_and_marked(
         expected = expected_score(Strategy.parse(strategy), result)
     page_score = None if page in NO_PAGE_SCORE else expected
     assert (record.score, record.metadata.pageScore) == (expected, page_score)
+
+
+def test_a_choice_of_aria_roles_answered_by_the_keyboard_is_recorded(play: Play) -> None:
+    """A learner moves a role=radio choice with an arrow key (the page sets aria-checked; no
+    input or change event): the answer is the record's, and the page's mark agrees."""
+
+    async def learner(exam_page: ExamPage) -> None:
+        await exam_page.page.focus("#q1 [data-value=TRUE]")
+        await exam_page.page.keyboard.press("ArrowDown")  # TRUE -> FALSE, the key's answer
+        await exam_page.click(0, "#q3 [role=radio] >> nth=1")  # B, the key's answer
+        await exam_page.click(0, "#submit")
+
+    result = play(str(PAGES / "aria-choices.html"), "blank", submit=False, after_answers=learner)
+    record = result.record
+    assert {a.questionId: a.userAnswer for a in record.answers} == {
+        "1": "FALSE", "2": None, "3": "B", "4": None,
+    }  # fmt: skip
+    assert (record.score, record.metadata.pageScore) == (2, 2)
 
 
 def test_a_submit_button_that_stays_disabled_is_said_so(play: Play) -> None:
