@@ -32,7 +32,7 @@ from .practice import PracticeOptions, practice_async
 from .protocol import AnswerValue
 from .record import PracticeRecord
 from .recording import PracticeResult
-from .scoring import LENIENT, MarkingRules, mark_attempt, marking_rules
+from .scoring import LENIENT, MarkingRules, mark_attempt, marking_rules, spread_from
 from .session import Session
 from .store import Store
 
@@ -170,7 +170,10 @@ def check(
             problems.append(f"stored score {record.score}, expected {expected}")
     if result.planned is not None:
         for answer in record.answers:
-            typed = result.planned.get(answer.questionId)
+            qid = answer.questionId
+            if qid not in result.planned:  # 11b of a "choose THREE" ticked under 11
+                qid = spread_from(qid) or qid
+            typed = result.planned.get(qid)
             if _norm(typed) != _norm(answer.userAnswer):
                 problems.append(
                     f"question {answer.questionId}: typed {typed!r}, recorded {answer.userAnswer!r}"

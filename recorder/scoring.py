@@ -79,6 +79,18 @@ class Marking:
         return sum(1 for m in self.marks if m.isCorrect) if self.keyed else None
 
 
+def spread_ids(qid: str, count: int) -> list[str]:
+    """The ids a "choose N" keyed under one id is recorded under, a mark each: 11, 11b, 11c."""
+    return [qid] + [f"{qid}{chr(ord('a') + n)}" for n in range(1, count)]
+
+
+def spread_from(qid: str) -> str | None:
+    """The id a spread id was made from ("11b" → "11"); None for any other id."""
+    if len(qid) > 1 and "b" <= qid[-1] <= "z" and qid[-2].isdigit():
+        return qid[:-1]
+    return None
+
+
 def mark_entry(
     entry: KeyEntry, answer: AnswerValue, rules: MarkingRules | None = None
 ) -> tuple[bool, str | None]:
@@ -272,7 +284,7 @@ def mark_attempt(
         elif isinstance(entry, str):
             results[qid] = ((), None, entry)
         elif entry.kind == "set":
-            ids = [qid] + [f"{qid}{chr(ord('a') + n)}" for n in range(1, len(entry.letters))]
+            ids = spread_ids(qid, len(entry.letters))
             spread[qid] = ids[1:]
             given = answers.get(qid)
             got = mark_set(ids, [key[qid]], [given] * len(ids), rules)

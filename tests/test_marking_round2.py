@@ -13,10 +13,21 @@ from hypothesis import strategies as st
 
 from recorder.answer_key import parse_key_entry, split_bare_slash
 from recorder.answers import count_words, number_value
+from recorder.autoplay import Strategy
 from recorder.cli import run
+from recorder.clickthrough import ClickOptions, run_clickthrough
+from recorder.exam import adhoc_exam
 from recorder.page_faults import explained_difference
 from recorder.record import AnswerDetail, PracticeRecord, RecordMetadata
-from recorder.scoring import LENIENT, MarkingRules, mark_attempt, mark_entry, marking_rules
+from recorder.scoring import (
+    LENIENT,
+    MarkingRules,
+    mark_attempt,
+    mark_entry,
+    marking_rules,
+    spread_from,
+    spread_ids,
+)
 from recorder.store import Store
 
 from .conftest import Play
@@ -352,6 +363,29 @@ def test_the_page_types_written_judgements_by_their_instruction(play: Play) -> N
     assert {types[q] for q in "567"} == {YNNG}
     assert [a.questionId for a in record.answers][-3:] == ["11", "11b", "11c"]
     assert record.metadata.marking == "lenient"
+
+
+@given(
+    st.from_regex(r"(t[1-7]\.)?[1-9][0-9]{0,2}", fullmatch=True),
+    st.integers(min_value=1, max_value=25),
+)
+def test_a_spread_id_names_the_id_it_was_made_from(qid: str, count: int) -> None:
+    first, *rest = spread_ids(qid, count)
+    assert (first, spread_from(first)) == (qid, None)
+    assert len(rest) == count - 1 and all(spread_from(each) == qid for each in rest)
+
+
+@pytest.mark.parametrize("strategy", ["key", "random:6"])
+def test_the_clickthrough_checks_a_choose_three_by_its_first_id(
+    tmp_path: Path, strategy: str
+) -> None:
+    """A "choose THREE" keyed under one id is recorded as 11, 11b and 11c, each with the three
+    letters ticked; the QA check compares 11b and 11c with what was ticked for 11 (it said
+    "question 11b: typed None, recorded ['C', 'E', 'G']", a problem that was not one)."""
+    options = ClickOptions(strategy=Strategy.parse(strategy), db=tmp_path / "qa",
+                           artifacts=tmp_path / "artifacts")  # fmt: skip
+    [result] = run_clickthrough([adhoc_exam(PAGE.as_uri())], options)
+    assert result.problems == []
 
 
 @pytest.mark.parametrize(
