@@ -296,7 +296,20 @@ class ExamPage:
         await self._frame(frame).locator(selector).check()
 
     async def fill(self, frame: int, selector: str, text: str) -> None:
-        await self._frame(frame).locator(selector).fill(text)
+        box = self._frame(frame).locator(selector)
+        if await box.is_editable():
+            await box.fill(text)
+            return
+        # A box that takes no typing: the page writes into it the word of its bank the learner
+        # clicks (click-to-place). The gap is chosen first, as such pages ask, then the word.
+        word = self._frame(frame).get_by_role("button", name=text, exact=True)
+        if not await word.count():
+            raise BrowserError(
+                f"the box {selector} takes no typing (the page fills it from a bank of words "
+                f'to click) and no word "{text}" is there to click'
+            )
+        await box.click()
+        await word.first.click()
 
     async def put_back(self, frame: int, selector: str, text: str) -> None:
         """Put an answer back into a box at once, in the page, without taking the focus."""

@@ -270,6 +270,21 @@ def test_a_choice_of_aria_roles_answered_by_the_keyboard_is_recorded(play: Play)
     assert (record.score, record.metadata.pageScore) == (2, 2)
 
 
+def test_a_box_filled_by_clicking_a_word_is_answered_by_the_word(
+    play: Play, tmp_path: Path
+) -> None:
+    """A box that takes no typing (readonly; the page writes in the word of its bank that is
+    clicked): the scripted learner clicks the word (before: Playwright's fill waited 30 s for
+    the box to become editable, then failed), and says so when the word is not in the bank."""
+    page = str(PAGES / "click-to-place.html")
+    record = play(page, "key").record
+    assert ([a.userAnswer for a in record.answers], record.score) == (["channel"], 1)
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"1": "stream"}))
+    missing = play(page, f"answers:{answers}").record
+    assert 'no word "stream" is there to click' in (missing.metadata.interruptionReason or "")
+
+
 def test_a_submit_button_that_stays_disabled_is_said_so(play: Play) -> None:
     """The page enables its submit button only once every question has an answer: the learner
     who answers them all is recorded; the one who leaves them blank cannot submit, and the
