@@ -106,10 +106,10 @@
     return labelValue(text);
   }
 
-  // The letter (or roman numeral) a page prints before a choice: "B the new harbour", "(C)",
-  // "iv. A luxury item". A key may name the choice by it, or by its words, where the control's
-  // value is something else.
-  var PRINTED_LETTER_RE = /^\s*\(?([A-Z]|(?:i{1,3}|iv|vi{0,3}|ix|xi{0,2}))\s*[.):]?(?=\s|$)/;
+  // The letter (or roman numeral, small or capital) a page prints before a choice: "B the new
+  // harbour", "(C)", "iv. A luxury item", "IV. A luxury item". A key may name the choice by it,
+  // or by its words, where the control's value is something else.
+  var PRINTED_LETTER_RE = /^\s*\(?([A-Z]|i{1,3}|iv|vi{0,3}|ix|xi{0,2}|I{1,3}|IV|VI{0,3}|IX|XI{0,2})\s*[.):]?(?=\s|$)/;
 
   function printedLetter(text) {
     var m = PRINTED_LETTER_RE.exec(String(text || '').replace(/\s+/g, ' '));

@@ -323,6 +323,19 @@ LETTERED = [
         '{1: "ii"}',
         {"1": "h2"},
     ),  # fmt: skip
+    # headings printed with capital roman numerals, keyed in small ones (and the other way)
+    (
+        '<select name="q1"><option value="h3">III. Old ways</option><option value="h4">IV. New'
+        " ways</option></select>",
+        '{1: "iv"}',
+        {"1": "h4"},
+    ),  # fmt: skip
+    (
+        '<select name="q1"><option value="h6">vi. Old ways</option><option value="h9">ix. New'
+        " ways</option></select>",
+        '{1: "IX"}',
+        {"1": "h9"},
+    ),  # fmt: skip
     # a key that names a choice by its words where the values are letters
     (
         _radios("q1", [("A", "A the old pier"), ("B", "B the new harbour")]),
