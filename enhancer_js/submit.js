@@ -38,11 +38,13 @@
   // A control the page made (a link, a div) must begin with a submit's words: an answer
   // option styled as a button ("C. to finish early", "Grade 8 students") is not one.
   var MADE_SUBMIT_RE = wordsRe([SUBMIT_WORDS], true);
-  var FINISH_LABEL_RE = new RegExp([
-    "\\b(show\\s+(my\\s+)?(results|score)|done|i'?m\\s+done|complete|see\\s+(my\\s+)?score)\\b",
-    '完成|结束|結束|查看(结果|結果|成绩|成績|得分)|显示(结果|成绩)|終了|완료',
-    '(^|[^\\w\\u00c0-\\u1eff])(listo|hecho|fertig|xong|concluir|resultados?|r[ée]sultats?|ergebnisse?|k[ếe]t\\s+qu[ảa])($|[^\\w\\u00c0-\\u1eff])',
-  ].join('|'), 'i');
+  // What a button says that shows the results, for a page whose submit says nothing else.
+  var FINISH_WORDS = {
+    english: "show\\s+(my\\s+)?(results|score)|done|i'?m\\s+done|complete|see\\s+(my\\s+)?score",
+    cjk: '完成|结束|結束|查看(结果|結果|成绩|成績|得分)|显示(结果|成绩)|終了|완료',
+    spaced: 'listo|hecho|fertig|xong|concluir|resultados?|r[ée]sultats?|ergebnisse?|k[ếe]t\\s+qu[ảa]',
+  };
+  var FINISH_LABEL_RE = wordsRe([FINISH_WORDS], false);
   var GRADING_FUNCTIONS = [
     'checkAnswers', 'gradeTest', 'gradeAnswers', 'markTest', 'markAnswers', 'submitAnswers',
     'submitTest', 'finishTest', 'showResults', 'checkTest', 'grade', 'submitExam',
@@ -213,7 +215,7 @@
   var START_RE = new RegExp([
     '^(start|begin)\\b|\\bstart\\s+(the\\s+)?(test|exam|practice|reading|listening|now)\\b',
     '^(开始|開始|はじめ|시작)',
-    '^(empezar|comenzar|iniciar|commencer|d[ée]marrer|starten|beginnen|b[ắa]t\\s+đ[ầa]u|come[çc]ar)($|[^\\w\\u00c0-\\u1eff])',
+    '^(empezar|comenzar|iniciar|commencer|d[ée]marrer|starten|beginnen|b[ắa]t\\s+đ[ầa]u|come[çc]ar)($|[^' + LATIN + '])',
   ].join('|'), 'i');
   NS.startControl = function () {
     var shown = NS.findQuestions().some(function (q) { return q.controls.some(hasBox); });
