@@ -231,6 +231,19 @@
     return s.slice(0, end);
   };
 
+  // Each text node of the page's body that a reader sees as text (not a script's, a style's, a
+  // template's, a text box's or a list option's), in page order, with its element, until `fn`
+  // returns true.
+  var NOT_READ_RE = /^(SCRIPT|STYLE|TEMPLATE|TEXTAREA|OPTION)$/;
+  NS.eachText = function (fn) {
+    if (!document.body) return;
+    var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      var parent = node.parentElement;
+      if (parent && !NOT_READ_RE.test(parent.tagName) && fn(node, parent)) return;
+    }
+  };
+
   // Elements the page gives a drop listener, seen as it adds them: a drop zone is recognised
   // by what it does, whatever its class; likewise an element given a click listener may be a
   // button the page made of a div. The page's own call goes through unchanged.

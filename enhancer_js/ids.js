@@ -172,14 +172,13 @@
 
   function rangeHeadings() {
     var out = [];
-    var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (var node = walker.nextNode(); node && out.length < 100; node = walker.nextNode()) {
-      var parent = node.parentElement;
-      var m = parent && !/^(SCRIPT|STYLE|TEMPLATE|TEXTAREA|OPTION)$/.test(parent.tagName) ? RANGE_RE.exec(node.nodeValue) : null;
+    NS.eachText(function (node) {
+      var m = RANGE_RE.exec(node.nodeValue);
       var first = m ? parseInt(m[1], 10) : 0;
       var last = m ? parseInt(m[2], 10) : 0;
       if (m && last > first && last - first < 40) out.push({ node: node, first: first, last: last });
-    }
+      return out.length >= 100;
+    });
     return out;
   }
 
@@ -192,7 +191,7 @@
   // is one of them, and there are as many as the range holds, they take its numbers in page
   // order. A section that mixes numbered and unnumbered boxes is left as it is.
   NS.numberRanges = function (questions) {
-    if (!document.body || !questions.some(function (q) { return !q.numbers && !q.element; })) return;
+    if (!questions.some(function (q) { return !q.numbers && !q.element; })) return;
     var used = {};
     questions.forEach(function (q) { (q.numbers || []).forEach(function (n) { used[n] = true; }); });
     var headings = rangeHeadings();

@@ -71,18 +71,19 @@
   // of questions (a fraction in the passage is not one), shown.
   var SCORE_WORD_RE = /score|result|correct|right|marks?\b|points?\b|得分|分数|成绩|正确/i;
   NS.scoreShownOutOf = function (total) {
-    if (!total || !document.body) return null;
-    var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    var seen = [];
-    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
-      var el = node.parentElement;
-      if (!el || !/\d/.test(node.nodeValue) || seen.indexOf(el) >= 0 || /^(SCRIPT|STYLE|TEXTAREA|OPTION)$/.test(el.tagName)) continue;
-      seen.push(el);
-      var text = el.textContent || '';
-      var found = text.length <= 200 && SCORE_WORD_RE.test(text) ? scoreIn(text) : null;
-      if (found && found.total === total && visible(el)) return found;
+    var found = null;
+    var seen = new Set(); // an element of several text nodes is read once
+    if (total) {
+      NS.eachText(function (node, el) {
+        if (!/\d/.test(node.nodeValue) || seen.has(el)) return false;
+        seen.add(el);
+        var text = el.textContent || '';
+        var score = text.length <= 200 && SCORE_WORD_RE.test(text) ? scoreIn(text) : null;
+        found = score && score.total === total && visible(el) ? score : null;
+        return found !== null;
+      });
     }
-    return null;
+    return found;
   };
 
   // The page's alert, confirm and prompt, seen as it calls them (its call goes through
