@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 from . import __version__
 from .browser import (
-    START_WAIT_S,
     DriverError,
     ExamFrame,
     ExamPage,
@@ -204,14 +203,13 @@ async def _audit_page(
     # A throwaway session (nothing is stored), so that pages which wait for one (another
     # app's REQUEST_INIT) behave as they do when recorded.
     await page.send(hello)
-    with contextlib.suppress(asyncio.TimeoutError):
-        await asyncio.wait_for(listener.ready.wait(), min(START_WAIT_S, timeout_s))
-    if not listener.ready.is_set():  # rendered late, or once the test is started
-        with contextlib.suppress(RecorderError, DriverError):
-            await page.press_start()
+
+    async def ready_within(seconds: float) -> bool:  # rendered late, or once the test is started
         with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(listener.ready.wait(), max(0.0, timeout_s - START_WAIT_S))
-    if not listener.ready.is_set():
+            await asyncio.wait_for(listener.ready.wait(), max(0.0, seconds))
+        return listener.ready.is_set()
+
+    if not await page.ready_or_started(ready_within, timeout_s):
         frames = await page.explain()
         audit.problems.append(not_ready_reason(exam.location(), frames, timeout_s))
         if explain:

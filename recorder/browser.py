@@ -461,6 +461,19 @@ class ExamPage:
             await self.click(*survey.start)
         return await self.survey()
 
+    async def ready_or_started(
+        self, ready_within: Callable[[float], Awaitable[bool]], timeout_s: float
+    ) -> bool:
+        """Whether the page became ready within ``timeout_s`` (``ready_within(seconds)`` waits
+        and tells); one that shows no questions after START_WAIT_S has its start control
+        pressed first, as a learner would."""
+        first = min(START_WAIT_S, timeout_s)
+        if await ready_within(first):
+            return True
+        with contextlib.suppress(PlaywrightError, BrowserError):
+            await self.press_start()
+        return await ready_within(timeout_s - first)
+
     async def press_start(self) -> bool:
         """Press the control that starts the test, as a learner would; whether there was one."""
         start = await self.start_control()

@@ -19,7 +19,6 @@ from . import __version__
 from .autoplay import Strategy, plan, planned_answers, play, play_tests
 from .bridge import Bridge
 from .browser import (
-    START_WAIT_S,
     DialogPolicy,
     DriverError,
     ExamFrame,
@@ -469,14 +468,12 @@ async def _wait_ready(run: Recording, page: ExamPage, timeout_s: float) -> None:
     """Until the page's questions exist (often after load, once a data script has rendered
     them); past ``timeout_s``, the exact reason the page is not ready. A page that shows its
     questions only once its test is started ("Start test") is started by the scripted learner
-    after START_WAIT_S, and waited for as long as it takes when a learner is to start it."""
-    waited = 0.0
+    (ExamPage.ready_or_started), and waited for as long as it takes when a learner is to."""
     if run.options.autoplay is not None:
-        waited = min(START_WAIT_S, timeout_s)
-        if not await _ready_within(run, waited):
-            with contextlib.suppress(RecorderError, DriverError):
-                await page.press_start()
-    if await _ready_within(run, timeout_s - waited):
+        ready = await page.ready_or_started(lambda s: _ready_within(run, s), timeout_s)
+    else:
+        ready = await _ready_within(run, timeout_s)
+    if ready:
         return
     if run.options.autoplay is None and await _start_shown(page):
         run.observer.status("Press the page's start button: recording begins with its questions.")
