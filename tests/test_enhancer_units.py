@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from recorder.browser import ExamPage, sign
+from recorder.browser import ExamPage, open_context, sign
 from recorder.protocol import ReadyData, parse_message
 
 from .conftest import Calls, SharedBrowser
@@ -683,3 +683,37 @@ def test_choices_built_of_aria_roles_are_questions(
         )
 
     assert shared_browser.enhanced(html, check) == [list(f) for f in found]
+
+
+def test_the_enhancer_stays_out_of_a_new_tabs_first_document_only(
+    shared_browser: SharedBrowser,
+) -> None:
+    """A new tab's first, empty document never holds an exam: the enhancer is not run in it (it
+    cost about half of what the enhancer adds to opening a tab). It is in every document after,
+    in a blank frame the page writes into and in a blank window the page opens."""
+    running = shared_browser._running()
+    present = "() => !!window.__ieltsRecorderNS"
+
+    async def run() -> dict[str, bool]:
+        async with open_context(
+            running,
+            on_binding=lambda *_args: None,
+            on_event=lambda _event, _detail: None,
+            enhancer_config={"version": "test"},
+        ) as session:
+            page = (await session.open()).page
+            found = {"first document": await page.evaluate(present)}
+            await page.goto("data:text/html,<iframe></iframe>")
+            found["page"] = await page.evaluate(present)
+            found["blank frame"] = await page.frames[1].evaluate(present)
+            async with page.expect_popup() as opened:
+                await page.evaluate("() => { window.open('').document.write('<p>notes</p>'); }")
+            found["blank window"] = await (await opened.value).evaluate(present)
+            return found
+
+    assert shared_browser.runner.run(run()) == {
+        "first document": False,
+        "page": True,
+        "blank frame": True,
+        "blank window": True,
+    }
