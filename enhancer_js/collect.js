@@ -119,6 +119,25 @@
     return s.slice(0, 120);
   }
 
+  // Whether questions are recorded under their test ("t2.5"): on a page holding several tests,
+  // or where the parts of a test (p1, s2) each number theirs from 1. Parts numbered through
+  // (part 2 holds 14-26) are recorded by their numbers alone, as the page prints them.
+  function keptApart(questions) {
+    var tests = {};
+    var holder = {};
+    var clash = false;
+    questions.forEach(function (q) {
+      if (!q.test) return;
+      tests[q.test] = true;
+      (q.numbers || []).forEach(function (n) {
+        if (holder[n] && holder[n] !== q.test) clash = true;
+        holder[n] = q.test;
+      });
+    });
+    var names = Object.keys(tests);
+    return names.length > 1 && (clash || names.some(function (t) { return t[0] === 't'; }));
+  }
+
   function scan() {
     var groups = {};
     var order = [];
@@ -158,9 +177,7 @@
     });
     NS.numberQuestions(questions);
     NS.numberRanges(questions);
-    var tests = {};
-    questions.forEach(function (q) { if (q.test) tests[q.test] = true; });
-    var multiTest = Object.keys(tests).length > 1;
+    var multiTest = keptApart(questions);
     var byId = {};
     var kept = [];
     NS.setZones(questions.filter(function (q) { return q.kind === 'drop'; }).map(function (q) { return q.controls[0]; }));

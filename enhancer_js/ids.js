@@ -4,9 +4,11 @@
  * Pages name their questions in many conventions. A control's token comes from, in this order:
  * a question attribute on the control or an ancestor (data-question, data-q, data-qid,
  * data-question-id, data-question-number), its name, its id. A token reads as
- *   [test prefix] [q | question | ans | answer | gap | blank | box | field | slot | input | item]
- *   numbers [suffix]
- * where the test prefix is t3_ / test-3- / part2_ (a page holding several tests), the numbers
+ *   [skill] [test or part prefix] [question word, one or two] numbers [suffix]
+ * where the skill is reading_ / listening- / l- (a page's own label), the question word q,
+ * question, ans, answer, gap, blank, box, field, slot, input or item ("answer-input-5", "input-q5"),
+ * the prefix t3_ / test-3- (a page holding several tests) or part2_ / p1 / passage-2- / s1 /
+ * section1- (parts of one test, numbered apart only where their questions are), the numbers
  * are one ("7", "q7", "question-7"), a pair or range ("10-11", "q10_11", "26-30") or a list
  * ("q9-10-11", a choose-THREE set), and the suffix is a word such as _input or -answer.
  * An id attribute counts only with one of those prefixes ("7" as an id is too common to mean it).
@@ -25,9 +27,11 @@
 
   NS.QUESTION_ATTRS = ['data-question', 'data-q', 'data-qid', 'data-question-id', 'data-question-number'];
   var ATTR_SELECTOR = NS.QUESTION_ATTRS.map(function (a) { return '[' + a + ']'; }).join(', ');
+  var QUESTION_WORD = '(?:q|qn|ques|question|ans|answer|gap|blank|box|field|slot|input|item)';
   var TOKEN_RE = new RegExp(
-    '^(?:(t|test|set|part|sec|section)[-_ ]?(\\d{1,2})(?:[-_. ]+|(?=q)))?' +
-      '(q|qn|ques|question|ans|answer|gap|blank|box|field|slot|input|item)?[-_ ]?(\\d{1,3}(?:\\s*[-_,]\\s*\\d{1,3})*)' +
+    '^(?:(?:listening|reading|listen|read|lis|l|r)[-_])?' +
+      '(?:(t|test|set|part|passage|p|sec|section|s)[-_ ]?(\\d{1,2})(?:[-_. ]+|(?=q)))?' +
+      '(' + QUESTION_WORD + '(?:[-_ ]?' + QUESTION_WORD + ')?)?[-_ ]?(\\d{1,3}(?:\\s*[-_,]\\s*\\d{1,3})*)' +
       '(?:[-_ ]?(?:input|answer|select|text|box|field|drop|dropzone|zone|gap|blank|slot|target|choice|group))?$',
     'i'
   );

@@ -438,6 +438,15 @@ TOKENS = [
     ("main", False, None),
     ("gap", False, None),
     ("header2", True, None),
+    ("p1q5", True, [5]),  # part 1, question 5
+    ("passage-2-q14", False, [14]),
+    ("s1q3", True, [3]),
+    ("reading_q14", False, [14]),  # the page's skill before the question
+    ("L-q5", True, [5]),
+    ("answer-input-5", True, [5]),  # two question words
+    ("input-q5", True, [5]),
+    ("setting5", False, None),
+    ("part1", False, None),
 ]
 
 
@@ -453,6 +462,28 @@ def test_a_controls_name_or_id_gives_its_question_numbers(
         )
 
     assert shared_browser.enhanced("<p>a page</p>", check) == numbers
+
+
+#: (a page's controls named by part or test, the question ids recorded).
+PARTS = [
+    # parts of one test numbered through: recorded by their printed numbers
+    (
+        '<p>1. <input name="part1_q1"></p><p>2. <input name="part1_q2"></p>'
+        '<p>14. <input name="part2_q14"></p>',
+        ["1", "2", "14"],
+    ),
+    ('<p>1. <input name="p1q1"></p><p>1. <input name="p2q1"></p>', ["p1.1", "p2.1"]),  # from 1
+    ('<p>1. <input name="t1_q1"></p><p>14. <input name="t2_q14"></p>', ["t1.1", "t2.14"]),
+]
+
+
+@pytest.mark.parametrize("html,ids", PARTS)
+def test_parts_numbered_through_are_recorded_by_their_numbers(
+    shared_browser: SharedBrowser, html: str, ids: list[str]
+) -> None:
+    """A question's part (part2_q14) keeps it apart only where parts number their questions from
+    1 each; tests of a page that holds several are always kept apart."""
+    assert _question_ids(shared_browser, html) == ids
 
 
 #: (a form's array fields, the question ids read from them).

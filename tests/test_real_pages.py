@@ -231,6 +231,7 @@ HAND_MADE = [
     ("zh-labels.html", "global_variable", ["14", "15", "16", "17"]),
     ("range-gaps.html", "global_variable", ["27", "28", "29", "30"]),
     ("aria-choices.html", "json_script", ["1", "2", "3", "4"]),
+    ("part-names.html", "script_literal", ["1", "2", "14", "15", "16"]),
 ]
 #: Pages that show no score of their own (a form sent to a server that is not there).
 NO_PAGE_SCORE = {"form-fields.html"}
