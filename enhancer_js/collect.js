@@ -19,6 +19,9 @@
     'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset])' +
     ':not([type=image]):not([type=file]):not([type=search]):not([type=password]), select, textarea, ' +
     '[contenteditable=""], [contenteditable=true]';
+  // Kinds whose control is a form control or an ordering list (found by selector above); the
+  // others' (drop zones, choices a page built) are found by what they do.
+  var OWN_CONTROLS = { order: true, editable: true, select: true, radio: true, checkbox: true, text: true };
   var DROP_CANDIDATES = '[data-drop], [dropzone], [ondrop], [class*=drop], [class*=gap], [class*=slot], [class*=blank]';
 
   NS.cssPath = function (el) {
@@ -94,7 +97,7 @@
   }
 
   function candidates() {
-    var picks = Array.prototype.filter.call(document.querySelectorAll(NS.PICK), NS.WIDGETS.pick.matches);
+    var picks = NS.pickGroups();
     var list = Array.prototype.slice.call(document.querySelectorAll(CONTROLS + ', ' + NS.ORDER));
     if (picks.length) {
       list = list.concat(picks);
@@ -169,10 +172,11 @@
     questions.forEach(function (q, i) {
       var first = q.controls[0];
       q.printed = NS.printedNumberOf(first, function (node) {
-        var inside = node.querySelectorAll(CONTROLS + ', ' + NS.ORDER + ', ' + NS.PICK);
+        var inside = node.querySelectorAll(CONTROLS + ', ' + NS.ORDER);
         for (var j = 0; j < inside.length; j++) if (owner.has(inside[j]) && owner.get(inside[j]) !== i) return true;
-        var zones = questions.filter(function (other, n) { return n !== i && other.kind === 'drop' && node.contains(other.controls[0]); });
-        return zones.length > 0;
+        return questions.some(function (other, n) {
+          return n !== i && !OWN_CONTROLS[other.kind] && node.contains(other.controls[0]);
+        });
       });
     });
     NS.numberQuestions(questions);
@@ -242,7 +246,7 @@
     if (sameSet(values, TFNG)) return 'true_false_not_given';
     if (sameSet(values, YNNG)) return 'yes_no_not_given';
     if (kind === 'radio' || kind === 'pick') return 'multiple_choice';
-    if (kind === 'checkbox') return 'multiple_choice_multi';
+    if (kind === 'checkbox' || kind === 'picks') return 'multiple_choice_multi';
     if (kind === 'select') return 'matching';
     if (kind === 'order') return 'ordering';
     if (kind === 'drop') return 'matching';

@@ -332,10 +332,10 @@
     if (submit && byLearner(event)) complete(NS.readAnswers(), null, submit);
   }
 
-  // A choice built of ARIA roles fires neither input nor change: the page's own handler sets
-  // aria-checked on the learner's click (or arrow key), and the answer is read after it.
+  // A choice a page built (picks.js) fires neither input nor change: the page's own handler sets
+  // aria-checked or a class on the learner's click (or arrow key), and the answer is read after.
   function onPick(event) {
-    var group = event.target && event.target.closest ? event.target.closest(NS.PICK) : null;
+    var group = event.target ? NS.pickGroupOf(event.target) : null;
     var ids = group && byLearner(event) ? NS.questionIdsOf(group) : null;
     if (!ids) return;
     ids.forEach(function (id) { state.touched[id] = true; });

@@ -6,6 +6,9 @@
  * the values it can take and describe it for the scripted learner (a selector per control or
  * per item, with its value). Adding a kind is one entry here and one in recorder/autoplay.py.
  *
+ * Choices a page built of its own elements (ARIA roles, or elements marked with a class when
+ * clicked) are picks.js's: their group is the question's control (pick: one; picks: several).
+ *
  * Drag and drop is recognised by behaviour and structure, not by a class list: a drop zone is
  * an element that takes drops (a drop listener, ondrop, dropzone, data-drop, or a class that
  * says drop/gap/slot) and answers one question; an item is a draggable element. An item's value
@@ -23,8 +26,6 @@
   ];
   var ITEM_SELECTOR = '[draggable=true], ' + VALUE_ATTRS.slice(0, 8).map(function (a) { return '[' + a + ']'; }).join(', ');
   NS.ORDER = '[data-order], .sortable';
-  // A choice a page built of ARIA roles: a radiogroup of role=radio elements, each aria-checked.
-  NS.PICK = '[role=radiogroup]';
   var DROP_CLASS_RE = /(^|[-_\s])(drop|dropzone|droppable|gap|slot|blank)([-_\s]|$)|drop(zone|target|area)/i;
   var LABEL_RE = /^\s*([A-Z]|[ivxlc]{1,6}|[IVXLC]{1,6}|\d{1,2})(?:[.):]\s*|\s+)(?=\S)/;
 
@@ -151,12 +152,17 @@
     return Array.prototype.filter.call(q.controls[0].options, function (o) { return o.value !== ''; });
   }
 
-  // The options of a choice built of ARIA roles, and what each stands for: a value attribute,
-  // else the letter printed before its words, else its words.
+  // The options of a choice the page built, and what each stands for (pickValue): a value
+  // attribute, else the letter printed before its words, else its words.
   function pickOptions(q) {
-    return Array.prototype.slice.call(q.controls[0].querySelectorAll('[role=radio]'));
+    return NS.pickOptionsOf(q.controls[0]);
   }
 
+  function pickedOnes(q) {
+    return pickOptions(q).filter(NS.isPicked).map(pickValue);
+  }
+
+  NS.pickValue = pickValue;
   function pickValue(option) {
     for (var i = 0; i < VALUE_ATTRS.length; i++) {
       var v = option.getAttribute(VALUE_ATTRS[i]);
@@ -164,6 +170,14 @@
     }
     var text = (option.textContent || '').replace(/\s+/g, ' ').trim();
     return printedLetter(text) || text;
+  }
+
+  function pickChoices(q) {
+    return namedChoices(pickOptions(q).map(function (o) { return [o.textContent, pickValue(o)]; }));
+  }
+
+  function describePicks(q) {
+    return pickOptions(q).map(function (o) { return { selector: NS.cssPath(o), value: pickValue(o) }; });
   }
 
   function checkedValues(q) {
@@ -196,20 +210,22 @@
       },
     },
     pick: {
-      matches: function (el) {
-        return el.matches(NS.PICK) && !!el.querySelector('[role=radio]') && !el.querySelector('input, select, textarea');
-      },
+      matches: function (el) { return NS.isPickGroup(el) && !NS.picksSeveral(el); },
       values: function (q) { return pickOptions(q).map(pickValue); },
-      choices: function (q) {
-        return namedChoices(pickOptions(q).map(function (o) { return [o.textContent, pickValue(o)]; }));
-      },
+      choices: pickChoices,
+      // One option picked; a page that lets several be picked where one was asked gives them all.
       read: function (q) {
-        var on = pickOptions(q).filter(function (o) { return o.getAttribute('aria-checked') === 'true'; });
-        return on.length ? pickValue(on[0]) : null;
+        var on = pickedOnes(q);
+        return on.length > 1 ? on : on[0] || null;
       },
-      describe: function (q) {
-        return pickOptions(q).map(function (o) { return { selector: NS.cssPath(o), value: pickValue(o) }; });
-      },
+      describe: describePicks,
+    },
+    picks: {
+      matches: function (el) { return NS.isPickGroup(el) && NS.picksSeveral(el); },
+      values: function (q) { return pickOptions(q).map(pickValue); },
+      choices: pickChoices,
+      read: pickedOnes,
+      describe: describePicks,
     },
     drop: {
       matches: function (el) { return !el.matches('input, select, textarea') && NS.takesDrops(el); },
@@ -264,7 +280,7 @@
     },
   };
   // Tried in this order: the first kind whose matches() holds is the widget's kind.
-  NS.WIDGET_ORDER = ['order', 'pick', 'drop', 'editable', 'select', 'radio', 'checkbox', 'text'];
+  NS.WIDGET_ORDER = ['order', 'pick', 'picks', 'drop', 'editable', 'select', 'radio', 'checkbox', 'text'];
 
   NS.kindOf = function (el) {
     for (var i = 0; i < NS.WIDGET_ORDER.length; i++) {

@@ -14,7 +14,7 @@ import json
 import random
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -85,10 +85,11 @@ def _load_answers(path: Path) -> dict[str, KeyValue]:
 
 @dataclass(frozen=True)
 class Step:
-    """One input action: ``check``/``fill``/``select``/``type`` on a control, ``drag`` an item
+    """One input action: ``check``/``click``/``fill``/``select``/``type`` on a control (``click``:
+    an option a page built of its own elements, which Playwright cannot check), ``drag`` an item
     (``selector``, worth ``value``) onto a gap (``target``), or ``arrange`` a list in an order."""
 
-    action: Literal["check", "fill", "select", "type", "drag", "arrange"]
+    action: Literal["check", "click", "fill", "select", "type", "drag", "arrange"]
     frame: int
     selector: str
     value: str = ""
@@ -202,6 +203,10 @@ def _ticks(control: Control, wanted: list[str], _: bool) -> list[Step]:
     return out
 
 
+def _clicks(control: Control, wanted: list[str], exact: bool) -> list[Step]:
+    return [replace(step, action="click") for step in _ticks(control, wanted, exact)]
+
+
 def _selection(control: Control, wanted: list[str], _: bool) -> list[Step]:
     if not wanted:
         return []
@@ -233,9 +238,13 @@ def _arrange(control: Control, wanted: list[str], _: bool) -> list[Step]:
     return [Step("arrange", control.frame, zone, values=tuple(wanted))] if wanted else []
 
 
+#: The kinds whose answer is a list of the options ticked.
+SEVERAL: frozenset[WidgetKind] = frozenset({"checkbox", "picks"})
+
 WIDGETS: dict[WidgetKind, Widget] = {
     "order": Widget(_an_order, _arrange),
-    "pick": Widget(_one_of, _ticks),  # Playwright checks a role=radio by its aria-checked
+    "pick": Widget(_one_of, _clicks),
+    "picks": Widget(_some_of, _clicks),
     "drop": Widget(_an_item, _drag),
     "editable": Widget(_a_word, _typing("type")),
     "select": Widget(_one_of, _selection),
@@ -250,7 +259,7 @@ def planned_answers(steps: Sequence[Step], controls: Sequence[Control]) -> dict[
     by_selector = {sel: (c, val) for c in controls for sel, val in c.options}
     zones = {c.options[0][0]: c for c in controls if c.kind in ("drop", "order") and c.options}
     answers: dict[str, AnswerValue] = {
-        qid: ([] if c.kind == "checkbox" else None) for c in controls for qid in c.ids
+        qid: ([] if c.kind in SEVERAL else None) for c in controls for qid in c.ids
     }
     for step in steps:
         if step.action == "drag":
@@ -264,11 +273,11 @@ def planned_answers(steps: Sequence[Step], controls: Sequence[Control]) -> dict[
             continue
         control, value = by_selector[step.selector]
         for qid in control.ids:
-            if step.action == "check" and control.kind == "checkbox":
+            if step.action in ("check", "click") and control.kind in SEVERAL:
                 current = answers[qid]
                 assert isinstance(current, list)
                 answers[qid] = [*current, value or ""]
-            elif step.action == "check":
+            elif step.action in ("check", "click"):
                 answers[qid] = value
             else:
                 answers[qid] = step.value
@@ -282,6 +291,8 @@ async def play(page: ExamPage, steps: Sequence[Step], *, submit: bool = True) ->
     for step in steps:
         if step.action == "check":
             await page.check(step.frame, step.selector)
+        elif step.action == "click":
+            await page.click(step.frame, step.selector)
         elif step.action == "fill":
             await page.fill(step.frame, step.selector, step.value)
         elif step.action == "select":

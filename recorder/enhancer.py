@@ -16,6 +16,7 @@ ENHANCER_FILES = (
     "core.js",
     "ids.js",
     "widgets.js",
+    "picks.js",
     "collect.js",
     "multitest.js",
     "key.js",

@@ -701,11 +701,45 @@ CHOICE_SHAPES = [
         "<span role=radio aria-checked=false>B</span></span></p>",
         [(["8"], "pick")],
     ),
+    # options the page marks with a class when clicked: a list of valued items with listeners
+    (
+        "<div><p>9. Pick one</p><ul><li data-value=A onclick='this.className=\"selected\"'>"
+        "A. x</li><li data-value=B onclick='this.className=\"selected\"'>B. y</li></ul></div>",
+        [(["9"], "pick")],
+    ),
+    # judgements as buttons (one listener on their list, or none seen: a button is clicked)
+    (
+        "<div><p>10. A claim.</p><div><button>TRUE</button><button>FALSE</button>"
+        "<button>NOT GIVEN</button></div></div>",
+        [(["10"], "pick")],
+    ),
+    # a listbox that takes several, over a range of two questions
+    (
+        "<div role=listbox aria-multiselectable=true data-question=11-12>"
+        "<div role=option>A one</div><div role=option>B two</div><div role=option>C three</div>"
+        "</div>",
+        [(["11", "12"], "picks")],
+    ),
+    # role=checkbox options with no group around them
+    (
+        "<div><p>13. Tick any.</p><div><span role=checkbox aria-checked=false>A a</span>"
+        "<span role=checkbox aria-checked=false>B b</span></div></div>",
+        [(["13"], "picks")],
+    ),
+    # not choices: a question palette, tabs, a bank of words, a list of headings nobody clicks
+    (
+        "<nav><button onclick=1>1</button><button onclick=1>2</button><button>3</button></nav>"
+        "<div><button>Test 1</button><button>Test 2</button></div>"
+        "<div><button>channel</button><button>river</button></div>"
+        "<ul><li data-value=i>i. Old ways</li><li data-value=ii>ii. New ways</li></ul>"
+        "<p>1. <input name=q1></p>",
+        [(["1"], "text")],
+    ),
 ]
 
 
 @pytest.mark.parametrize("html,found", CHOICE_SHAPES)
-def test_choices_built_of_aria_roles_are_questions(
+def test_choices_built_of_aria_roles_or_classes_are_questions(
     shared_browser: SharedBrowser, html: str, found: list[tuple[list[str], str]]
 ) -> None:
     async def check(page: ExamPage, _calls: Calls) -> object:

@@ -232,6 +232,7 @@ HAND_MADE = [
     ("range-gaps.html", "global_variable", ["27", "28", "29", "30"]),
     ("aria-choices.html", "json_script", ["1", "2", "3", "4"]),
     ("part-names.html", "script_literal", ["1", "2", "14", "15", "16"]),
+    ("custom-choices.html", "global_variable", ["1", "2", "3", "4", "5", "6"]),
 ]
 #: Pages that show no score of their own (a form sent to a server that is not there).
 NO_PAGE_SCORE = {"form-fields.html"}

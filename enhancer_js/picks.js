@@ -1,0 +1,138 @@
+/*
+ * picks.js: choices a page built of its own elements, with no form control (the widget kinds
+ * pick, one of them, and picks, some of them: widgets.js).
+ *
+ * Two shapes, each group answering one question, numbered as any control is (ids.js):
+ * - ARIA: a radiogroup of role=radio (one), a listbox of role=option (one, or several where
+ *   aria-multiselectable), a set of role=checkbox (several). The page marks the learner's choice
+ *   aria-checked or aria-selected.
+ * - Plain elements the page only marks with a class when clicked ("selected", "active",
+ *   "chosen"): two or more children of one element, each standing for a choice (a value
+ *   attribute, or a printed letter or judgement: "B ...", "iv. ...", "NOT GIVEN"), taking the
+ *   learner's click (a click listener on it or its list, onclick, a button, the pointer cursor)
+ *   and holding no form control. Question palettes ("1", "2", ...), tabs ("Test 2"), navigation
+ *   ("Next"), submit controls and items to drag are not choices.
+ */
+(function () {
+  'use strict';
+  var NS = window.__ieltsRecorderNS;
+
+  var ARIA_OPTION = '[role=radio], [role=checkbox], [role=option]';
+  var ARIA_GROUP = '[role=radiogroup], [role=listbox], [role=group]';
+  var VALUE_ATTRS = ['data-value', 'data-option', 'data-choice', 'data-letter', 'data-answer', 'data-key'];
+  var TOGGLE_CANDIDATES = VALUE_ATTRS.map(function (a) { return '[' + a + ']'; }).join(', ') +
+    ', [class*=option], [class*=choice], button, li';
+  var PICKED_CLASS_RE = /(^|[-_\s])(selected|active|chosen|checked|picked)($|[-_\s])/i;
+  var CHOICE_TEXT_RE = /^\(?(?:[A-H]|[ivx]{1,4}|[IVX]{1,4})(?:[.):]|\s|$)|^(?:TRUE|FALSE|NOT GIVEN|YES|NO)$/;
+  var NOT_CHOICE_RE = /^(?:(?:test|part|passage|section|question|q)\s*\d{1,2}|\d{1,3}|next|prev(?:ious)?|back|previous|continue)$/i;
+  var NOT_TEXT = /^(SCRIPT|STYLE|TEMPLATE|BR)$/;
+  var MAX_TEXT = 300;
+
+  var groups = new Set(); // of the last NS.pickGroups()
+
+  function textOf(el) { return (el.textContent || '').replace(/\s+/g, ' ').trim(); }
+
+  function ariaOptions(group) {
+    var first = group.querySelector(ARIA_OPTION);
+    if (!first) return [];
+    return Array.prototype.slice.call(group.querySelectorAll('[role=' + first.getAttribute('role') + ']'));
+  }
+
+  // The element that holds an ARIA option's group: its radiogroup, listbox or group, else the
+  // nearest ancestor holding another option of its role.
+  function ariaGroupOf(option) {
+    var group = option.closest(ARIA_GROUP);
+    if (group) return group;
+    var role = '[role=' + option.getAttribute('role') + ']';
+    for (var node = option.parentElement; node && node !== document.body; node = node.parentElement) {
+      if (node.querySelectorAll(role).length > 1) return node;
+    }
+    return null;
+  }
+
+  function clickable(el, parent) {
+    var clicks = NS.clickTargets;
+    if (el.hasAttribute('onclick') || el.matches('button, [role=button], a[href="#"], a:not([href])')) return true;
+    for (var node = el, up = 0; node && up < 4; node = node.parentElement, up++) {
+      if (clicks && clicks.has(node)) return true;
+      if (node !== el && node !== parent && node.hasAttribute('onclick')) return true;
+    }
+    return window.getComputedStyle(el).cursor === 'pointer';
+  }
+
+  function isToggleOption(el, parent) {
+    if (NOT_TEXT.test(el.tagName) || el.getAttribute('draggable') === 'true' || el.matches('[role=tab], a[href]:not([href="#"])')) return false;
+    if (el.querySelector('input, select, textarea, [draggable=true]')) return false;
+    var text = textOf(el);
+    if (!text || text.length > MAX_TEXT || NOT_CHOICE_RE.test(text)) return false;
+    var valued = VALUE_ATTRS.some(function (a) { return (el.getAttribute(a) || '').trim() !== ''; });
+    if (!valued && !CHOICE_TEXT_RE.test(text)) return false;
+    if (NS.isSubmitControl && NS.isSubmitControl(el)) return false;
+    return clickable(el, parent);
+  }
+
+  // The children of `parent` that are choices (most of its children, two at least, each of its
+  // own value), else none.
+  function toggleOptions(parent) {
+    var kids = Array.prototype.filter.call(parent.children, function (c) { return !NOT_TEXT.test(c.tagName); });
+    var options = kids.filter(function (c) { return isToggleOption(c, parent); });
+    if (options.length < 2 || options.length * 2 < kids.length) return [];
+    var values = options.map(NS.pickValue);
+    if (new Set(values).size !== values.length) return [];
+    return options;
+  }
+
+  function usable(group) {
+    return !!group && !group.querySelector('input, select, textarea') && !group.closest(NS.ORDER);
+  }
+
+  // Every group of such choices on the page, in page order, outer groups of inner ones left out.
+  NS.pickGroups = function () {
+    var found = [];
+    Array.prototype.forEach.call(document.querySelectorAll(ARIA_OPTION), function (option) {
+      var group = ariaGroupOf(option);
+      if (usable(group) && found.indexOf(group) < 0) found.push(group);
+    });
+    var parents = new Set();
+    Array.prototype.forEach.call(document.querySelectorAll(TOGGLE_CANDIDATES), function (el) {
+      if (el.parentElement && !el.closest(ARIA_OPTION) && !el.closest(ARIA_GROUP)) parents.add(el.parentElement);
+    });
+    parents.forEach(function (parent) {
+      if (found.indexOf(parent) < 0 && usable(parent) && toggleOptions(parent).length) found.push(parent);
+    });
+    found = found.filter(function (g) {
+      return !found.some(function (other) { return other !== g && g.contains(other); });
+    });
+    found.sort(function (a, b) { return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1; });
+    groups = new Set(found);
+    return found;
+  };
+
+  NS.isPickGroup = function (el) { return groups.has(el); };
+
+  // The group a clicked or focused element belongs to, or null.
+  NS.pickGroupOf = function (el) {
+    for (var node = el; node && node.nodeType === 1; node = node.parentElement) {
+      if (groups.has(node)) return node;
+    }
+    return null;
+  };
+
+  NS.pickOptionsOf = function (group) {
+    var aria = ariaOptions(group);
+    return aria.length ? aria : toggleOptions(group);
+  };
+
+  // Whether the group takes several choices: role=checkbox, or a multiselectable listbox.
+  NS.picksSeveral = function (group) {
+    return group.getAttribute('aria-multiselectable') === 'true' || !!group.querySelector('[role=checkbox]');
+  };
+
+  NS.isPicked = function (option) {
+    if (option.hasAttribute('role')) {
+      return option.getAttribute('aria-checked') === 'true' || option.getAttribute('aria-selected') === 'true';
+    }
+    return option.getAttribute('aria-pressed') === 'true' || option.getAttribute('aria-selected') === 'true' ||
+      PICKED_CLASS_RE.test(typeof option.className === 'string' ? option.className : '');
+  };
+})();
