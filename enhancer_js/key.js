@@ -15,7 +15,9 @@
  *                    carry their answers (`questions = [{number: 21, answer: "B"}]`) where it
  *                    fits the page (LOOSE_KEY_NAMES). A list is read by question number, or as
  *                    the page's questions in page order
- *   data_attribute   data-correct / data-answer-key on a question's control or container
+ *   data_attribute   data-correct / data-answer-key / data-correct-answer / data-solution on a
+ *                    question's control or container (its answer), or on the choice that is
+ *                    right (data-correct, data-correct="true": that choice's value)
  *   results_table    a table the page renders after submit, with a question-number column and a
  *                    "correct answer" column (never a "your answer" column), headers in English,
  *                    Chinese, Spanish, French, German, Vietnamese or Portuguese
@@ -535,20 +537,49 @@
     return bestOf(found);
   }
 
+  var KEY_ATTRS = ['data-correct', 'data-answer-key', 'data-correct-answer', 'data-right-answer', 'data-solution'];
+  var KEY_ATTR_SELECTOR = KEY_ATTRS.map(function (a) { return '[' + a + ']'; }).join(', ');
+  var MARKED_RE = /^(?:|true|1|yes|correct|right)$/i;
+  var UNMARKED_RE = /^(?:false|0|no|wrong|incorrect)$/i;
+
+  function keyAttribute(el) {
+    for (var i = 0; i < KEY_ATTRS.length; i++) {
+      var raw = el.getAttribute(KEY_ATTRS[i]);
+      if (raw !== null) return raw.trim();
+    }
+    return null;
+  }
+
+  // A choice the page marks as the right one (<input type=radio value=B data-correct>,
+  // <option data-correct="true">, an option it built): its value, else null.
+  function markedChoice(el, raw) {
+    if (!MARKED_RE.test(raw)) return null;
+    if (el.matches('input[type=radio], input[type=checkbox], option')) return el.value;
+    var group = NS.pickGroupOf(el);
+    return group && NS.pickOptionsOf(group).indexOf(el) >= 0 ? NS.pickValue(el) : null;
+  }
+
   function fromDataAttributes() {
-    var els = document.querySelectorAll('[data-correct], [data-answer-key]');
+    var els = document.querySelectorAll(KEY_ATTR_SELECTOR);
     var out = {};
     var count = 0;
     for (var i = 0; i < els.length; i++) {
       var el = els[i];
-      var raw = el.getAttribute('data-correct');
-      if (raw === null) raw = el.getAttribute('data-answer-key');
+      var raw = keyAttribute(el);
       var ids = NS.questionIdsOf(el);
       if (!ids) {
         var inner = el.querySelector('input, select, textarea, [contenteditable]');
         ids = inner ? NS.questionIdsOf(inner) : null;
       }
-      if (!ids || raw === null || raw.trim() === '') continue;
+      if (!ids || raw === null || UNMARKED_RE.test(raw)) continue;
+      var marked = markedChoice(el, raw);
+      if (marked !== null) {
+        // one right choice per question; a choose-TWO's right choices, one for each
+        ids.forEach(function (id) { out[id] = out[id] === undefined ? marked : [].concat(out[id], marked); });
+        count++;
+        continue;
+      }
+      if (raw === '' || MARKED_RE.test(raw)) continue;
       // A pair such as data-question="10-11" data-correct="B,D" holds one letter per question.
       var parts = ids.length > 1 ? raw.split(/\s*,\s*/) : [raw];
       ids.forEach(function (id, n) {

@@ -782,3 +782,45 @@ def test_the_enhancer_stays_out_of_a_new_tabs_first_document_only(
         "blank frame": True,
         "blank window": True,
     }
+
+
+#: (a page whose key is in attributes, the key read from it).
+KEY_ATTRIBUTES = [
+    # the right choice marked (a boolean attribute, "true"), not the others ("false")
+    (
+        "<div><p>1.</p><label><input type=radio name=q1 value=A data-correct=false> A</label>"
+        "<label><input type=radio name=q1 value=B data-correct> B</label></div>"
+        "<div><p>2.</p><select name=q2><option value=''></option><option value=x>A</option>"
+        "<option value=y data-correct=true>B</option></select></div>",
+        {"1": "B", "2": "y"},
+    ),
+    # a choose-TWO's right choices, each marked: both, for each of its questions
+    (
+        "<div><p>3-4.</p><label><input type=checkbox name=q3-4 value=A data-correct> A</label>"
+        "<label><input type=checkbox name=q3-4 value=B> B</label>"
+        "<label><input type=checkbox name=q3-4 value=C data-correct> C</label></div>",
+        {"3": ["A", "C"], "4": ["A", "C"]},
+    ),
+    # the answer on the control, under the other names pages give it
+    (
+        "<p>5. <input name=q5 data-correct-answer=wick></p><p>6. <input name=q6 data-solution=1998></p>",
+        {"5": "wick", "6": "1998"},
+    ),
+    # an option the page built, marked as the right one
+    (
+        "<div><p>7. Which?</p><div role=radiogroup><div role=radio aria-checked=false>A. x</div>"
+        "<div role=radio aria-checked=false data-correct=true>B. y</div></div></div>",
+        {"7": "B"},
+    ),
+]
+
+
+@pytest.mark.parametrize("html,key", KEY_ATTRIBUTES)
+def test_a_key_in_attributes_is_read_from_the_control_or_the_right_choice(
+    shared_browser: SharedBrowser, html: str, key: dict[str, object]
+) -> None:
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate("() => window.__ieltsRecorderNS.extractKey()")
+
+    found = shared_browser.enhanced(html, check)
+    assert found == {"key": key, "source": "data_attribute"}
