@@ -15,6 +15,8 @@
  *                    carry their answers (`questions = [{number: 21, answer: "B"}]`) where it
  *                    fits the page (LOOSE_KEY_NAMES). A list is read by question number, or as
  *                    the page's questions in page order
+ *   fetched_data     the same, in JSON the page fetched for itself from its own origin (fetch or
+ *                    XMLHttpRequest: fetched.js keeps what the page received)
  *   data_attribute   data-correct / data-answer-key / data-correct-answer / data-solution on a
  *                    question's control or container (its answer), or on the choice that is
  *                    right (data-correct, data-correct="true": that choice's value)
@@ -265,7 +267,20 @@
   // __NEXT_DATA__), a key under a key's name at any depth that fits the page; else one under a
   // loose name (never `answers`, which a page's saved state may hold for the learner).
   function fromJsonScript() {
-    var blocks = jsonBlocks();
+    return keyInBlocks(jsonBlocks());
+  }
+
+  // The JSON the page fetched for itself (fetched.js): a block is keyed when its file's name
+  // says it holds the key (answer-key.json, solutions.json).
+  function fromFetchedData() {
+    var fetched = NS.fetchedData ? NS.fetchedData() : [];
+    return keyInBlocks(fetched.map(function (f) {
+      var file = f.url.split(/[?#]/)[0].split('/').pop() || '';
+      return { data: f.data, keyed: KEY_NAME_RE.test(file) };
+    }));
+  }
+
+  function keyInBlocks(blocks) {
     var named = bestOf(blocks.filter(function (b) { return b.keyed; }).map(function (b) { return candidate(b.data); }));
     if (named) return named;
     // last, a list under any name whose items each carry a right answer ({qNo, correct_answer})
@@ -636,6 +651,7 @@
 
   var STRATEGIES = [
     ['json_script', fromJsonScript],
+    ['fetched_data', fromFetchedData],
     ['global_variable', fromGlobal],
     ['global_object', fromGlobalObject],
     ['script_literal', fromScriptLiteral],

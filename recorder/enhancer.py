@@ -14,6 +14,7 @@ FRAME_FILE = "document.js"
 FRAME_MARKER = "/* ENHANCER FILES */"
 ENHANCER_FILES = (
     "core.js",
+    "fetched.js",
     "ids.js",
     "widgets.js",
     "picks.js",

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 import time
-from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from recorder.autoplay import Strategy
@@ -18,6 +13,7 @@ from recorder.record import PracticeRecord
 from recorder.survey import Control
 
 from .conftest import CATALOG, Play
+from .helpers import serve
 
 SHAPES = Path(__file__).parent / "data" / "shapes"
 
@@ -238,24 +234,6 @@ def result_controls(result: PracticeResult) -> list[Control]:
 
 def plan_of(result: PracticeResult) -> list[str]:
     return [step.action for step in result.steps]
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """A quiet HTTP server for ``directory`` on localhost; yields its base URL."""
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 HOSTILE = """<!DOCTYPE html><title>not the exam</title><script>

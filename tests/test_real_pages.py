@@ -26,6 +26,7 @@ from recorder.protocol import WIDGET_KINDS
 from recorder.scoring import mark_attempt
 
 from .conftest import Play, SharedBrowser
+from .helpers import serve
 
 DATA = Path(__file__).parent / "data"
 LIBRARY = DATA / "library"
@@ -252,6 +253,23 @@ def test_hand_made_pages_are_recorded_and_marked(
         expected = expected_score(Strategy.parse(strategy), result)
     page_score = None if page in NO_PAGE_SCORE else expected
     assert (record.score, record.metadata.pageScore) == (expected, page_score)
+
+
+@pytest.mark.parametrize("strategy", ["key", "blank", "random:4"])
+@pytest.mark.parametrize("via", ["fetch", "xhr"])
+def test_a_key_in_the_json_a_page_fetches_is_read(play: Play, strategy: str, via: str) -> None:
+    """A page served over http renders its test from a JSON file it fetches for itself; the key
+    is only in that file, read from what the page received (never fetched again, never run)."""
+    with serve(DATA / "served") as base:
+        result = play(adhoc_exam(f"{base}/fetched-exam.html?via={via}"), strategy)
+    record = result.record
+    assert record.metadata.keySource == "fetched_data"
+    assert [a.questionId for a in record.answers] == ["1", "2", "3", "4"]
+    expected = {"key": 4, "blank": 0}.get(strategy)
+    if expected is None:
+        expected = expected_score(Strategy.parse(strategy), result)
+    assert (record.score, record.metadata.pageScore) == (expected, expected)
+    assert record.title == "Reading — The Harbour Walk"
 
 
 def test_a_choice_of_aria_roles_answered_by_the_keyboard_is_recorded(play: Play) -> None:
