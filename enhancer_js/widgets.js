@@ -189,7 +189,24 @@
   }
 
   function perControl(q) {
-    return q.controls.map(function (c) { return { selector: NS.cssPath(c), value: c.value }; });
+    return q.controls.map(function (c) { return { selector: NS.cssPath(clickedFor(c)), value: c.value }; });
+  }
+
+  // What a learner clicks for a radio or checkbox: the control, or its label where the page
+  // hides the control behind it (choices styled as cards: display:none, or transparent and a
+  // pixel wide). Playwright checks a control through its label, and reads its state from it.
+  function clickedFor(control) {
+    if (shown(control)) return control;
+    var label = control.closest('label') ||
+      (control.id ? document.querySelector('label[for="' + CSS.escape(control.id) + '"]') : null);
+    return label && shown(label) ? label : control;
+  }
+
+  function shown(el) {
+    var box = el.getBoundingClientRect();
+    if (box.width < 4 || box.height < 4) return false;
+    var style = window.getComputedStyle(el);
+    return style.visibility !== 'hidden' && parseFloat(style.opacity) > 0.05;
   }
 
   NS.WIDGETS = {

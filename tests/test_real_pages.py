@@ -234,6 +234,7 @@ HAND_MADE = [
     ("aria-choices.html", "json_script", ["1", "2", "3", "4"]),
     ("part-names.html", "script_literal", ["1", "2", "14", "15", "16"]),
     ("custom-choices.html", "global_variable", ["1", "2", "3", "4", "5", "6"]),
+    ("styled-choices.html", "global_variable", ["1", "2", "3", "4"]),
 ]
 #: Pages that show no score of their own (a form sent to a server that is not there).
 NO_PAGE_SCORE = {"form-fields.html"}
