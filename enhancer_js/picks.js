@@ -19,6 +19,8 @@
 
   var ARIA_OPTION = '[role=radio], [role=checkbox], [role=option]';
   var ARIA_GROUP = '[role=radiogroup], [role=listbox], [role=group]';
+  // The value attributes that make an element a choice: some of those widgets.js reads an
+  // item's value from, never data-word or data-heading (the words of a bank, a list of headings).
   var VALUE_ATTRS = ['data-value', 'data-option', 'data-choice', 'data-letter', 'data-answer', 'data-key'];
   var TOGGLE_CANDIDATES = VALUE_ATTRS.map(function (a) { return '[' + a + ']'; }).join(', ') +
     ', [class*=option], [class*=choice], button, li';

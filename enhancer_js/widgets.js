@@ -162,7 +162,6 @@
     return pickOptions(q).filter(NS.isPicked).map(pickValue);
   }
 
-  NS.pickValue = pickValue;
   function pickValue(option) {
     for (var i = 0; i < VALUE_ATTRS.length; i++) {
       var v = option.getAttribute(VALUE_ATTRS[i]);
@@ -171,6 +170,8 @@
     var text = (option.textContent || '').replace(/\s+/g, ' ').trim();
     return printedLetter(text) || text;
   }
+
+  NS.pickValue = pickValue;
 
   function pickChoices(q) {
     return namedChoices(pickOptions(q).map(function (o) { return [o.textContent, pickValue(o)]; }));
