@@ -323,8 +323,14 @@ class ExamPage:
         # The pointer goes to the list first, as a learner's does: Playwright's select_option
         # fires synthetic events, which the enhancer takes only right after a real input.
         target = self._frame(frame).locator(selector)
-        await target.hover()
-        await target.select_option(value)
+        if await target.is_visible():
+            await target.hover()
+            await target.select_option(value)
+            return
+        # A list the page hides behind a menu of its own (a custom dropdown that sets the list):
+        # the pointer goes to the question's box, and the list is set as the page's menu sets it.
+        await target.locator("xpath=..").hover()
+        await target.select_option(value, force=True)
 
     async def type_into(self, frame: int, selector: str, text: str) -> None:
         locator = self._frame(frame).locator(selector)

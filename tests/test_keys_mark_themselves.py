@@ -35,7 +35,8 @@ def audits() -> list[PageAudit]:
               "page-data.html", "lettered-choices.html", "confirm-submit.html",
               "link-submit.html", "div-submit.html", "start-gate.html", "zh-labels.html",
               "range-gaps.html", "aria-choices.html", "part-names.html",
-              "custom-choices.html", "styled-choices.html")]  # fmt: skip
+              "custom-choices.html", "styled-choices.html",
+              "menu-lists.html")]  # fmt: skip
     found = audit([*catalog.exams, *pages], LaunchOptions(headless=True))
     keyed = [a for a in found if a.key]
     assert len(keyed) >= 15, [a.exam.id for a in found if not a.key]
