@@ -3,7 +3,8 @@
  *
  * The recorder injects, into every frame and before any page script runs:
  *   1. a one-line JSON prelude: window.__IELTS_RECORDER_CONFIG__ = {...};
- *   2. core.js, ids.js, widgets.js, collect.js, key.js, enhancer.js, opener.js, in that order.
+ *   2. the files recorder/enhancer.py lists (ENHANCER_FILES), core.js first, in that order,
+ *      all in the frame of document.js.
  * Each file only adds functions to the namespace; enhancer.js starts the work, once per document.
  *
  * Only the enhancer may speak the protocol. Before any page script runs, this file takes the

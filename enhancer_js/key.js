@@ -377,109 +377,6 @@
     return bestOf(found);
   }
 
-  // A tolerant reader for JavaScript object and array literals: quoted or bare keys, single,
-  // double or back quotes (no ${}), true/false/null, trailing commas and comments. It reads data
-  // only: anything else (a call, a variable, an expression) makes it give up, so no page code
-  // is ever run.
-  // The reader's state is {text, i}: the text and where it is in it.
-  var ESCAPES = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', 0: '\0' };
-  function fail() { throw new Error('not a literal'); }
-
-  function space(r) {
-    var text = r.text;
-    for (;;) {
-      while (r.i < text.length && /\s/.test(text[r.i])) r.i++;
-      if (text.startsWith('//', r.i)) { while (r.i < text.length && text[r.i] !== '\n') r.i++; continue; }
-      if (text.startsWith('/*', r.i)) { var end = text.indexOf('*/', r.i + 2); if (end < 0) fail(); r.i = end + 2; continue; }
-      return;
-    }
-  }
-
-  function string(r) {
-    var text = r.text;
-    var quote = text[r.i++];
-    var out = '';
-    while (r.i < text.length && text[r.i] !== quote) {
-      if (quote === '`' && text[r.i] === '$' && text[r.i + 1] === '{') fail();
-      if (text[r.i] === '\\') {
-        r.i++;
-        var c = text[r.i];
-        if (c === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(r.i + 1, r.i + 5))) {
-          out += String.fromCharCode(parseInt(text.slice(r.i + 1, r.i + 5), 16));
-          r.i += 5;
-          continue;
-        }
-        out += ESCAPES[c] !== undefined ? ESCAPES[c] : c;
-        r.i++;
-        continue;
-      }
-      out += text[r.i++];
-    }
-    if (text[r.i] !== quote) fail();
-    r.i++;
-    return out;
-  }
-
-  function objectLiteral(r) {
-    var text = r.text;
-    r.i++;
-    var obj = {};
-    for (;;) {
-      space(r);
-      if (text[r.i] === '}') { r.i++; return obj; }
-      var key;
-      if (text[r.i] === '"' || text[r.i] === "'") key = string(r);
-      else {
-        var m = /^[A-Za-z0-9_$]+/.exec(text.slice(r.i, r.i + 64));
-        if (!m) fail();
-        key = m[0];
-        r.i += key.length;
-      }
-      space(r);
-      if (text[r.i++] !== ':') fail();
-      obj[key] = value(r);
-      space(r);
-      if (text[r.i] === ',') { r.i++; continue; }
-      if (text[r.i] === '}') { r.i++; return obj; }
-      fail();
-    }
-  }
-
-  function arrayLiteral(r) {
-    var text = r.text;
-    r.i++;
-    var arr = [];
-    for (;;) {
-      space(r);
-      if (text[r.i] === ']') { r.i++; return arr; }
-      arr.push(value(r));
-      space(r);
-      if (text[r.i] === ',') { r.i++; continue; }
-      if (text[r.i] === ']') { r.i++; return arr; }
-      fail();
-    }
-  }
-
-  function value(r) {
-    space(r);
-    var text = r.text;
-    var ch = text[r.i];
-    if (ch === '{') return objectLiteral(r);
-    if (ch === '[') return arrayLiteral(r);
-    if (ch === '"' || ch === "'" || ch === '`') return string(r);
-    var word = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(text.slice(r.i, r.i + 64));
-    var w = word ? word[0] : null;
-    if (w === 'true' || w === 'false' || w === 'null') { r.i += w.length; return w === 'true' ? true : w === 'false' ? false : null; }
-    var num = /^-?\d+(\.\d+)?/.exec(text.slice(r.i, r.i + 32));
-    if (num) { r.i += num[0].length; return Number(num[0]); }
-    fail();
-  }
-
-  function parseLiteral(text, start) {
-    return value({ text: text, i: start });
-  }
-  NS.parseLiteral = function (text) { return parseLiteral(text, 0); };
-
   // const answerKey = {, App.answerKey = {, answerKey: {, "answerKey": {
   function keyAtRe(names) {
     return new RegExp('(?:\\b(?:const|let|var)\\s+|\\.|[{,\\s]["\']?)(' + names.join('|') + ')["\']?\\s*[:=]\\s*(?=[\\[{])', 'g');
@@ -511,7 +408,7 @@
     var m;
     DISPLAY_AT_RE.lastIndex = 0;
     while ((m = DISPLAY_AT_RE.exec(text))) {
-      try { maps.push({ at: m.index, map: parseLiteral(text, DISPLAY_AT_RE.lastIndex) }); } catch (err) { /* not data */ }
+      try { maps.push({ at: m.index, map: NS.parseLiteralAt(text, DISPLAY_AT_RE.lastIndex) }); } catch (err) { /* not data */ }
     }
     [[KEY_AT_RE, false], [LOOSE_AT_RE, true]].forEach(function (pass) {
       var re = pass[0];
@@ -519,7 +416,7 @@
       while ((m = re.exec(text))) {
         var literal;
         try {
-          literal = parseLiteral(text, re.lastIndex);
+          literal = NS.parseLiteralAt(text, re.lastIndex);
         } catch (err) {
           continue; // not a plain literal: try the next one
         }

@@ -20,6 +20,7 @@ ENHANCER_FILES = (
     "picks.js",
     "collect.js",
     "multitest.js",
+    "literal.js",
     "key.js",
     "explain.js",
     "submit.js",
