@@ -40,6 +40,7 @@
     resultsShown: [], // on a multi-test page: the results blocks shown at the last look
     testsDone: {}, // on a multi-test page: the tests submitted
     lastTrustedAt: 0, // the learner's last input the browser vouches for (event.isTrusted)
+    lastClickAt: 0, // the learner's last click (what the page did with it is looked at after)
   };
 
   // What a page script does on its own is not the learner's: an answer or a submit counts when
@@ -315,10 +316,15 @@
     if (any) scheduleProgress(true);
   }
 
+  var REACTION_LOOKS_MS = [50, 400];
+
   function onClick(event) {
     if (event.isTrusted) {
-      NS.later(noticeReaction, 50);
-      NS.later(noticeReaction, 400);
+      // A click that comes before the last one's reaction was looked at (a word placed, then
+      // submit at once) looks at it first: the answer the page wrote is the learner's.
+      if (NS.now() - state.lastClickAt < REACTION_LOOKS_MS[1]) noticeReaction();
+      state.lastClickAt = NS.now();
+      REACTION_LOOKS_MS.forEach(function (ms) { NS.later(noticeReaction, ms); });
     }
     state.activeSinceBeat = true;
     noteTarget(event.target);

@@ -307,6 +307,21 @@ def test_a_box_filled_by_clicking_a_word_is_answered_by_the_word(
     assert 'no word "stream" is there to click' in (missing.metadata.interruptionReason or "")
 
 
+def test_a_word_placed_by_a_click_just_before_submit_is_the_learners(play: Play) -> None:
+    """The learner clicks a word of the bank and submits at once (within the 50 ms the enhancer
+    waits before it looks at what the page did with the click): the placed word is theirs.
+    Before, it was dropped from the record as not the learner's input (a flaky CI failure)."""
+
+    async def learner(exam_page: ExamPage) -> None:
+        await exam_page.page.click("button.word >> text=channel")
+        await exam_page.page.click("#submit")
+
+    record = play(
+        str(PAGES / "click-to-place.html"), "blank", submit=False, after_answers=learner
+    ).record
+    assert ([a.userAnswer for a in record.answers], record.score) == (["channel"], 1)
+
+
 def test_a_submit_button_that_stays_disabled_is_said_so(play: Play) -> None:
     """The page enables its submit button only once every question has an answer: the learner
     who answers them all is recorded; the one who leaves them blank cannot submit, and the
