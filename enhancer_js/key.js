@@ -263,9 +263,7 @@
     return blocks;
   }
 
-  // A block that says it holds the key; else, in any block (a framework's page data such as
-  // __NEXT_DATA__), a key under a key's name at any depth that fits the page; else one under a
-  // loose name (never `answers`, which a page's saved state may hold for the learner).
+  // The page's JSON data blocks (<script type="application/json">).
   function fromJsonScript() {
     return keyInBlocks(jsonBlocks());
   }
@@ -280,6 +278,9 @@
     }));
   }
 
+  // A block that says it holds the key; else, in any block (a framework's page data such as
+  // __NEXT_DATA__), a key under a key's name at any depth that fits the page; else one under a
+  // loose name (never `answers`, which a page's saved state may hold for the learner).
   function keyInBlocks(blocks) {
     var named = bestOf(blocks.filter(function (b) { return b.keyed; }).map(function (b) { return candidate(b.data); }));
     if (named) return named;
