@@ -232,7 +232,7 @@ HAND_MADE = [
     ("zh-labels.html", "global_variable", ["14", "15", "16", "17"]),
     ("range-gaps.html", "global_variable", ["27", "28", "29", "30"]),
     ("aria-choices.html", "json_script", ["1", "2", "3", "4"]),
-    ("part-names.html", "script_literal", ["1", "2", "14", "15", "16"]),
+    ("part-names.html", "script_literal", ["1", "2", "3", "4", "5"]),
     ("custom-choices.html", "global_variable", ["1", "2", "3", "4", "5", "6"]),
     ("styled-choices.html", "global_variable", ["1", "2", "3", "4"]),
     ("menu-lists.html", "global_variable", ["7", "8", "9"]),
