@@ -232,6 +232,11 @@
     return s.slice(0, end);
   };
 
+  // An element's text with its white space folded, as a reader sees its words.
+  NS.textOf = function (el) {
+    return (el.textContent || '').replace(/\s+/g, ' ').trim();
+  };
+
   // Each text node of the page's body that a reader sees as text (not a script's, a style's, a
   // template's, a text box's or a list option's), in page order, with its element, until `fn`
   // returns true.

@@ -21,8 +21,6 @@
 
   function testName(n) { return 't' + parseInt(n, 10); }
 
-  function textOf(el) { return (el.textContent || '').replace(/\s+/g, ' ').trim(); }
-
   // The tab that shows `panel`: aria-controls, a link to its id, data-target/data-tab naming it.
   function tabFor(panel) {
     if (!panel.id) return null;
@@ -44,7 +42,7 @@
       if (byId) return testName(byId[1]);
       if (node.getAttribute('role') === 'tabpanel') {
         var tab = tabFor(node) || document.getElementById(node.getAttribute('aria-labelledby') || '');
-        var byTab = tab && LABEL_RE.exec(textOf(tab));
+        var byTab = tab && LABEL_RE.exec(NS.textOf(tab));
         if (byTab) return testName(byTab[1]);
       }
     }
@@ -67,8 +65,8 @@
     for (var i = 0; i < els.length; i++) {
       var el = els[i];
       if (panels.some(function (p) { return p && p.contains(el); })) continue;
-      var m = LABEL_RE.exec(textOf(el)) || /^\s*T\s?(\d{1,2})\s*$/.exec(textOf(el));
-      if (m && parseInt(m[1], 10) === n && textOf(el).length <= 80) return el;
+      var m = LABEL_RE.exec(NS.textOf(el)) || /^\s*T\s?(\d{1,2})\s*$/.exec(NS.textOf(el));
+      if (m && parseInt(m[1], 10) === n && NS.textOf(el).length <= 80) return el;
     }
     return null;
   }
@@ -86,9 +84,9 @@
   }
 
   function titleOf(panel, tab, n) {
-    if (tab && textOf(tab)) return NS.cut(textOf(tab), 200);
+    if (tab && NS.textOf(tab)) return NS.cut(NS.textOf(tab), 200);
     var heading = panel.querySelector('h1, h2, h3, h4, legend, caption');
-    if (heading && textOf(heading)) return NS.cut(textOf(heading), 200);
+    if (heading && NS.textOf(heading)) return NS.cut(NS.textOf(heading), 200);
     return 'Test ' + n;
   }
 
@@ -128,7 +126,7 @@
       var submit = t.panel ? submitIn(t.panel) : null;
       return {
         id: t.id,
-        title: t.panel ? titleOf(t.panel, tab, n) : (tab ? NS.cut(textOf(tab), 200) : 'Test ' + n),
+        title: t.panel ? titleOf(t.panel, tab, n) : (tab ? NS.cut(NS.textOf(tab), 200) : 'Test ' + n),
         questionIds: t.questionIds,
         tab: tab ? NS.cssPath(tab) : null,
         submit: submit ? NS.cssPath(submit) : null,

@@ -19,9 +19,10 @@
 
   var ARIA_OPTION = '[role=radio], [role=checkbox], [role=option]';
   var ARIA_GROUP = '[role=radiogroup], [role=listbox], [role=group]';
-  // The value attributes that make an element a choice: some of those widgets.js reads an
-  // item's value from, never data-word or data-heading (the words of a bank, a list of headings).
-  var VALUE_ATTRS = ['data-value', 'data-option', 'data-choice', 'data-letter', 'data-answer', 'data-key'];
+  // The value attributes that make an element a choice: those widgets.js reads an item's value
+  // from, but for the words of a bank, a list of headings, and a value or id of no choice.
+  var NOT_CHOICE_ATTRS = ['data-word', 'data-heading', 'data-answer-value', 'data-id'];
+  var VALUE_ATTRS = NS.VALUE_ATTRS.filter(function (a) { return NOT_CHOICE_ATTRS.indexOf(a) < 0; });
   var TOGGLE_CANDIDATES = VALUE_ATTRS.map(function (a) { return '[' + a + ']'; }).join(', ') +
     ', [class*=option], [class*=choice], button, li';
   var PICKED_CLASS_RE = /(^|[-_\s])(selected|active|chosen|checked|picked)($|[-_\s])/i;
@@ -31,8 +32,6 @@
   var MAX_TEXT = 300;
 
   var groups = new Set(); // of the last NS.pickGroups()
-
-  function textOf(el) { return (el.textContent || '').replace(/\s+/g, ' ').trim(); }
 
   function ariaOptions(group) {
     var first = group.querySelector(ARIA_OPTION);
@@ -65,7 +64,7 @@
   function isToggleOption(el, parent) {
     if (NOT_TEXT.test(el.tagName) || el.getAttribute('draggable') === 'true' || el.matches('[role=tab], a[href]:not([href="#"])')) return false;
     if (el.querySelector('input, select, textarea, [draggable=true]')) return false;
-    var text = textOf(el);
+    var text = NS.textOf(el);
     if (!text || text.length > MAX_TEXT || NOT_CHOICE_RE.test(text)) return false;
     var valued = VALUE_ATTRS.some(function (a) { return (el.getAttribute(a) || '').trim() !== ''; });
     if (!valued && !CHOICE_TEXT_RE.test(text)) return false;

@@ -24,6 +24,7 @@
     'data-value', 'data-heading', 'data-option', 'data-word', 'data-answer-value', 'data-key',
     'data-letter', 'data-choice', 'data-answer', 'data-id',
   ];
+  NS.VALUE_ATTRS = VALUE_ATTRS;
   var ITEM_SELECTOR = '[draggable=true], ' + VALUE_ATTRS.slice(0, 8).map(function (a) { return '[' + a + ']'; }).join(', ');
   NS.ORDER = '[data-order], .sortable';
   var DROP_CLASS_RE = /(^|[-_\s])(drop|dropzone|droppable|gap|slot|blank)([-_\s]|$)|drop(zone|target|area)/i;
@@ -131,9 +132,15 @@
     return out;
   }
 
+  // A control's label: the one around it, else the one that names it (for=), else null.
+  function labelOf(control) {
+    return control.closest('label') ||
+      (control.id ? document.querySelector('label[for="' + CSS.escape(control.id) + '"]') : null);
+  }
+
   // The text shown with a radio or checkbox: its label, else the text that follows it.
   function choiceText(c) {
-    var label = c.closest('label') || (c.id ? document.querySelector('label[for="' + CSS.escape(c.id) + '"]') : null);
+    var label = labelOf(c);
     if (label) return label.textContent;
     var text = '';
     for (var n = c.nextSibling; n && text.length < 60; n = n.nextSibling) {
@@ -198,8 +205,7 @@
   // pixel wide). Playwright checks a control through its label, and reads its state from it.
   function clickedFor(control) {
     if (shown(control)) return control;
-    var label = control.closest('label') ||
-      (control.id ? document.querySelector('label[for="' + CSS.escape(control.id) + '"]') : null);
+    var label = labelOf(control);
     return label && shown(label) ? label : control;
   }
 
