@@ -11,7 +11,9 @@
  *   attribute, or a printed letter or judgement: "B ...", "iv. ...", "NOT GIVEN"), taking the
  *   learner's click (a click listener on it or its list, onclick, a button, the pointer cursor)
  *   and holding no form control. Question palettes ("1", "2", ...), tabs ("Test 2"), navigation
- *   ("Next"), submit controls and items to drag are not choices.
+ *   ("Next"), submit controls and items to drag are not choices. An option may only wrap the
+ *   part that takes the click and holds the value (a list item around a lettered button, a row
+ *   around a role=button, a cell around a button): that part is what is clicked and read.
  */
 (function () {
   'use strict';
@@ -51,6 +53,25 @@
     return null;
   }
 
+  var VALUED = VALUE_ATTRS.map(function (a) { return '[' + a + ']'; }).join(', ');
+  var INNER_CHOICE = 'button, [role=button], [onclick], ' + VALUED;
+
+  function valued(el) {
+    return VALUE_ATTRS.some(function (a) { return (el.getAttribute(a) || '').trim() !== ''; });
+  }
+
+  // The one element inside an option that takes its click (a button, role=button, onclick, or
+  // one with a value attribute), where the option only wraps it; else null.
+  function innerChoice(option) {
+    var inner = option.querySelectorAll(INNER_CHOICE);
+    return inner.length === 1 ? inner[0] : null;
+  }
+
+  // What the learner clicks for an option: the part it wraps, else the option itself.
+  NS.pickTarget = function (option) {
+    return innerChoice(option) || option;
+  };
+
   function clickable(el, parent) {
     var clicks = NS.clickTargets;
     if (el.hasAttribute('onclick') || el.matches('button, [role=button], a[href="#"], a:not([href])')) return true;
@@ -66,10 +87,10 @@
     if (el.querySelector('input, select, textarea, [draggable=true]')) return false;
     var text = NS.textOf(el);
     if (!text || text.length > MAX_TEXT || NOT_CHOICE_RE.test(text)) return false;
-    var valued = VALUE_ATTRS.some(function (a) { return (el.getAttribute(a) || '').trim() !== ''; });
-    if (!valued && !CHOICE_TEXT_RE.test(text)) return false;
-    if (NS.isSubmitControl && NS.isSubmitControl(el)) return false;
-    return clickable(el, parent);
+    var inner = innerChoice(el);
+    if (!valued(el) && !(inner && valued(inner)) && !CHOICE_TEXT_RE.test(text)) return false;
+    if (NS.isSubmitControl && (NS.isSubmitControl(el) || (inner && NS.isSubmitControl(inner)))) return false;
+    return clickable(el, parent) || (!!inner && clickable(inner, parent));
   }
 
   // The children of `parent` that are choices (most of its children, two at least, each of its
@@ -96,7 +117,11 @@
     });
     var parents = new Set();
     Array.prototype.forEach.call(document.querySelectorAll(TOGGLE_CANDIDATES), function (el) {
-      if (el.parentElement && !el.closest(ARIA_OPTION) && !el.closest(ARIA_GROUP)) parents.add(el.parentElement);
+      var parent = el.parentElement;
+      if (!parent || el.closest(ARIA_OPTION) || el.closest(ARIA_GROUP)) return;
+      parents.add(parent);
+      // an option that only wraps it (its one element): the options' list is a level up
+      if (parent.childElementCount === 1 && parent.parentElement) parents.add(parent.parentElement);
     });
     parents.forEach(function (parent) {
       if (found.indexOf(parent) < 0 && usable(parent) && toggleOptions(parent).length) found.push(parent);
@@ -130,10 +155,15 @@
   };
 
   NS.isPicked = function (option) {
-    if (option.hasAttribute('role')) {
+    var inner = innerChoice(option);
+    return markedPicked(option) || (!!inner && markedPicked(inner));
+  };
+
+  function markedPicked(option) {
+    if (/^(radio|checkbox|option)$/.test(option.getAttribute('role') || '')) {
       return option.getAttribute('aria-checked') === 'true' || option.getAttribute('aria-selected') === 'true';
     }
     return option.getAttribute('aria-pressed') === 'true' || option.getAttribute('aria-selected') === 'true' ||
       PICKED_CLASS_RE.test(typeof option.className === 'string' ? option.className : '');
-  };
+  }
 })();

@@ -170,8 +170,9 @@
   }
 
   function pickValue(option) {
+    var inner = NS.pickTarget(option);
     for (var i = 0; i < VALUE_ATTRS.length; i++) {
-      var v = option.getAttribute(VALUE_ATTRS[i]);
+      var v = option.getAttribute(VALUE_ATTRS[i]) || inner.getAttribute(VALUE_ATTRS[i]);
       if (v !== null && v.trim() !== '') return v.trim();
     }
     var text = (option.textContent || '').replace(/\s+/g, ' ').trim();
@@ -185,7 +186,7 @@
   }
 
   function describePicks(q) {
-    return pickOptions(q).map(function (o) { return { selector: NS.cssPath(o), value: pickValue(o) }; });
+    return pickOptions(q).map(function (o) { return { selector: NS.cssPath(NS.pickTarget(o)), value: pickValue(o) }; });
   }
 
   function checkedValues(q) {

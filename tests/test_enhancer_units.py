@@ -726,12 +726,26 @@ CHOICE_SHAPES = [
         "<span role=checkbox aria-checked=false>B b</span></div></div>",
         [(["13"], "picks")],
     ),
-    # not choices: a question palette, tabs, a bank of words, a list of headings nobody clicks
+    # options that wrap the part clicked: list items around lettered buttons, cells around
+    # judgement buttons, rows around a role=button that holds the value
+    (
+        "<div><p>14. Pick one</p><ul><li><button data-value=A>A</button> north</li>"
+        "<li><button data-value=B>B</button> south</li></ul></div>"
+        "<div><p>15. A claim.</p><div><div><button>TRUE</button></div><div><button>FALSE</button>"
+        "</div><div><button>NOT GIVEN</button></div></div></div>"
+        "<div><p>16. Pick one</p><div><div><span role=button data-choice=A>A</span> x</div>"
+        "<div><span role=button data-choice=B>B</span> y</div></div></div>",
+        [(["14"], "pick"), (["15"], "pick"), (["16"], "pick")],
+    ),
+    # not choices: a question palette, tabs, a bank of words, a list of headings nobody clicks,
+    # wrapped the same ways (a palette and a toolbar of buttons in list items)
     (
         "<nav><button onclick=1>1</button><button onclick=1>2</button><button>3</button></nav>"
         "<div><button>Test 1</button><button>Test 2</button></div>"
         "<div><button>channel</button><button>river</button></div>"
         "<ul><li data-value=i>i. Old ways</li><li data-value=ii>ii. New ways</li></ul>"
+        "<ul><li><button>1</button></li><li><button>2</button></li><li><button>3</button></li></ul>"
+        "<ul><li><button>Highlight</button></li><li><button>Notes</button></li></ul>"
         "<p>1. <input name=q1></p>",
         [(["1"], "text")],
     ),
