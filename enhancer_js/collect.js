@@ -161,7 +161,7 @@
       var key = source ? (test || '') + '|' + source.token.toLowerCase() + '|' + kind : 'unnamed' + order.length;
       if (!groups[key]) {
         groups[key] = { kind: kind, controls: [], element: source ? source.token : null, from: source ? source.from : null,
-          nums: parsed ? parsed.nums : null, test: test };
+          nums: parsed ? parsed.nums : null, test: test, loose: !!(source && source.loose) };
         order.push(key);
       }
       groups[key].controls.push(el);

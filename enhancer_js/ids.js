@@ -79,6 +79,11 @@
       // a form's array field (answer[7], answers[q7], response[3][]): the number is its index
       var field = /^[A-Za-z][\w-]{0,30}\[([^\[\]]{1,20})\]$/.exec(base);
       if (field && NS.parseToken(field[1], false)) return { token: base, text: field[1], from: 'name', requirePrefix: false };
+      // choices grouped by a name that holds no number ("r1", "colour"): the name still makes
+      // them one question's options, numbered by what is printed before them
+      if (el.tagName === 'INPUT' && /^(radio|checkbox)$/i.test(el.type)) {
+        return { token: base, from: 'name', requirePrefix: false, loose: true };
+      }
     }
     var id = el.getAttribute('id');
     if (id && (NS.parseToken(id, true) || QUESTION_LIKE_RE.test(id))) return { token: id, from: 'id', requirePrefix: true };
@@ -99,12 +104,41 @@
     return out.replace(/\s+/g, ' ').trim();
   }
 
-  // The number printed for a control: a number-like placeholder, else the leading text of its
-  // nearest container that holds no other question's control. [first, last] or null.
+  var BRACKETED_END_RE = /(?:^|[^\w(\[])[(\[]\s*(\d{1,3})\s*[)\]]\s*$/;
+  var NUMBER_ONLY_RE = /^\s*[(\[]?\s*(\d{1,3})\s*[.)\]]?\s*$/;
+
+  // The number printed just before a box in running text, where several boxes share one
+  // paragraph: "(14)" or "[14]" ending the text before it, or an element of its own holding
+  // only the number ("<b>14</b>", "<span class=num>14.</span>"). A bare "14" in a sentence
+  // may be the sentence's own number, and is not taken.
+  function numberJustBefore(el) {
+    var start = el;
+    while (start.parentElement && start.parentElement.childElementCount === 1 &&
+      NS.textOf(start.parentElement) === NS.textOf(start) && start.parentElement !== document.body) {
+      start = start.parentElement; // a box wrapped in an element of its own
+    }
+    for (var node = start.previousSibling; node; node = node.previousSibling) {
+      if (node.nodeType === 3) {
+        if (!/\S/.test(node.nodeValue)) continue;
+        var m = BRACKETED_END_RE.exec(node.nodeValue);
+        return m ? parseInt(m[1], 10) : null;
+      }
+      if (node.nodeType !== 1) continue;
+      var own = NUMBER_ONLY_RE.exec(node.textContent || '');
+      return own && !node.querySelector('input, select, textarea') ? parseInt(own[1], 10) : null;
+    }
+    return null;
+  }
+
+  // The number printed for a control: a number-like placeholder, else the number just before
+  // it in running text, else the leading text of its nearest container that holds no other
+  // question's control. [first, last] or null.
   NS.printedNumberOf = function (el, othersIn) {
     var ph = el.getAttribute && el.getAttribute('placeholder');
     var m = ph && /^\s*(?:q(?:uestion)?\.?\s*)?(\d{1,3})\s*\.?\s*$/i.exec(ph);
     if (m) return [parseInt(m[1], 10)];
+    var before = el.matches && !el.matches('input[type=radio], input[type=checkbox]') ? numberJustBefore(el) : null;
+    if (before) return [before];
     var own = (el.textContent || '').trim();
     if (el.children && !el.matches('input, select, textarea')) {
       m = /^\s*(?:q(?:uestion)?\.?\s*)?(\d{1,3})\s*[.)]?\s*(?:[_.…\s]*)$/i.exec(own);
@@ -195,7 +229,8 @@
   // is one of them, and there are as many as the range holds, they take its numbers in page
   // order. A section that mixes numbered and unnumbered boxes is left as it is.
   NS.numberRanges = function (questions) {
-    if (!questions.some(function (q) { return !q.numbers && !q.element; })) return;
+    var numberless = function (q) { return !q.numbers && (!q.element || q.loose); };
+    if (!questions.some(numberless)) return;
     var used = {};
     questions.forEach(function (q) { (q.numbers || []).forEach(function (n) { used[n] = true; }); });
     var headings = rangeHeadings();
@@ -204,7 +239,7 @@
       var run = questions.filter(function (q) {
         return follows(h.node, q.controls[0]) && !(next && follows(next.node, q.controls[0]));
       });
-      if (run.length !== h.last - h.first + 1 || run.some(function (q) { return q.numbers || q.element; })) return;
+      if (run.length !== h.last - h.first + 1 || !run.every(numberless)) return;
       for (var n = h.first; n <= h.last; n++) if (used[n]) return;
       run.forEach(function (q, k) {
         q.numbers = [h.first + k];

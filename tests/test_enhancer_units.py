@@ -398,6 +398,24 @@ UNNAMED = [
     ("<h3>Questions 1-3</h3><p>1. <input></p><p><input> <input></p>", ["1"]),
     # a range in a script is not an instruction
     ("<script>// questions 1-2</script><p><input> <input></p>", []),
+    # several boxes in one paragraph, each after its number: bracketed, or an element of its own
+    ("<p>It began in (14) <input> and ended in [15] <input>.</p>", ["14", "15"]),
+    ("<p>Built in <b>16</b> <input> with walls of <span>17.</span><span><input></span>.</p>",
+     ["16", "17"]),  # fmt: skip
+    # a bare number in the sentence may be the sentence's own: not taken
+    ("<p>It has 12 <input> and 14 <input> rooms.</p>", []),
+    # choices grouped by a name that holds no number take the number printed before them
+    (
+        "<div><b>7</b> Pick one <label><input type=radio name=r1 value=A> A</label>"
+        "<label><input type=radio name=r1 value=B> B</label></div>"
+        "<div><b>8</b> Pick two <label><input type=checkbox name=colour value=A> A</label>"
+        "<label><input type=checkbox name=colour value=B> B</label></div>",
+        ["7", "8"],
+    ),
+    ("<h3>Questions 3-4</h3><p><input type=radio name=x value=A><input type=radio name=x value=B>"
+     "</p><p><input type=radio name=y value=A><input type=radio name=y value=B></p>", ["3", "4"]),
+    # and with none printed, are not questions
+    ("<p>Mode: <input type=radio name=mode value=a> <input type=radio name=mode value=b></p>", []),
 ]
 
 
