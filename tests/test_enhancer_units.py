@@ -400,8 +400,10 @@ UNNAMED = [
     ("<script>// questions 1-2</script><p><input> <input></p>", []),
     # several boxes in one paragraph, each after its number: bracketed, or an element of its own
     ("<p>It began in (14) <input> and ended in [15] <input>.</p>", ["14", "15"]),
-    ("<p>Built in <b>16</b> <input> with walls of <span>17.</span><span><input></span>.</p>",
-     ["16", "17"]),  # fmt: skip
+    (
+        "<p>Built in <b>16</b> <input> with walls of <span>17.</span><span><input></span>.</p>",
+        ["16", "17"],
+    ),  # fmt: skip
     # a bare number in the sentence may be the sentence's own: not taken
     ("<p>It has 12 <input> and 14 <input> rooms.</p>", []),
     # choices grouped by a name that holds no number take the number printed before them
@@ -412,8 +414,11 @@ UNNAMED = [
         "<label><input type=checkbox name=colour value=B> B</label></div>",
         ["7", "8"],
     ),
-    ("<h3>Questions 3-4</h3><p><input type=radio name=x value=A><input type=radio name=x value=B>"
-     "</p><p><input type=radio name=y value=A><input type=radio name=y value=B></p>", ["3", "4"]),
+    (
+        "<h3>Questions 3-4</h3><p><input type=radio name=x value=A><input type=radio name=x value=B>"
+        "</p><p><input type=radio name=y value=A><input type=radio name=y value=B></p>",
+        ["3", "4"],
+    ),
     # and with none printed, are not questions
     ("<p>Mode: <input type=radio name=mode value=a> <input type=radio name=mode value=b></p>", []),
 ]
