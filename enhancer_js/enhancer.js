@@ -490,7 +490,7 @@
     observer.observe(document, { // the document: its root element may not exist yet
       childList: true, subtree: true, attributes: true, characterData: true,
       attributeFilter: ['class', 'style', 'hidden', 'name', 'id', 'draggable', 'contenteditable', 'type', 'open']
-        .concat(NS.QUESTION_ATTRS),
+        .concat(NS.QUESTION_ATTRS, NS.OWN_QUESTION_ATTRS),
     });
   }
 

@@ -3,7 +3,9 @@
  *
  * Pages name their questions in many conventions. A control's token comes from, in this order:
  * a question attribute on the control or an ancestor (data-question, data-q, data-qid,
- * data-question-id, data-question-number), its name, its id. A token reads as
+ * data-question-id, data-question-number), a number attribute on the control itself
+ * (data-number, data-num, data-qnum, data-qno, data-question-no), its name, its id. A token
+ * reads as
  *   [skill] [test or part prefix] [question word, one or two] numbers [suffix]
  * where the skill is reading_ / listening- / l- (a page's own label), the question word q,
  * question, ans, answer, gap, blank, box, field, slot, input or item ("answer-input-5", "input-q5"),
@@ -14,8 +16,9 @@
  * An id attribute counts only with one of those prefixes ("7" as an id is too common to mean it).
  *
  * Printed numbers often differ from the tokens (ids q1..q13 on a Passage 2 page that prints
- * 14..26): the number printed before each control (its container's leading text, an input's
- * placeholder) is read, and where most questions agree on one offset it is applied to all. A
+ * 14..26): the number printed before each control (an input's placeholder, its accessible name
+ * or title, a "(14)" or a number of its own just before it in running text, its container's
+ * leading text) is read, and where most questions agree on one offset it is applied to all. A
  * control whose token has no number (a typo such as "qD"), or no token at all (a box with neither
  * name nor id), takes its printed number: leading text such as "4.", or a numbered list's marker.
  * Boxes with no number at all take the numbers of the instruction above them ("Questions
@@ -27,6 +30,11 @@
 
   NS.QUESTION_ATTRS = ['data-question', 'data-q', 'data-qid', 'data-question-id', 'data-question-number'];
   var ATTR_SELECTOR = NS.QUESTION_ATTRS.map(function (a) { return '[' + a + ']'; }).join(', ');
+  // Read on the control itself only: on a container they may number a passage or a part.
+  NS.OWN_QUESTION_ATTRS = ['data-number', 'data-num', 'data-qnum', 'data-qno', 'data-question-no'];
+  // An accessible name or title that names the question: "Question 5", "Q5", "Gap 5",
+  // "Answer for question 5", "5".
+  var NAMED_NUMBER_RE = /^\s*(?:(?:answer|response)\s+(?:for|to)\s+)?(?:question|q|gap|blank|box|answer|item)?\s*(?:no\.?|number|#)?\s*(\d{1,3})\s*[.:]?\s*$/i;
   var QUESTION_WORD = '(?:q|qn|ques|question|ans|answer|gap|blank|box|field|slot|input|item)';
   var TOKEN_RE = new RegExp(
     '^(?:(?:listening|reading|listen|read|lis|l|r)[-_])?' +
@@ -71,6 +79,10 @@
         var v = holder.getAttribute(NS.QUESTION_ATTRS[i]);
         if (v !== null && v.trim() !== '') return { token: v, from: NS.QUESTION_ATTRS[i], requirePrefix: false };
       }
+    }
+    for (var j = 0; j < NS.OWN_QUESTION_ATTRS.length; j++) {
+      var own = el.getAttribute(NS.OWN_QUESTION_ATTRS[j]);
+      if (own && NS.parseToken(own, false)) return { token: own, from: NS.OWN_QUESTION_ATTRS[j], requirePrefix: false };
     }
     var name = el.getAttribute('name');
     if (name) {
@@ -130,12 +142,15 @@
     return null;
   }
 
-  // The number printed for a control: a number-like placeholder, else the number just before
-  // it in running text, else the leading text of its nearest container that holds no other
+  // The number printed for a control: a number-like placeholder, accessible name or title, else
+  // the number just before it in running text, else the leading text of its nearest container that holds no other
   // question's control. [first, last] or null.
   NS.printedNumberOf = function (el, othersIn) {
     var ph = el.getAttribute && el.getAttribute('placeholder');
     var m = ph && /^\s*(?:q(?:uestion)?\.?\s*)?(\d{1,3})\s*\.?\s*$/i.exec(ph);
+    if (m) return [parseInt(m[1], 10)];
+    var named = el.getAttribute && (el.getAttribute('aria-label') || el.getAttribute('title'));
+    m = named && NAMED_NUMBER_RE.exec(named);
     if (m) return [parseInt(m[1], 10)];
     var before = el.matches && !el.matches('input[type=radio], input[type=checkbox]') ? numberJustBefore(el) : null;
     if (before) return [before];

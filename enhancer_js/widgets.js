@@ -253,7 +253,10 @@
       describe: describePicks,
     },
     drop: {
-      matches: function (el) { return !el.matches('input, select, textarea') && NS.takesDrops(el); },
+      // a box the learner types into is one, whatever its class says ("gap", "blank")
+      matches: function (el) {
+        return !el.matches('input, select, textarea, [contenteditable=""], [contenteditable=true]') && NS.takesDrops(el);
+      },
       values: function (q) { return NS.dragItems(q.controls[0], true).map(NS.itemValue); },
       read: function (q) { return dropAnswer(q.controls[0]); },
       describe: function (q) {

@@ -404,6 +404,19 @@ UNNAMED = [
         "<p>Built in <b>16</b> <input> with walls of <span>17.</span><span><input></span>.</p>",
         ["16", "17"],
     ),  # fmt: skip
+    # a box named for its question (accessible name, title), or numbered on itself
+    (
+        '<p><input aria-label="Question 5"> <input aria-label="Answer for question 6"></p>',
+        ["5", "6"],
+    ),
+    ('<p><input title="Q7"> <input data-number="8"> <input data-qnum="9"></p>', ["7", "8", "9"]),
+    # a number attribute on a container numbers a passage, not its boxes
+    ('<section data-number="2"><p><input> <input></p></section>', []),
+    # a box typed into is one, whatever its class ("gap") says
+    (
+        '<p>15. <span contenteditable="true" class="gap"></span></p><p>16. <span contenteditable="true" class="blank"></span></p>',
+        ["15", "16"],
+    ),  # fmt: skip
     # a bare number in the sentence may be the sentence's own: not taken
     ("<p>It has 12 <input> and 14 <input> rooms.</p>", []),
     # choices grouped by a name that holds no number take the number printed before them

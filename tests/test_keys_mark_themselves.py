@@ -36,7 +36,8 @@ def audits() -> list[PageAudit]:
               "link-submit.html", "div-submit.html", "start-gate.html", "zh-labels.html",
               "range-gaps.html", "aria-choices.html", "part-names.html",
               "custom-choices.html", "styled-choices.html",
-              "menu-lists.html", "wrapped-choices.html", "inline-gaps.html")]  # fmt: skip
+              "menu-lists.html", "wrapped-choices.html", "inline-gaps.html",
+              "labelled-boxes.html")]  # fmt: skip
     found = audit([*catalog.exams, *pages], LaunchOptions(headless=True))
     keyed = [a for a in found if a.key]
     assert len(keyed) >= 15, [a.exam.id for a in found if not a.key]
