@@ -51,15 +51,18 @@
   ];
   var RESULTS = '[data-ielts-results], #results, .results, #result-table, .results-table';
   var SCORE_RE = /(\d+(?:\.\d+)?)\s*(?:\/|out\s+of)\s*(\d+(?:\.\d+)?)/i;
+  // In an element that holds the score, "7 of 13" too (elsewhere it may be "Question 7 of 13").
+  var SCORE_OF_RE = /(\d+(?:\.\d+)?)\s*(?:\/|(?:out\s+)?of)\s*(\d+(?:\.\d+)?)/i;
 
-  // The score the page shows ("7 / 13", "7 out of 13"), in `root` or the whole document.
+  // The score the page shows ("7 / 13", "7 out of 13", "7 of 13 correct"), in `root` or the
+  // whole document.
   NS.readPageScore = function (root) {
     var el = (root || document).querySelector('[data-ielts-score], #score, .score, #result, .result, #results, .results');
-    return el ? scoreIn(el.textContent || '') : null;
+    return el ? scoreIn(el.textContent || '', SCORE_OF_RE) : null;
   };
 
-  function scoreIn(text) {
-    var m = SCORE_RE.exec(text);
+  function scoreIn(text, re) {
+    var m = (re || SCORE_RE).exec(text);
     if (!m) return null;
     var score = parseFloat(m[1]);
     var total = parseFloat(m[2]);

@@ -874,3 +874,24 @@ def test_a_key_in_attributes_is_read_from_the_control_or_the_right_choice(
 
     found = shared_browser.enhanced(html, check)
     assert found == {"key": key, "source": "data_attribute"}
+
+
+#: (a page after it marked itself, the score the enhancer reads as the page's own, or None).
+PAGE_SCORES = [
+    ('<p id="score">Score: 7 / 13</p>', {"score": 7, "total": 13}),
+    ('<div class="result">You got 7 out of 13</div>', {"score": 7, "total": 13}),
+    ('<p id="score">3 of 4 correct</p>', {"score": 3, "total": 4}),
+    # more than the total is no score; an element of no score's name is not read here
+    ('<p id="score">14 / 13</p>', None),
+    ("<p>Question 3 of 4</p>", None),
+]
+
+
+@pytest.mark.parametrize("html,score", PAGE_SCORES)
+def test_the_score_a_page_shows_is_read_in_its_forms(
+    shared_browser: SharedBrowser, html: str, score: dict[str, int] | None
+) -> None:
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate("() => window.__ieltsRecorderNS.readPageScore()")
+
+    assert shared_browser.enhanced(html, check) == score
