@@ -623,6 +623,8 @@
       return null;
     },
     adopt: function () { adoptSession(); },
+    // The selector of what shows a choice the page hides in a menu of its own, or null.
+    openerOf: function (el) { return el ? NS.openerOf(el) : null; },
     // Answers still waiting for the throttle go out now; returns how many messages were sent.
     flush: function () { return flushProgress(false) ? 1 : 0; },
     // INIT_SESSION and, once the page has answered it, the survey: one round trip for both.

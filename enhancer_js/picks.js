@@ -14,6 +14,8 @@
  *   ("Next"), submit controls and items to drag are not choices. An option may only wrap the
  *   part that takes the click and holds the value (a list item around a lettered button, a row
  *   around a role=button, a cell around a button): that part is what is clicked and read.
+ * Either shape may sit in a menu of the page's own, hidden until its opener is clicked (a
+ * dropdown with no <select> behind it): the scripted learner opens it first (NS.openerOf).
  */
 (function () {
   'use strict';
@@ -152,6 +154,31 @@
   // Whether the group takes several choices: role=checkbox, or a multiselectable listbox.
   NS.picksSeveral = function (group) {
     return group.getAttribute('aria-multiselectable') === 'true' || !!group.querySelector('[role=checkbox]');
+  };
+
+  // What opens a menu of the page's own: a control that says so, else one that takes a click.
+  var OPENERS = '[aria-haspopup], [aria-expanded], [data-toggle], [data-bs-toggle], [role=combobox], ' +
+    '[class*=toggle], [class*=trigger], [class*=select]';
+  var CLICKED = 'button, [role=button], [onclick]';
+
+  // The control a learner clicks to show a choice the page hides in a menu of its own (a
+  // dropdown with no <select> behind it): the nearest one outside the choice's group, within
+  // three levels above it. null when the choice is shown, or nothing near would show it.
+  NS.openerOf = function (option) {
+    if (NS.visible(option)) return null;
+    var group = NS.pickGroupOf(option) || option.parentElement;
+    if (!group) return null;
+    var outside = function (el) { return !group.contains(el) && NS.visible(el); };
+    for (var node = group.parentElement, up = 0; node && node !== document.body && up < 3; node = node.parentElement, up++) {
+      var said = Array.prototype.filter.call(node.querySelectorAll(OPENERS), outside);
+      var clicked = Array.prototype.filter.call(node.querySelectorAll(CLICKED), outside);
+      if (!said.length && NS.clickTargets) {
+        NS.clickTargets.forEach(function (el) { if (node.contains(el) && outside(el)) clicked.push(el); });
+      }
+      var found = said[0] || clicked[0];
+      if (found) return NS.cssPath(found);
+    }
+    return null;
   };
 
   NS.isPicked = function (option) {

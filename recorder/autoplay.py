@@ -292,7 +292,7 @@ async def play(page: ExamPage, steps: Sequence[Step], *, submit: bool = True) ->
         if step.action == "check":
             await page.check(step.frame, step.selector)
         elif step.action == "click":
-            await page.click(step.frame, step.selector)
+            await page.pick(step.frame, step.selector)
         elif step.action == "fill":
             await page.fill(step.frame, step.selector, step.value)
         elif step.action == "select":

@@ -435,6 +435,19 @@ class ExamPage:
     async def click(self, frame: int, selector: str) -> None:
         await self._frame(frame).locator(selector).click()
 
+    async def pick(self, frame: int, selector: str) -> None:
+        """Click a choice the page built; one it hides in a menu of its own (a dropdown with no
+        ``<select>`` behind it) is shown first by clicking what opens the menu, as a learner
+        does (Playwright would wait out its 30 s for the hidden choice to show)."""
+        target = self._frame(frame).locator(selector)
+        opener = await target.evaluate(
+            "el => window.__ieltsRecorder && window.__ieltsRecorder.openerOf"
+            " ? window.__ieltsRecorder.openerOf(el) : null"
+        )
+        if isinstance(opener, str):
+            await self._frame(frame).locator(opener).click()
+        await target.click()
+
     async def close(self) -> None:
         await self.page.close()
 
