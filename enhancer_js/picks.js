@@ -156,29 +156,53 @@
     return group.getAttribute('aria-multiselectable') === 'true' || !!group.querySelector('[role=checkbox]');
   };
 
-  // What opens a menu of the page's own: a control that says so, else one that takes a click.
-  var OPENERS = '[aria-haspopup], [aria-expanded], [data-toggle], [data-bs-toggle], [role=combobox], ' +
-    '[class*=toggle], [class*=trigger], [class*=select]';
+  // What opens a menu of the page's own: a control that says so (an attribute, or a class such
+  // as "dropdown-toggle", "trigger", "custom-select"; not "selected"), else one that takes a click.
+  var OPENER_ATTRS = '[aria-haspopup], [aria-expanded], [data-toggle], [data-bs-toggle], [role=combobox]';
+  var OPENER_CLASS_RE = /(^|[-_\s])(toggle|trigger|select|dropdown|combo)([-_\s]|$)/i;
   var CLICKED = 'button, [role=button], [onclick]';
 
-  // The control a learner clicks to show a choice the page hides in a menu of its own (a
-  // dropdown with no <select> behind it): the nearest one outside the choice's group, within
-  // three levels above it. null when the choice is shown, or nothing near would show it.
+  function saysOpener(el) {
+    return el.matches(OPENER_ATTRS) || OPENER_CLASS_RE.test(typeof el.className === 'string' ? el.className : '');
+  }
+
+  // The control that opens the menu `group` is in: the nearest one outside it (and outside
+  // every other choice), within three levels above it, that says so; with `anyClick`, else the
+  // nearest that takes a click. null if none.
+  function openerNear(group, anyClick) {
+    var usable = function (el) {
+      return !group.contains(el) && !el.contains(group) && !NS.pickGroupOf(el) && !el.querySelector(INNER_CHOICE + ', li') &&
+        NS.visible(el);
+    };
+    for (var node = group.parentElement, up = 0; node && node !== document.body && up < 3; node = node.parentElement, up++) {
+      var all = Array.prototype.filter.call(node.querySelectorAll(OPENER_ATTRS + ', [class], ' + CLICKED), usable);
+      var said = all.filter(saysOpener);
+      if (said.length) return said[0];
+      if (!anyClick) continue;
+      var clicked = all.filter(function (el) { return el.matches(CLICKED) || (NS.clickTargets && NS.clickTargets.has(el)); });
+      if (clicked.length) return clicked[0];
+    }
+    return null;
+  }
+
+  // What a learner clicks to show a choice the page hides in a menu of its own (a dropdown
+  // with no <select> behind it), as a selector; null when the choice is shown, or nothing near
+  // would show it.
   NS.openerOf = function (option) {
     if (NS.visible(option)) return null;
     var group = NS.pickGroupOf(option) || option.parentElement;
-    if (!group) return null;
-    var outside = function (el) { return !group.contains(el) && NS.visible(el); };
-    for (var node = group.parentElement, up = 0; node && node !== document.body && up < 3; node = node.parentElement, up++) {
-      var said = Array.prototype.filter.call(node.querySelectorAll(OPENERS), outside);
-      var clicked = Array.prototype.filter.call(node.querySelectorAll(CLICKED), outside);
-      if (!said.length && NS.clickTargets) {
-        NS.clickTargets.forEach(function (el) { if (node.contains(el) && outside(el)) clicked.push(el); });
-      }
-      var found = said[0] || clicked[0];
-      if (found) return NS.cssPath(found);
-    }
-    return null;
+    var opener = group ? openerNear(group, true) : null;
+    return opener ? NS.cssPath(opener) : null;
+  };
+
+  // The choice a closed menu shows on its opener where the page marks no option (it only
+  // writes the chosen option's words on the button): that option, or null.
+  NS.choiceShownOn = function (group, options) {
+    if (NS.visible(group)) return null;
+    var opener = openerNear(group, false);
+    var shown = opener ? NS.textOf(opener) : '';
+    var same = options.filter(function (o) { return shown && (NS.textOf(o) === shown || NS.pickValue(o) === shown); });
+    return same.length === 1 ? same[0] : null;
   };
 
   NS.isPicked = function (option) {

@@ -166,7 +166,10 @@
   }
 
   function pickedOnes(q) {
-    return pickOptions(q).filter(NS.isPicked).map(pickValue);
+    var options = pickOptions(q);
+    var on = options.filter(NS.isPicked);
+    var shown = on.length ? null : NS.choiceShownOn(q.controls[0], options);
+    return (shown ? [shown] : on).map(pickValue);
   }
 
   function pickValue(option) {
