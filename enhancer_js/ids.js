@@ -143,8 +143,8 @@
   }
 
   // The number printed for a control: a number-like placeholder, accessible name or title, else
-  // the number just before it in running text, else the leading text of its nearest container that holds no other
-  // question's control. [first, last] or null.
+  // the number just before it in running text, else the leading text of its nearest container
+  // that holds no other question's control. [first, last] or null.
   NS.printedNumberOf = function (el, othersIn) {
     var ph = el.getAttribute && el.getAttribute('placeholder');
     var m = ph && /^\s*(?:q(?:uestion)?\.?\s*)?(\d{1,3})\s*\.?\s*$/i.exec(ph);

@@ -169,18 +169,22 @@
   // The control that opens the menu `group` is in: the nearest one outside it (and outside
   // every other choice), within three levels above it, that says so; with `anyClick`, else the
   // nearest that takes a click. null if none.
+  // Only for a menu: the group hidden where what holds it is shown (a hidden tab or part hides
+  // both, and has no opener to look for).
   function openerNear(group, anyClick) {
+    if (!group.parentElement || !NS.visible(group.parentElement)) return null;
     var usable = function (el) {
       return !group.contains(el) && !el.contains(group) && !NS.pickGroupOf(el) && !el.querySelector(INNER_CHOICE + ', li') &&
         NS.visible(el);
     };
+    var clicked = function (el) { return el.matches(CLICKED) || (!!NS.clickTargets && NS.clickTargets.has(el)); };
     for (var node = group.parentElement, up = 0; node && node !== document.body && up < 3; node = node.parentElement, up++) {
-      var all = Array.prototype.filter.call(node.querySelectorAll(OPENER_ATTRS + ', [class], ' + CLICKED), usable);
-      var said = all.filter(saysOpener);
+      var all = node.querySelectorAll(OPENER_ATTRS + ', [class], ' + CLICKED);
+      var said = Array.prototype.filter.call(all, saysOpener).filter(usable);
       if (said.length) return said[0];
       if (!anyClick) continue;
-      var clicked = all.filter(function (el) { return el.matches(CLICKED) || (NS.clickTargets && NS.clickTargets.has(el)); });
-      if (clicked.length) return clicked[0];
+      var others = Array.prototype.filter.call(all, clicked).filter(usable);
+      if (others.length) return others[0];
     }
     return null;
   }
