@@ -467,7 +467,8 @@
   // <option data-correct="true">, an option it built): its value, else null.
   function markedChoice(el, raw) {
     if (!MARKED_RE.test(raw)) return null;
-    if (el.matches('input[type=radio], input[type=checkbox], option')) return el.value;
+    if (el.matches('input[type=radio], input[type=checkbox]')) return NS.choiceValue(el);
+    if (el.matches('option')) return el.value;
     var group = NS.pickGroupOf(el);
     return group && NS.pickOptionsOf(group).indexOf(el) >= 0 ? NS.pickValue(el) : null;
   }

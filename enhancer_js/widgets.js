@@ -150,8 +150,18 @@
     return text;
   }
 
+  // What a radio or checkbox stands for: its value; where the page gave it none (every such
+  // choice reads "on"), the letter printed before its words, else its words.
+  function choiceValue(c) {
+    if (c.hasAttribute('value')) return c.value;
+    var text = String(choiceText(c) || '').replace(/\s+/g, ' ').trim();
+    return printedLetter(text) || text || c.value;
+  }
+
+  NS.choiceValue = choiceValue;
+
   function choicesOf(q) {
-    return namedChoices(q.controls.map(function (c) { return [choiceText(c), c.value]; }));
+    return namedChoices(q.controls.map(function (c) { return [choiceText(c), choiceValue(c)]; }));
   }
 
   // A list's options that are answers (not its empty "choose..." option).
@@ -193,7 +203,7 @@
   }
 
   function checkedValues(q) {
-    return q.controls.filter(function (c) { return c.checked; }).map(function (c) { return c.value; });
+    return q.controls.filter(function (c) { return c.checked; }).map(choiceValue);
   }
 
   function single(q) {
@@ -201,7 +211,7 @@
   }
 
   function perControl(q) {
-    return q.controls.map(function (c) { return { selector: NS.cssPath(clickedFor(c)), value: c.value }; });
+    return q.controls.map(function (c) { return { selector: NS.cssPath(clickedFor(c)), value: choiceValue(c) }; });
   }
 
   // What a learner clicks for a radio or checkbox: the control, or its label where the page
@@ -288,14 +298,14 @@
     },
     radio: {
       matches: function (el) { return el.type === 'radio'; },
-      values: function (q) { return q.controls.map(function (c) { return c.value; }); },
+      values: function (q) { return q.controls.map(choiceValue); },
       choices: choicesOf,
       read: function (q) { return checkedValues(q)[0] || null; },
       describe: perControl,
     },
     checkbox: {
       matches: function (el) { return el.type === 'checkbox'; },
-      values: function (q) { return q.controls.map(function (c) { return c.value; }); },
+      values: function (q) { return q.controls.map(choiceValue); },
       choices: choicesOf,
       read: checkedValues,
       describe: perControl,

@@ -862,6 +862,12 @@ KEY_ATTRIBUTES = [
         "<div role=radio aria-checked=false data-correct=true>B. y</div></div></div>",
         {"7": "B"},
     ),
+    # a radio given no value (it reads "on"): the letter its label prints
+    (
+        "<div><p>8. Which?</p><label><input type=radio name=q8> A. x</label>"
+        "<label><input type=radio name=q8 data-correct> B. y</label></div>",
+        {"8": "B"},
+    ),
 ]
 
 

@@ -240,6 +240,7 @@ HAND_MADE = [
     ("inline-gaps.html", "script_literal", ["1", "2", "3", "4", "5", "6"]),
     ("labelled-boxes.html", "json_script", ["21", "22", "23", "24", "25"]),
     ("own-dropdowns.html", "global_variable", ["1", "2", "3", "4", "5"]),
+    ("unvalued-choices.html", "global_variable", ["1", "2", "3", "4", "5"]),
 ]
 #: Pages that show no score of their own (a form sent to a server that is not there).
 NO_PAGE_SCORE = {"form-fields.html"}
