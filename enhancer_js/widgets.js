@@ -164,9 +164,18 @@
     return namedChoices(q.controls.map(function (c) { return [choiceText(c), choiceValue(c)]; }));
   }
 
-  // A list's options that are answers (not its empty "choose..." option).
+  // A list's option that only asks for a choice: an empty value, or as the first option a
+  // disabled one or one that says so ("Select", "--", "Choose a heading", "Please pick").
+  var PROMPT_RE = /^(?:[-–—_.…\s]*|(?:please\s+)?(?:select|choose|pick)\b.*)$/i;
+
+  function isPrompt(option) {
+    if (option.value === '') return true;
+    return option.index === 0 && (option.disabled || PROMPT_RE.test(NS.textOf(option)));
+  }
+
+  // A list's options that are answers (not its "choose..." option).
   function answerOptions(q) {
-    return Array.prototype.filter.call(q.controls[0].options, function (o) { return o.value !== ''; });
+    return Array.prototype.filter.call(q.controls[0].options, function (o) { return !isPrompt(o); });
   }
 
   // The options of a choice the page built, and what each stands for (pickValue): a value
@@ -293,7 +302,10 @@
       choices: function (q) {
         return namedChoices(answerOptions(q).map(function (o) { return [o.textContent, o.value]; }));
       },
-      read: function (q) { return q.controls[0].value || null; },
+      read: function (q) {
+        var chosen = q.controls[0].options[q.controls[0].selectedIndex];
+        return chosen && !isPrompt(chosen) ? chosen.value : null;
+      },
       describe: single,
     },
     radio: {

@@ -241,6 +241,7 @@ HAND_MADE = [
     ("labelled-boxes.html", "json_script", ["21", "22", "23", "24", "25"]),
     ("own-dropdowns.html", "global_variable", ["1", "2", "3", "4", "5"]),
     ("unvalued-choices.html", "global_variable", ["1", "2", "3", "4", "5"]),
+    ("prompt-lists.html", "global_variable", ["1", "2", "3"]),
 ]
 #: Pages that show no score of their own (a form sent to a server that is not there).
 NO_PAGE_SCORE = {"form-fields.html"}
@@ -260,6 +261,24 @@ def test_hand_made_pages_are_recorded_and_marked(
         expected = expected_score(Strategy.parse(strategy), result)
     page_score = None if page in NO_PAGE_SCORE else expected
     assert (record.score, record.metadata.pageScore) == (expected, page_score)
+
+
+def test_a_lists_prompt_option_is_never_an_answer(play: Play) -> None:
+    """Lists whose first option only asks for a choice ("Select", "--", a disabled "Choose a
+    heading") with a value of its own: a learner who answers one list and clicks about the page
+    before submitting leaves the others unanswered (before, a click had the enhancer take each
+    prompt for an answer the page wrote in reply, and record it as the learner's)."""
+
+    async def learner(exam_page: ExamPage) -> None:
+        await exam_page.select(0, "select[name=q2]", "i")
+        await exam_page.page.click("h2")
+        await exam_page.page.wait_for_timeout(400)  # the enhancer looks at a click's reaction
+        await exam_page.click(0, "#submit")
+
+    result = play(str(PAGES / "prompt-lists.html"), "blank", submit=False, after_answers=learner)
+    record = result.record
+    assert {a.questionId: a.userAnswer for a in record.answers} == {"1": None, "2": "i", "3": None}
+    assert (record.score, record.metadata.pageScore) == (1, 1)
 
 
 @pytest.mark.parametrize("strategy", ["key", "blank", "random:4"])
