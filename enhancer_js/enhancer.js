@@ -41,6 +41,8 @@
     testsDone: {}, // on a multi-test page: the tests submitted
     lastTrustedAt: 0, // the learner's last input the browser vouches for (event.isTrusted)
     lastClickAt: 0, // the learner's last click (what the page did with it is looked at after)
+    pressedAt: 0, // the learner's last press (pointerdown)
+    beforeClick: null, // the answers as they stood just before that press or click
   };
 
   // What a page script does on its own is not the learner's: an answer or a submit counts when
@@ -303,12 +305,15 @@
 
   // A page may answer for the learner's click with a script of its own (a word placed in a gap
   // by clicking it, no input event): an answer that changes just after a real click is theirs.
+  // Changed from what stood just before the press: what the page showed already (a choice it
+  // ticked itself, a list's prompt) is not.
   function noticeReaction() {
-    if (!state.started || state.completed) return;
+    if (!state.started || state.completed || !state.beforeClick) return;
     var answers = NS.readAnswers();
+    var before = state.beforeClick;
     var any = false;
     Object.keys(answers).forEach(function (id) {
-      if (!state.touched[id] && NS.json(answers[id]) !== NS.json(state.lastSent[id] === undefined ? null : state.lastSent[id])) {
+      if (!state.touched[id] && NS.json(answers[id]) !== NS.json(before[id] === undefined ? null : before[id])) {
         state.touched[id] = true;
         any = true;
       }
@@ -317,6 +322,16 @@
   }
 
   var REACTION_LOOKS_MS = [50, 400];
+  var PRESS_MS = 1500; // a press (pointerdown) this recent is the click's own
+
+  // The answers as they stand when the learner presses (the page may react to the press
+  // itself, before the click).
+  function onPress(event) {
+    if (!event.isTrusted || !state.started || state.completed) return;
+    if (NS.now() - state.lastClickAt < REACTION_LOOKS_MS[1]) noticeReaction(); // the last click's first
+    state.pressedAt = NS.now();
+    state.beforeClick = NS.readAnswers();
+  }
 
   function onClick(event) {
     if (event.isTrusted) {
@@ -324,6 +339,9 @@
       // submit at once) looks at it first: the answer the page wrote is the learner's.
       if (NS.now() - state.lastClickAt < REACTION_LOOKS_MS[1]) noticeReaction();
       state.lastClickAt = NS.now();
+      if (state.started && !state.completed && NS.now() - state.pressedAt > PRESS_MS) {
+        state.beforeClick = NS.readAnswers(); // a click with no press (the keyboard's Enter)
+      }
       REACTION_LOOKS_MS.forEach(function (ms) { NS.later(noticeReaction, ms); });
     }
     state.activeSinceBeat = true;
@@ -538,6 +556,7 @@
     });
   NS.listen(document, 'input', NS.guard(onAnswerEvent), true);
   NS.listen(document, 'change', NS.guard(onAnswerEvent), true);
+  NS.listen(document, 'pointerdown', NS.guard(onPress), true);
   NS.listen(document, 'click', NS.guard(onClick), true);
   NS.listen(document, 'keydown', NS.guard(onPick), true);
   NS.listen(document, 'submit', NS.guard(onSubmit), true);

@@ -241,7 +241,7 @@ HAND_MADE = [
     ("labelled-boxes.html", "json_script", ["21", "22", "23", "24", "25"]),
     ("own-dropdowns.html", "global_variable", ["1", "2", "3", "4", "5"]),
     ("unvalued-choices.html", "global_variable", ["1", "2", "3", "4", "5"]),
-    ("prompt-lists.html", "global_variable", ["1", "2", "3"]),
+    ("prompt-lists.html", "global_variable", ["1", "2", "3", "4"]),
 ]
 #: Pages that show no score of their own (a form sent to a server that is not there).
 NO_PAGE_SCORE = {"form-fields.html"}
@@ -265,9 +265,10 @@ def test_hand_made_pages_are_recorded_and_marked(
 
 def test_a_lists_prompt_option_is_never_an_answer(play: Play) -> None:
     """Lists whose first option only asks for a choice ("Select", "--", a disabled "Choose a
-    heading") with a value of its own: a learner who answers one list and clicks about the page
-    before submitting leaves the others unanswered (before, a click had the enhancer take each
-    prompt for an answer the page wrote in reply, and record it as the learner's)."""
+    heading") with a value of its own, and a choice the page ticked itself: a learner who
+    answers one list and clicks about the page before submitting leaves the others unanswered
+    (before, a click had the enhancer take each prompt, and the page's own tick, for an answer
+    the page wrote in reply to it, and record it as the learner's)."""
 
     async def learner(exam_page: ExamPage) -> None:
         await exam_page.select(0, "select[name=q2]", "i")
@@ -277,7 +278,9 @@ def test_a_lists_prompt_option_is_never_an_answer(play: Play) -> None:
 
     result = play(str(PAGES / "prompt-lists.html"), "blank", submit=False, after_answers=learner)
     record = result.record
-    assert {a.questionId: a.userAnswer for a in record.answers} == {"1": None, "2": "i", "3": None}
+    assert {a.questionId: a.userAnswer for a in record.answers} == {
+        "1": None, "2": "i", "3": None, "4": None,
+    }  # fmt: skip
     assert (record.score, record.metadata.pageScore) == (1, 1)
 
 
