@@ -121,8 +121,9 @@
 
   // The number printed just before a box in running text, where several boxes share one
   // paragraph: "(14)" or "[14]" ending the text before it, or an element of its own holding
-  // only the number ("<b>14</b>", "<span class=num>14.</span>"). A bare "14" in a sentence
-  // may be the sentence's own number, and is not taken.
+  // only the number ("<b>14</b>", "<span class=num>14.</span>", "<h4>Question 14</h4>" before
+  // the box's own block). A bare "14" in a sentence may be the sentence's own number, and is
+  // not taken.
   function numberJustBefore(el) {
     var start = el;
     while (start.parentElement && start.parentElement.childElementCount === 1 &&
@@ -136,7 +137,7 @@
         return m ? parseInt(m[1], 10) : null;
       }
       if (node.nodeType !== 1) continue;
-      var own = NUMBER_ONLY_RE.exec(node.textContent || '');
+      var own = NUMBER_ONLY_RE.exec(node.textContent || '') || NAMED_NUMBER_RE.exec(NS.textOf(node));
       return own && !node.querySelector('input, select, textarea') ? parseInt(own[1], 10) : null;
     }
     return null;

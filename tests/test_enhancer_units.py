@@ -417,6 +417,11 @@ UNNAMED = [
         '<p>15. <span contenteditable="true" class="gap"></span></p><p>16. <span contenteditable="true" class="blank"></span></p>',
         ["15", "16"],
     ),  # fmt: skip
+    # each box's block after a heading of its own, all in one container
+    (
+        "<div><h4>Question 5</h4><div><input></div><h4>Question 6</h4><div><input></div></div>",
+        ["5", "6"],
+    ),
     # a bare number in the sentence may be the sentence's own: not taken
     ("<p>It has 12 <input> and 14 <input> rooms.</p>", []),
     # choices grouped by a name that holds no number take the number printed before them
