@@ -144,8 +144,8 @@
   }
 
   // The number printed for a control: a number-like placeholder, accessible name or title, else
-  // the number just before it in running text, else the leading text of its nearest container
-  // that holds no other question's control. [first, last] or null.
+  // the number just before it in running text, else the leading text (or list marker, or id)
+  // of its nearest container that holds no other question's control. [first, last] or null.
   NS.printedNumberOf = function (el, othersIn) {
     var ph = el.getAttribute && el.getAttribute('placeholder');
     var m = ph && /^\s*(?:q(?:uestion)?\.?\s*)?(\d{1,3})\s*\.?\s*$/i.exec(ph);
@@ -167,6 +167,9 @@
       if (m) return m[2] ? [parseInt(m[1], 10), parseInt(m[2], 10)] : [parseInt(m[1], 10)];
       var marker = listNumberOf(node);
       if (marker) return [marker];
+      // a block of this question alone, its id naming it ("question-14", "q16")
+      var named = node.id ? NS.parseToken(node.id, true) : null;
+      if (named) return [named.nums[0], named.nums[named.nums.length - 1]].slice(0, named.nums.length > 1 ? 2 : 1);
     }
     return null;
   };

@@ -422,6 +422,14 @@ UNNAMED = [
         "<div><h4>Question 5</h4><div><input></div><h4>Question 6</h4><div><input></div></div>",
         ["5", "6"],
     ),
+    # a box, list or set of choices alone in a block whose id names its question
+    (
+        '<div id="question-14"><p>Built by <input></p></div><div id="question-15"><p>Paid by '
+        '<input></p></div><div id="q16"><select><option value="">-</option><option>A</option>'
+        '</select></div><div id="q17"><label><input type=radio name=x value=A>A</label>'
+        "<label><input type=radio name=x value=B>B</label></div>",
+        ["14", "15", "16", "17"],
+    ),
     # a bare number in the sentence may be the sentence's own: not taken
     ("<p>It has 12 <input> and 14 <input> rooms.</p>", []),
     # choices grouped by a name that holds no number take the number printed before them
