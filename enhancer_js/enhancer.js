@@ -346,6 +346,12 @@
     }
     state.activeSinceBeat = true;
     noteTarget(event.target);
+    // A radio pressed is the learner's answer even where it was ticked already (by the page,
+    // or by them before): no input or change event comes to say so.
+    if (event.target.matches && event.target.matches('input[type=radio]') && byLearner(event)) {
+      (NS.questionIdsOf(event.target) || []).forEach(function (id) { state.touched[id] = true; });
+      NS.later(function () { scheduleProgress(true); }, 0);
+    }
     if (event.target.closest && event.target.closest('[data-ielts-pause]')) {
       togglePause();
       return;

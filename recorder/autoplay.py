@@ -85,11 +85,13 @@ def _load_answers(path: Path) -> dict[str, KeyValue]:
 
 @dataclass(frozen=True)
 class Step:
-    """One input action: ``check``/``click``/``fill``/``select``/``type`` on a control (``click``:
-    an option a page built of its own elements, which Playwright cannot check), ``drag`` an item
-    (``selector``, worth ``value``) onto a gap (``target``), or ``arrange`` a list in an order."""
+    """One input action: ``check``/``click``/``pick``/``fill``/``select``/``type`` on a control
+    (``click``: a radio, pressed even where the page ticked it already, as a learner affirms a
+    choice; ``pick``: an option a page built of its own elements, which Playwright cannot
+    check), ``drag`` an item (``selector``, worth ``value``) onto a gap (``target``), or
+    ``arrange`` a list in an order."""
 
-    action: Literal["check", "click", "fill", "select", "type", "drag", "arrange"]
+    action: Literal["check", "click", "pick", "fill", "select", "type", "drag", "arrange"]
     frame: int
     selector: str
     value: str = ""
@@ -207,6 +209,10 @@ def _clicks(control: Control, wanted: list[str], exact: bool) -> list[Step]:
     return [replace(step, action="click") for step in _ticks(control, wanted, exact)]
 
 
+def _picks(control: Control, wanted: list[str], exact: bool) -> list[Step]:
+    return [replace(step, action="pick") for step in _ticks(control, wanted, exact)]
+
+
 def _selection(control: Control, wanted: list[str], _: bool) -> list[Step]:
     if not wanted:
         return []
@@ -238,17 +244,19 @@ def _arrange(control: Control, wanted: list[str], _: bool) -> list[Step]:
     return [Step("arrange", control.frame, zone, values=tuple(wanted))] if wanted else []
 
 
+#: The actions that choose an option of a control (the others give it a text or a place).
+TICKS = frozenset({"check", "click", "pick"})
 #: The kinds whose answer is a list of the options ticked.
 SEVERAL: frozenset[WidgetKind] = frozenset({"checkbox", "picks"})
 
 WIDGETS: dict[WidgetKind, Widget] = {
     "order": Widget(_an_order, _arrange),
-    "pick": Widget(_one_of, _clicks),
-    "picks": Widget(_some_of, _clicks),
+    "pick": Widget(_one_of, _picks),
+    "picks": Widget(_some_of, _picks),
     "drop": Widget(_an_item, _drag),
     "editable": Widget(_a_word, _typing("type")),
     "select": Widget(_one_of, _selection),
-    "radio": Widget(_one_of, _ticks),
+    "radio": Widget(_one_of, _clicks),
     "checkbox": Widget(_some_of, _ticks),
     "text": Widget(_a_word, _typing("fill")),
 }
@@ -273,11 +281,11 @@ def planned_answers(steps: Sequence[Step], controls: Sequence[Control]) -> dict[
             continue
         control, value = by_selector[step.selector]
         for qid in control.ids:
-            if step.action in ("check", "click") and control.kind in SEVERAL:
+            if step.action in TICKS and control.kind in SEVERAL:
                 current = answers[qid]
                 assert isinstance(current, list)
                 answers[qid] = [*current, value or ""]
-            elif step.action in ("check", "click"):
+            elif step.action in TICKS:
                 answers[qid] = value
             else:
                 answers[qid] = step.value
@@ -292,6 +300,8 @@ async def play(page: ExamPage, steps: Sequence[Step], *, submit: bool = True) ->
         if step.action == "check":
             await page.check(step.frame, step.selector)
         elif step.action == "click":
+            await page.click(step.frame, step.selector)
+        elif step.action == "pick":
             await page.pick(step.frame, step.selector)
         elif step.action == "fill":
             await page.fill(step.frame, step.selector, step.value)

@@ -284,6 +284,20 @@ def test_a_lists_prompt_option_is_never_an_answer(play: Play) -> None:
     assert (record.score, record.metadata.pageScore) == (1, 1)
 
 
+def test_a_choice_the_page_ticked_is_the_learners_once_they_press_it(play: Play) -> None:
+    """A radio the page ticked itself is not the learner's answer until they press it; pressed
+    (no input or change event comes: it was ticked already), it is. The scripted learner
+    presses radios too, so the random learner's expectations hold on such a page."""
+
+    async def learner(exam_page: ExamPage) -> None:
+        await exam_page.page.click("input[name=q4][value='NOT GIVEN']")
+        await exam_page.click(0, "#submit")
+
+    result = play(str(PAGES / "prompt-lists.html"), "blank", submit=False, after_answers=learner)
+    given = {a.questionId: a.userAnswer for a in result.record.answers}
+    assert given == {"1": None, "2": None, "3": None, "4": "NOT GIVEN"}
+
+
 @pytest.mark.parametrize("strategy", ["key", "blank", "random:4"])
 @pytest.mark.parametrize("via", ["fetch", "xhr"])
 def test_a_key_in_the_json_a_page_fetches_is_read(play: Play, strategy: str, via: str) -> None:
