@@ -169,7 +169,7 @@
       if (marker) return [marker];
       // a block of this question alone, its id naming it ("question-14", "q16")
       var named = node.id ? NS.parseToken(node.id, true) : null;
-      if (named) return [named.nums[0], named.nums[named.nums.length - 1]].slice(0, named.nums.length > 1 ? 2 : 1);
+      if (named) return named.nums.length > 1 ? [named.nums[0], named.nums[named.nums.length - 1]] : [named.nums[0]];
     }
     return null;
   };

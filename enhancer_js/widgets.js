@@ -197,7 +197,7 @@
       var v = option.getAttribute(VALUE_ATTRS[i]) || inner.getAttribute(VALUE_ATTRS[i]);
       if (v !== null && v.trim() !== '') return v.trim();
     }
-    var text = (option.textContent || '').replace(/\s+/g, ' ').trim();
+    var text = NS.textOf(option);
     return printedLetter(text) || text;
   }
 

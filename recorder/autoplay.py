@@ -205,12 +205,13 @@ def _ticks(control: Control, wanted: list[str], _: bool) -> list[Step]:
     return out
 
 
-def _clicks(control: Control, wanted: list[str], exact: bool) -> list[Step]:
-    return [replace(step, action="click") for step in _ticks(control, wanted, exact)]
+def _pressing(action: Literal["click", "pick"]) -> Callable[[Control, list[str], bool], list[Step]]:
+    """The options ``_ticks`` chooses, pressed by ``action`` instead of checked."""
 
+    def press(control: Control, wanted: list[str], exact: bool) -> list[Step]:
+        return [replace(step, action=action) for step in _ticks(control, wanted, exact)]
 
-def _picks(control: Control, wanted: list[str], exact: bool) -> list[Step]:
-    return [replace(step, action="pick") for step in _ticks(control, wanted, exact)]
+    return press
 
 
 def _selection(control: Control, wanted: list[str], _: bool) -> list[Step]:
@@ -251,12 +252,12 @@ SEVERAL: frozenset[WidgetKind] = frozenset({"checkbox", "picks"})
 
 WIDGETS: dict[WidgetKind, Widget] = {
     "order": Widget(_an_order, _arrange),
-    "pick": Widget(_one_of, _picks),
-    "picks": Widget(_some_of, _picks),
+    "pick": Widget(_one_of, _pressing("pick")),
+    "picks": Widget(_some_of, _pressing("pick")),
     "drop": Widget(_an_item, _drag),
     "editable": Widget(_a_word, _typing("type")),
     "select": Widget(_one_of, _selection),
-    "radio": Widget(_one_of, _clicks),
+    "radio": Widget(_one_of, _pressing("click")),
     "checkbox": Widget(_some_of, _ticks),
     "text": Widget(_a_word, _typing("fill")),
 }
