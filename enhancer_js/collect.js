@@ -181,6 +181,7 @@
     });
     NS.numberQuestions(questions);
     NS.numberRanges(questions);
+    NS.numberBare(questions);
     var multiTest = keptApart(questions);
     var byId = {};
     var kept = [];
@@ -189,6 +190,8 @@
       if (!q.numbers) {
         var why = q.element ? 'its name "' + q.element + '" has no question number and none is printed near it'
           : q.kind === 'drop' ? 'a drop zone with no question number in its attributes or printed near it'
+          : NS.bareNumberBefore(q.controls[0]) !== null ? 'the number before it ("' + NS.bareNumberBefore(q.controls[0]) +
+            '") is not one of a run of numbered boxes (1, 2, 3...), and may be its sentence\'s own'
           : 'no question number in data-question, name or id, and none printed before it';
         rejected.push({ control: describeEl(q.controls[0]), kind: q.kind, reason: why });
         return;

@@ -119,36 +119,51 @@
   var BRACKETED_END_RE = /(?:^|[^\w(\[])[(\[]\s*(\d{1,3})\s*[)\]]\s*$/;
   var NUMBER_ONLY_RE = /^\s*[(\[]?\s*(\d{1,3})\s*[.)\]]?\s*$/;
 
-  // The number printed just before a box in running text, where several boxes share one
-  // paragraph: "(14)" or "[14]" ending the text before it, or an element of its own holding
-  // only the number ("<b>14</b>", "<span class=num>14.</span>", "<h4>Question 14</h4>" before
-  // the box's own block). A bare "14" in a sentence may be the sentence's own number, and is
-  // not taken.
-  function numberJustBefore(el) {
+  // What is printed just before a box in running text (a text node with something in it, or an
+  // element), past the elements that only wrap the box.
+  function printedJustBefore(el) {
     var start = el;
     while (start.parentElement && start.parentElement.childElementCount === 1 &&
       NS.textOf(start.parentElement) === NS.textOf(start) && start.parentElement !== document.body) {
       start = start.parentElement; // a box wrapped in an element of its own
     }
     for (var node = start.previousSibling; node; node = node.previousSibling) {
-      if (node.nodeType === 3) {
-        if (!/\S/.test(node.nodeValue)) continue;
-        var m = BRACKETED_END_RE.exec(node.nodeValue);
-        return m ? parseInt(m[1], 10) : null;
-      }
-      if (node.nodeType !== 1) continue;
-      var own = NUMBER_ONLY_RE.exec(node.textContent || '') || NAMED_NUMBER_RE.exec(NS.textOf(node));
-      return own && !node.querySelector('input, select, textarea') ? parseInt(own[1], 10) : null;
+      if (node.nodeType === 3 ? /\S/.test(node.nodeValue) : node.nodeType === 1) return node;
     }
     return null;
   }
+
+  // The number printed just before a box in running text, where several boxes share one
+  // paragraph: "(14)" or "[14]" ending the text before it, or an element of its own holding
+  // only the number ("<b>14</b>", "<span class=num>14.</span>", "<h4>Question 14</h4>" before
+  // the box's own block). A bare "14" in a sentence may be the sentence's own number: see
+  // NS.numberBare.
+  function numberJustBefore(el) {
+    var node = printedJustBefore(el);
+    if (!node) return null;
+    if (node.nodeType === 3) {
+      var m = BRACKETED_END_RE.exec(node.nodeValue);
+      return m ? parseInt(m[1], 10) : null;
+    }
+    var own = NUMBER_ONLY_RE.exec(node.textContent || '') || NAMED_NUMBER_RE.exec(NS.textOf(node));
+    return own && !node.querySelector('input, select, textarea') ? parseInt(own[1], 10) : null;
+  }
+
+  // A bare number ending the text just before a box ("Name: Mr 1 <input>").
+  var BARE_END_RE = /(?:^|[\s:(])(\d{1,3})\s*[.…_]*\s*$/;
+
+  NS.bareNumberBefore = function (el) {
+    var node = printedJustBefore(el);
+    var m = node && node.nodeType === 3 ? BARE_END_RE.exec(node.nodeValue) : null;
+    return m ? parseInt(m[1], 10) : null;
+  };
 
   // The number printed for a control: a number-like placeholder, accessible name or title, else
   // the number just before it in running text, else the leading text (or list marker, or id)
   // of its nearest container that holds no other question's control. [first, last] or null.
   NS.printedNumberOf = function (el, othersIn) {
-    var ph = el.getAttribute && el.getAttribute('placeholder');
-    var m = ph && /^\s*(?:q(?:uestion)?\.?\s*)?(\d{1,3})\s*\.?\s*$/i.exec(ph);
+    var ph = el.getAttribute && (el.getAttribute('placeholder') || el.getAttribute('data-placeholder'));
+    var m = ph && /^\s*[(\[]?\s*(?:q(?:uestion)?\.?\s*)?(\d{1,3})\s*[.)\]]?\s*$/i.exec(ph);
     if (m) return [parseInt(m[1], 10)];
     var named = el.getAttribute && (el.getAttribute('aria-label') || el.getAttribute('title'));
     m = named && NAMED_NUMBER_RE.exec(named);
@@ -267,6 +282,33 @@
       });
     });
   };
+
+  // Boxes after bare numbers in running text ("Name: Mr 1 <input> ... Phone: 2 <input>"). A
+  // number in a sentence may be the sentence's own ("It has 12 <input> rooms"), so such a number
+  // is taken only in a run of questions in page order, two or more, each numbered one more than
+  // the one before (the others numbered by any means), and not taken by another question.
+  NS.numberBare = function (questions) {
+    var used = {};
+    questions.forEach(function (q) { (q.numbers || []).forEach(function (n) { used[n] = true; }); });
+    var run = [];
+    function close() {
+      var bare = run.filter(function (r) { return !r.q.numbers; });
+      if (run.length >= 2 && !bare.some(function (r) { return used[r.first]; })) {
+        bare.forEach(function (r) { r.q.numbers = [r.first]; r.q.numbering = 'printed'; used[r.first] = true; });
+      }
+      run = [];
+    }
+    questions.forEach(function (q) {
+      var n = q.numbers ? null : !q.element && !CHOICE_KINDS[q.kind] ? NS.bareNumberBefore(q.controls[0]) : null;
+      var r = q.numbers ? { q: q, first: q.numbers[0], last: q.numbers[q.numbers.length - 1] }
+        : n === null ? null : { q: q, first: n, last: n };
+      if (!r || (run.length && r.first !== run[run.length - 1].last + 1)) close();
+      if (r) run.push(r);
+    });
+    close();
+  };
+
+  var CHOICE_KINDS = { radio: true, checkbox: true };
 
   // The question ids to record: printed numbers, prefixed by the test on a multi-test page.
   NS.idsOf = function (q, multiTest) {

@@ -113,9 +113,15 @@
   // or by its words, where the control's value is something else.
   var PRINTED_LETTER_RE = /^\s*\(?([A-Z]|i{1,3}|iv|vi{0,3}|ix|xi{0,2}|I{1,3}|IV|VI{0,3}|IX|XI{0,2})\s*[.):]?(?=\s|$)/;
 
-  function printedLetter(text) {
+  // As printed ("iv"), and as a key may name it (capitals).
+  function printedMark(text) {
     var m = PRINTED_LETTER_RE.exec(String(text || '').replace(/\s+/g, ' '));
-    return m ? m[1].toUpperCase() : null;
+    return m ? m[1] : null;
+  }
+
+  function printedLetter(text) {
+    var mark = printedMark(text);
+    return mark && mark.toUpperCase();
   }
 
   // The choices as a key may name them: {by letter: {printed letter: value}, by text: {shown
@@ -138,7 +144,8 @@
       (control.id ? document.querySelector('label[for="' + CSS.escape(control.id) + '"]') : null);
   }
 
-  // The text shown with a radio or checkbox: its label, else the text that follows it.
+  // The text shown with a radio or checkbox: its label, else the text that follows it, else
+  // its accessible name, else the head of its column in a grid.
   function choiceText(c) {
     var label = labelOf(c);
     if (label) return label.textContent;
@@ -147,15 +154,31 @@
       if (n.nodeType === 1 && n.matches('input, select, textarea, br, p, div, li')) break;
       text += n.textContent || '';
     }
-    return text;
+    return /\S/.test(text) ? text : c.getAttribute('aria-label') || c.getAttribute('title') || columnHead(c);
+  }
+
+  // A choice in a grid (a matching table: a row per question, a column per option) is printed
+  // once, at the head of its column: the first row's cell above it.
+  function columnHead(c) {
+    var cell = c.closest('td, th');
+    var table = cell && cell.closest('table');
+    var head = table && (table.tHead && table.tHead.rows[0] || table.rows[0]);
+    if (!head || head === cell.parentElement) return '';
+    var at = 0;
+    for (var i = 0; i < cell.cellIndex; i++) at += cell.parentElement.cells[i].colSpan;
+    for (var j = 0, col = 0; j < head.cells.length; col += head.cells[j].colSpan, j++) {
+      if (col + head.cells[j].colSpan > at) return col === at ? head.cells[j].textContent : '';
+    }
+    return '';
   }
 
   // What a radio or checkbox stands for: its value; where the page gave it none (every such
-  // choice reads "on"), the letter printed before its words, else its words.
+  // choice reads "on"), the letter or numeral printed before its words, as printed, else its
+  // words.
   function choiceValue(c) {
     if (c.hasAttribute('value')) return c.value;
     var text = String(choiceText(c) || '').replace(/\s+/g, ' ').trim();
-    return printedLetter(text) || text || c.value;
+    return printedMark(text) || text || c.value;
   }
 
   NS.choiceValue = choiceValue;
@@ -198,7 +221,7 @@
       if (v !== null && v.trim() !== '') return v.trim();
     }
     var text = NS.textOf(option);
-    return printedLetter(text) || text;
+    return printedMark(text) || text;
   }
 
   NS.pickValue = pickValue;

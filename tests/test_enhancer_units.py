@@ -432,6 +432,18 @@ UNNAMED = [
     ),
     # a bare number in the sentence may be the sentence's own: not taken
     ("<p>It has 12 <input> and 14 <input> rooms.</p>", []),
+    ("<p>Room 5 <input></p>", []),
+    ("<p>Cost £2 <input></p><p>£3 <input></p>", []),
+    # unless the numbers before boxes run in sequence, as printed papers lay out a form
+    ("<p>Name: Mrs 1 <input></p><p>Day: 2 <input> at 3 … <input></p>", ["1", "2", "3"]),
+    # the run taking in a box numbered otherwise
+    ("<table><tr><td>Mr 7 <input></td></tr><tr><td>8 <input></td></tr></table>", ["7", "8"]),
+    # a gap's number as its placeholder, bracketed, on a box typed into
+    (
+        '<p>It began in <span contenteditable="true" data-placeholder="(1)"></span> and '
+        'lasted <span contenteditable="true" data-placeholder="(2)"></span>.</p>',
+        ["1", "2"],
+    ),
     # choices grouped by a name that holds no number take the number printed before them
     (
         "<div><b>7</b> Pick one <label><input type=radio name=r1 value=A> A</label>"
@@ -893,6 +905,43 @@ def test_a_key_in_attributes_is_read_from_the_control_or_the_right_choice(
 
     found = shared_browser.enhanced(html, check)
     assert found == {"key": key, "source": "data_attribute"}
+
+
+#: (choices with no value attribute, one of them ticked; the answer read).
+CHOICE_VALUES = [
+    # the letter printed in its label, else its words
+    (
+        "<p>1.</p><label><input type=radio name=q1> A. x</label><label><input type=radio name=q1 checked> B. y</label>",
+        "B",
+    ),  # fmt: skip
+    ("<p>1.</p><label><input type=radio name=q1 checked> NOT GIVEN</label>", "NOT GIVEN"),
+    # its accessible name
+    (
+        "<p>1. <input type=radio name=q1 aria-label=C checked> <input type=radio name=q1 aria-label=D></p>",
+        "C",
+    ),  # fmt: skip
+    # in a grid, the head of its column (a table head, or the first row; spans counted)
+    (
+        "<table><thead><tr><th></th><th>A</th><th>B</th></tr></thead><tbody><tr><td>1 x</td>"
+        "<td><input type=radio name=q1></td><td><input type=radio name=q1 checked></td></tr></tbody></table>",
+        "B",
+    ),  # fmt: skip
+    (
+        "<table><tr><td colspan=2>Options</td><td>iii</td></tr><tr><td>1</td><td>x</td>"
+        "<td><input type=radio name=q1 checked></td></tr></table>",
+        "iii",
+    ),  # fmt: skip
+]
+
+
+@pytest.mark.parametrize("html,value", CHOICE_VALUES)
+def test_a_choice_with_no_value_stands_for_what_is_printed_for_it(
+    shared_browser: SharedBrowser, html: str, value: str
+) -> None:
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate("() => window.__ieltsRecorderNS.readAnswers()")
+
+    assert shared_browser.enhanced(html, check) == {"1": value}
 
 
 #: (a page after it marked itself, the score the enhancer reads as the page's own, or None).

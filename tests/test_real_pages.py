@@ -242,6 +242,7 @@ HAND_MADE = [
     ("own-dropdowns.html", "global_variable", ["1", "2", "3", "4", "5"]),
     ("unvalued-choices.html", "global_variable", ["1", "2", "3", "4", "5"]),
     ("prompt-lists.html", "global_variable", ["1", "2", "3", "4"]),
+    ("notes-grid.html", "global_variable", ["1", "2", "3", "4", "5", "6", "7"]),
 ]
 #: Pages that show no score of their own (a form sent to a server that is not there).
 NO_PAGE_SCORE = {"form-fields.html"}
