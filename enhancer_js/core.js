@@ -241,9 +241,9 @@
   // template's, a text box's or a list option's), in page order, with its element, until `fn`
   // returns true.
   var NOT_READ_RE = /^(SCRIPT|STYLE|TEMPLATE|TEXTAREA|OPTION)$/;
-  NS.eachText = function (fn) {
+  NS.eachText = function (fn, root) {
     if (!document.body) return;
-    var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    var walker = document.createTreeWalker(root || document.body, NodeFilter.SHOW_TEXT);
     for (var node = walker.nextNode(); node; node = walker.nextNode()) {
       var parent = node.parentElement;
       if (parent && !NOT_READ_RE.test(parent.tagName) && fn(node, parent)) return;

@@ -153,6 +153,8 @@
     return best;
   }
 
+  NS.mapKey = mapKey;
+
   function entriesOf(data) {
     if (Array.isArray(data)) return data.map(function (v, i) { return [String(i + 1), v]; });
     return Object.keys(data).map(function (k) { return [k, data[k]]; });
@@ -555,6 +557,7 @@
     ['global_object', fromGlobalObject],
     ['script_literal', fromScriptLiteral],
     ['data_attribute', fromDataAttributes],
+    ['answer_text', function () { return NS.keyInAnswerText(); }],
     ['results_table', fromResultsTable],
     ['script_file', fromScriptFile],
   ];

@@ -21,6 +21,7 @@ ENHANCER_FILES = (
     "collect.js",
     "multitest.js",
     "literal.js",
+    "answertext.js",
     "key.js",
     "explain.js",
     "submit.js",

@@ -944,6 +944,64 @@ def test_a_choice_with_no_value_stands_for_what_is_printed_for_it(
     assert shared_browser.enhanced(html, check) == {"1": value}
 
 
+TWO_BOXES = '<p>1. <input name="q1"></p><p>2. <input name="q2"></p>'
+
+#: (a page whose key is only in its text, the key read from it or None).
+KEY_TEXTS = [
+    # an answer under each question, hidden until shown
+    (
+        '<div><p>1. <input name="q1"></p><p hidden>Answer: delta</p></div>'
+        '<div><p>2. <input name="q2"></p><p hidden><b>Correct answer:</b> ridge</p></div>',
+        {"1": "delta", "2": "ridge"},
+    ),
+    # a section named or headed as the key: a numbered list, a table, lines
+    (
+        TWO_BOXES
+        + '<div id="answer-key" hidden><h3>Key</h3><ol><li>delta</li><li>ridge</li></ol></div>',
+        {"1": "delta", "2": "ridge"},
+    ),  # fmt: skip
+    (
+        TWO_BOXES
+        + "<details><summary>Answers</summary><table><tr><td>1</td><td>TRUE</td></tr><tr><td>2</td><td>NOT GIVEN</td></tr></table></details>",
+        {"1": "TRUE", "2": "NOT GIVEN"},
+    ),  # fmt: skip
+    (
+        TWO_BOXES + '<div class="solutions"><p>Q1. delta</p><p>Q2) ridge</p></div>',
+        {"1": "delta", "2": "ridge"},
+    ),  # fmt: skip
+    (
+        TWO_BOXES + "<section><h4>答案</h4><ol><li>delta</li><li>ridge</li></ol></section>",
+        {"1": "delta", "2": "ridge"},
+    ),  # fmt: skip
+    # the learner's own answers are not a key, under a name or a heading
+    (TWO_BOXES + '<div class="user-answers"><p>1 delt</p><p>2 rige</p></div>', None),
+    (TWO_BOXES + "<div><h3>Your answers</h3><ol><li>delt</li><li>rige</li></ol></div>", None),
+    (
+        '<div><p>1. <input name="q1"></p><p>Your answer: delt</p></div><div><p>2. <input name="q2"></p><p>Your answer: rige</p></div>',
+        None,
+    ),  # fmt: skip
+    # one answer alone is no key; nor a list that does not fit the page's questions
+    (
+        '<div><p>1. <input name="q1"></p><p hidden>Answer: delta</p></div><div><p>2. <input name="q2"></p></div>',
+        None,
+    ),  # fmt: skip
+    (TWO_BOXES + '<div class="answers"><p>7 delta</p><p>8 ridge</p></div>', None),
+]
+
+
+@pytest.mark.parametrize("html,key", KEY_TEXTS)
+def test_a_key_written_in_the_pages_text_is_read_from_it(
+    shared_browser: SharedBrowser, html: str, key: dict[str, object] | None
+) -> None:
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate("() => window.__ieltsRecorderNS.extractKey()")
+
+    assert shared_browser.enhanced(html, check) == {
+        "key": key,
+        "source": "answer_text" if key else None,
+    }
+
+
 #: (a page after it marked itself, the score the enhancer reads as the page's own, or None).
 PAGE_SCORES = [
     ('<p id="score">Score: 7 / 13</p>', {"score": 7, "total": 13}),
