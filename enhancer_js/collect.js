@@ -249,7 +249,7 @@
     if (sameSet(values, TFNG)) return 'true_false_not_given';
     if (sameSet(values, YNNG)) return 'yes_no_not_given';
     if (kind === 'radio' || kind === 'pick') return 'multiple_choice';
-    if (kind === 'checkbox' || kind === 'picks') return 'multiple_choice_multi';
+    if (kind === 'checkbox' || kind === 'picks' || kind === 'selects') return 'multiple_choice_multi';
     if (kind === 'select') return 'matching';
     if (kind === 'order') return 'ordering';
     if (kind === 'drop') return 'matching';

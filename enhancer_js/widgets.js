@@ -319,6 +319,16 @@
       },
       describe: single,
     },
+    // a list that takes several (<select multiple>): a "choose TWO" set's answers
+    selects: {
+      matches: function (el) { return el.tagName === 'SELECT' && el.multiple; },
+      values: function (q) { return answerOptions(q).map(function (o) { return o.value; }); },
+      choices: function (q) { return NS.WIDGETS.select.choices(q); },
+      read: function (q) {
+        return answerOptions(q).filter(function (o) { return o.selected; }).map(function (o) { return o.value; });
+      },
+      describe: single,
+    },
     select: {
       matches: function (el) { return el.tagName === 'SELECT'; },
       values: function (q) { return answerOptions(q).map(function (o) { return o.value; }); },
@@ -356,7 +366,7 @@
     },
   };
   // Tried in this order: the first kind whose matches() holds is the widget's kind.
-  NS.WIDGET_ORDER = ['order', 'pick', 'picks', 'drop', 'editable', 'select', 'radio', 'checkbox', 'text'];
+  NS.WIDGET_ORDER = ['order', 'pick', 'picks', 'drop', 'editable', 'selects', 'select', 'radio', 'checkbox', 'text'];
 
   NS.kindOf = function (el) {
     for (var i = 0; i < NS.WIDGET_ORDER.length; i++) {

@@ -214,12 +214,24 @@ def _pressing(action: Literal["click", "pick"]) -> Callable[[Control, list[str],
     return press
 
 
+def _chosen(control: Control, wanted: list[str]) -> list[str]:
+    """The list's own values for the answers ``wanted``, in its order."""
+    texts = {canonical_answer(w, control.type).strip().casefold() for w in wanted}
+    return [v for v in control.values if v.strip().casefold() in texts]
+
+
 def _selection(control: Control, wanted: list[str], _: bool) -> list[Step]:
-    if not wanted:
-        return []
-    text = canonical_answer(wanted[0], control.type).strip().casefold()
-    chosen = [v for v in control.values if v.strip().casefold() == text]
+    chosen = _chosen(control, wanted[:1])
     return [Step("select", control.frame, control.options[0][0], chosen[0])] if chosen else []
+
+
+def _selections(control: Control, wanted: list[str], _: bool) -> list[Step]:
+    chosen = _chosen(control, wanted)
+    return (
+        [Step("select", control.frame, control.options[0][0], values=tuple(chosen))]
+        if chosen
+        else []
+    )
 
 
 def _typing(action: Literal["fill", "type"]) -> Callable[[Control, list[str], bool], list[Step]]:
@@ -248,7 +260,7 @@ def _arrange(control: Control, wanted: list[str], _: bool) -> list[Step]:
 #: The actions that choose an option of a control (the others give it a text or a place).
 TICKS = frozenset({"check", "click", "pick"})
 #: The kinds whose answer is a list of the options ticked.
-SEVERAL: frozenset[WidgetKind] = frozenset({"checkbox", "picks"})
+SEVERAL: frozenset[WidgetKind] = frozenset({"checkbox", "picks", "selects"})
 
 WIDGETS: dict[WidgetKind, Widget] = {
     "order": Widget(_an_order, _arrange),
@@ -256,6 +268,7 @@ WIDGETS: dict[WidgetKind, Widget] = {
     "picks": Widget(_some_of, _pressing("pick")),
     "drop": Widget(_an_item, _drag),
     "editable": Widget(_a_word, _typing("type")),
+    "selects": Widget(_some_of, _selections),
     "select": Widget(_one_of, _selection),
     "radio": Widget(_one_of, _pressing("click")),
     "checkbox": Widget(_some_of, _ticks),
@@ -288,6 +301,8 @@ def planned_answers(steps: Sequence[Step], controls: Sequence[Control]) -> dict[
                 answers[qid] = [*current, value or ""]
             elif step.action in TICKS:
                 answers[qid] = value
+            elif step.values:  # a list that takes several
+                answers[qid] = list(step.values)
             else:
                 answers[qid] = step.value
     return answers
@@ -307,7 +322,7 @@ async def play(page: ExamPage, steps: Sequence[Step], *, submit: bool = True) ->
         elif step.action == "fill":
             await page.fill(step.frame, step.selector, step.value)
         elif step.action == "select":
-            await page.select(step.frame, step.selector, step.value)
+            await page.select(step.frame, step.selector, list(step.values) or step.value)
         elif step.action == "drag":
             if not await page.drag(step.frame, step.selector, step.target, step.value):
                 continue

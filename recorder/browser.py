@@ -319,7 +319,7 @@ class ExamPage:
             .evaluate("(el, v) => window.__ieltsRecorder.putBack(el, v)", text)
         )
 
-    async def select(self, frame: int, selector: str, value: str) -> None:
+    async def select(self, frame: int, selector: str, value: str | list[str]) -> None:
         # The pointer goes to the list first, as a learner's does: Playwright's select_option
         # fires synthetic events, which the enhancer takes only right after a real input.
         target = self._frame(frame).locator(selector)

@@ -209,7 +209,7 @@ _PAGE_MESSAGE: TypeAdapter[PageMessage] = TypeAdapter(
 #: The kinds of answer widget: a closed set, the same list as enhancer_js/widgets.js WIDGET_ORDER
 #: (a test checks both agree); the scripted learner (recorder/autoplay.py) answers each.
 WidgetKind = Literal[
-    "order", "pick", "picks", "drop", "editable", "select", "radio", "checkbox", "text"
+    "order", "pick", "picks", "drop", "editable", "selects", "select", "radio", "checkbox", "text"
 ]
 WIDGET_KINDS: tuple[str, ...] = WidgetKind.__args__  # type: ignore[attr-defined]
 

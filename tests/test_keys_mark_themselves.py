@@ -38,7 +38,8 @@ def audits() -> list[PageAudit]:
               "custom-choices.html", "styled-choices.html",
               "menu-lists.html", "wrapped-choices.html", "inline-gaps.html",
               "labelled-boxes.html", "own-dropdowns.html", "unvalued-choices.html",
-              "prompt-lists.html", "notes-grid.html", "answer-reveal.html")]  # fmt: skip
+              "prompt-lists.html", "notes-grid.html", "answer-reveal.html",
+              "multi-lists.html")]  # fmt: skip
     found = audit([*catalog.exams, *pages], LaunchOptions(headless=True))
     keyed = [a for a in found if a.key]
     assert len(keyed) >= 15, [a.exam.id for a in found if not a.key]
