@@ -21,7 +21,7 @@
     '[contenteditable=""], [contenteditable=true]';
   // Kinds whose control is a form control or an ordering list (found by selector above); the
   // others' (drop zones, choices a page built) are found by what they do.
-  var OWN_CONTROLS = { order: true, editable: true, select: true, radio: true, checkbox: true, text: true };
+  var OWN_CONTROLS = { order: true, editable: true, selects: true, select: true, radio: true, checkbox: true, text: true };
   var DROP_CANDIDATES = '[data-drop], [dropzone], [ondrop], [class*=drop], [class*=gap], [class*=slot], [class*=blank]';
 
   NS.cssPath = function (el) {

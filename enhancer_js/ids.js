@@ -35,10 +35,14 @@
   // An accessible name or title that names the question: "Question 5", "Q5", "Gap 5",
   // "Answer for question 5", "5".
   var NAMED_NUMBER_RE = /^\s*(?:(?:answer|response)\s+(?:for|to)\s+)?(?:question|q|gap|blank|box|answer|item)?\s*(?:no\.?|number|#)?\s*(\d{1,3})\s*[.:]?\s*$/i;
-  var QUESTION_WORD = '(?:q|qn|ques|question|ans|answer|gap|blank|box|field|slot|input|item)';
+  var QUESTION_WORD = '(?:q|qn|ques|question|ans|answer|response|gap|blank|box|field|slot|input|item)';
+  // What a control's name may say before its question: how it is made (txtAnswer1, userAnswer5),
+  // or the task's widget (select-q5, heading-5, mcq5, tfng5, dropzone-q5).
+  var MADE_AS = '(?:txt|user|inp|fld|select|drop|dropzone|target|headings?|match|matching|mcq|tfng|ynng)';
   var TOKEN_RE = new RegExp(
     '^(?:(?:listening|reading|listen|read|lis|l|r)[-_])?' +
       '(?:(t|test|set|part|passage|p|sec|section|s)[-_ ]?(\\d{1,2})(?:[-_. ]+|(?=q)))?' +
+      '(?:' + MADE_AS + '[-_ ]?)?' +
       '(' + QUESTION_WORD + '(?:[-_ ]?' + QUESTION_WORD + ')?)?[-_ ]?(\\d{1,3}(?:\\s*[-_,]\\s*\\d{1,3})*)' +
       '(?:[-_ ]?(?:input|answer|select|text|box|field|drop|dropzone|zone|gap|blank|slot|target|choice|group))?$',
     'i'

@@ -508,6 +508,17 @@ TOKENS = [
     ("input-q5", True, [5]),
     ("setting5", False, None),
     ("part1", False, None),
+    # how the control is made, or its task's widget, said before the question
+    ("txtAnswer1", False, [1]),
+    ("userAnswer5", True, [5]),
+    ("user_answer_5", False, [5]),
+    ("response5", False, [5]),
+    ("select-q5", True, [5]),
+    ("heading-5", False, [5]),
+    ("heading-5", True, None),  # an id must say "q": a passage's heading is no question
+    ("tfng5", False, [5]),
+    ("dropzone-q12", False, [12]),
+    ("user", False, None),
 ]
 
 
