@@ -85,7 +85,7 @@
   }
 
   function isToggleOption(el, parent) {
-    if (NOT_TEXT.test(el.tagName) || el.getAttribute('draggable') === 'true' || el.matches('[role=tab], a[href]:not([href="#"])')) return false;
+    if (NOT_TEXT.test(el.tagName) || NS.isDraggable(el) || el.matches('[role=tab], a[href]:not([href="#"])')) return false;
     if (el.querySelector('input, select, textarea, [draggable=true]')) return false;
     var text = NS.textOf(el);
     if (!text || text.length > MAX_TEXT || NOT_CHOICE_RE.test(text)) return false;

@@ -150,7 +150,7 @@
   function madeButton(el) {
     if (el === document.body || el === document.documentElement || el.tagName === 'LABEL') return false;
     if (!el.matches(MADE_BUTTONS) && !(NS.clickTargets && NS.clickTargets.has(el))) return false;
-    if (el.closest('[draggable=true]')) return false; // an answer to place, whatever its words
+    for (var a = el; a; a = a.parentElement) if (NS.isDraggable(a)) return false; // an answer to place, whatever its words
     var href = el.tagName === 'A' ? el.getAttribute('href') : null;
     if (href && href.charAt(0) !== '#' && !/^\s*javascript:/i.test(href)) return false; // leaves the page
     if (el.querySelector('input, select, textarea, button, [contenteditable]')) return false;

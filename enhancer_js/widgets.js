@@ -25,7 +25,20 @@
     'data-letter', 'data-choice', 'data-answer', 'data-id',
   ];
   NS.VALUE_ATTRS = VALUE_ATTRS;
-  var ITEM_SELECTOR = '[draggable=true], ' + VALUE_ATTRS.slice(0, 8).map(function (a) { return '[' + a + ']'; }).join(', ');
+  // Items dragged by the mouse a page follows itself (no draggable attribute), as drag libraries
+  // mark them: a class that says so ("ui-draggable", "drag-item", "draggable-word"), or
+  // data-draggable / data-drag.
+  var DRAG_CLASS_RE = /(^|\s)(?:ui-)?draggable(?:[-_](?:item|word|option|chip|card|tile|answer))?(\s|$)|(^|\s)drag[-_]?(?:item|word|option|chip|card|tile|answer)(\s|$)/i;
+  var DRAGGABLE = '[draggable=true], [class*=drag], [data-draggable], [data-drag]';
+
+  function isDraggable(el) {
+    if (el.getAttribute('draggable') === 'false') return false;
+    return el.getAttribute('draggable') === 'true' || el.hasAttribute('data-draggable') || el.hasAttribute('data-drag') ||
+      DRAG_CLASS_RE.test(typeof el.className === 'string' ? el.className : '');
+  }
+
+  NS.isDraggable = isDraggable;
+  var ITEM_SELECTOR = DRAGGABLE + ', ' + VALUE_ATTRS.slice(0, 8).map(function (a) { return '[' + a + ']'; }).join(', ');
   NS.ORDER = '[data-order], .sortable';
   var DROP_CLASS_RE = /(^|[-_\s])(drop|dropzone|droppable|gap|slot|blank)([-_\s]|$)|drop(zone|target|area)/i;
   var LABEL_RE = /^\s*([A-Z]|[ivxlc]{1,6}|[IVXLC]{1,6}|\d{1,2})(?:[.):]\s*|\s+)(?=\S)/;
@@ -53,7 +66,7 @@
   }
 
   function isItem(el) {
-    return el.getAttribute('draggable') === 'true' || VALUE_ATTRS.slice(0, 8).some(function (a) { return el.hasAttribute(a); });
+    return isDraggable(el) || VALUE_ATTRS.slice(0, 8).some(function (a) { return el.hasAttribute(a); });
   }
 
   NS.itemsIn = function (container) {
@@ -71,8 +84,8 @@
   // target's own group.
   // ownGroup: only the items of the nearest pool (what a learner picks from for this gap).
   NS.dragItems = function (zone, ownGroup) {
-    var all = Array.prototype.slice.call(document.querySelectorAll('[draggable=true]')).filter(function (el) {
-      if (el.closest(NS.ORDER) || NS.itemValue(el) === '') return false;
+    var all = Array.prototype.slice.call(document.querySelectorAll(DRAGGABLE)).filter(function (el) {
+      if (!isDraggable(el) || el.closest(NS.ORDER) || NS.itemValue(el) === '') return false;
       return !zones.some(function (z) { return z.contains(el); });
     });
     if (zone) {
@@ -381,7 +394,8 @@
     for (var i = 0; i < VALUE_ATTRS.length; i++) {
       var value = item.getAttribute(VALUE_ATTRS[i]);
       if (value === null) continue;
-      var sel = '[draggable="true"][' + VALUE_ATTRS[i] + '="' + value.replace(/["\\]/g, '\\$&') + '"]';
+      var attr = '[' + VALUE_ATTRS[i] + '="' + value.replace(/["\\]/g, '\\$&') + '"]';
+      var sel = item.getAttribute('draggable') === 'true' ? '[draggable="true"]' + attr : attr;
       if (document.querySelectorAll(sel).length === 1) return sel;
     }
     return NS.cssPath(item);

@@ -366,8 +366,8 @@ class ExamPage:
         source, goal = where.locator(item), where.locator(target)
         mouse = where.page.mouse  # the frame may be a popup's
         await source.hover()
+        box = await source.bounding_box()  # before the press: a page may copy the item on it
         await mouse.down()
-        box = await source.bounding_box()
         if box is not None:  # a first move starts the drag
             await mouse.move(box["x"] + box["width"] / 2 + 6, box["y"] + box["height"] / 2)
         # The target to the middle of its pane, after the drag has begun (the pane may scroll

@@ -1013,6 +1013,38 @@ def test_a_key_written_in_the_pages_text_is_read_from_it(
     }
 
 
+#: (a pool of items, the values of those a learner can drag).
+DRAGGABLES = [
+    (
+        '<div><span draggable="true">A</span><span draggable="false" class="ui-draggable">B</span></div>',
+        ["A"],
+    ),  # fmt: skip
+    # dragged by the mouse a page follows itself, marked as drag libraries mark them
+    (
+        '<div><span class="ui-draggable" data-word="horn">horn</span><span class="drag-item">'
+        'iv. A luxury</span><b data-draggable>C</b><i data-drag="x">D</i></div>',
+        ["horn", "iv", "C", "D"],
+    ),
+    # a class that only mentions dragging is not an item
+    (
+        '<div class="draggable-list"><span class="no-drag">A</span><span class="dragging-hint">B</span></div>',
+        [],
+    ),  # fmt: skip
+]
+
+
+@pytest.mark.parametrize("html,values", DRAGGABLES)
+def test_an_item_to_drag_is_known_by_its_attribute_or_a_drag_librarys_class(
+    shared_browser: SharedBrowser, html: str, values: list[str]
+) -> None:
+    async def check(page: ExamPage, _calls: Calls) -> object:
+        return await page.page.evaluate(
+            "() => window.__ieltsRecorderNS.dragItems(null).map(window.__ieltsRecorderNS.itemValue)"
+        )
+
+    assert shared_browser.enhanced(html, check) == values
+
+
 #: (a page after it marked itself, the score the enhancer reads as the page's own, or None).
 PAGE_SCORES = [
     ('<p id="score">Score: 7 / 13</p>', {"score": 7, "total": 13}),

@@ -245,6 +245,7 @@ HAND_MADE = [
     ("notes-grid.html", "global_variable", ["1", "2", "3", "4", "5", "6", "7"]),
     ("answer-reveal.html", "answer_text", ["14", "15", "16", "17"]),
     ("multi-lists.html", "global_variable", ["21", "22", "23", "24", "25"]),
+    ("mouse-drag.html", "script_literal", ["1", "2", "3"]),
 ]
 #: Pages that show no score of their own (a form sent to a server that is not there).
 NO_PAGE_SCORE = {"form-fields.html"}
