@@ -90,9 +90,46 @@
     };
     Array.prototype.forEach.call(document.querySelectorAll(DROP_CANDIDATES), add);
     if (NS.dropTargets) NS.dropTargets.forEach(function (el) { if (el.isConnected && el.nodeType === 1) add(el); });
+    delegatedZones().forEach(add);
     // The innermost zone only: a list that takes drops for all its gaps is not a question.
     return found.filter(function (el) {
       return !found.some(function (other) { return other !== el && el.contains(other); });
+    });
+  }
+
+  // Gaps of a page that takes every drop with one listener (on the document, or a container:
+  // jQuery's delegated .on, a framework's root) and marks its gaps in no way of their own: an
+  // empty box (no text but blanks, no element inside), drawn, with a number printed for it, on a
+  // page with items to drag, inside a container that takes drops. Once found, a gap stays one
+  // when an item fills it.
+  var EMPTY_BOX_RE = /^[\s_.…\u00a0-]*$/;
+
+  function emptyBox(el) {
+    if (el.__ieltsZone) return el.isConnected;
+    if (el.firstElementChild || !EMPTY_BOX_RE.test(el.textContent || '')) return false;
+    return el.offsetWidth >= 16 && el.offsetHeight >= 8 && !NS.isDraggable(el);
+  }
+
+  function delegatedZones() {
+    var holders = [];
+    if (NS.dropDelegates && NS.dropDelegates.size) holders.push(document.body);
+    if (NS.dropTargets) NS.dropTargets.forEach(function (el) { if (el.isConnected && el.nodeType === 1) holders.push(el); });
+    if (!holders.length || !document.body || !NS.dragItems(null).length) return [];
+    var boxes = [];
+    holders.forEach(function (holder) {
+      Array.prototype.forEach.call(holder.querySelectorAll('span, div, td, li, p'), function (el) {
+        if (boxes.indexOf(el) < 0 && emptyBox(el)) boxes.push(el);
+      });
+    });
+    var others = function (box) {
+      return function (node) {
+        return !!node.querySelector(CONTROLS) || boxes.some(function (b) { return b !== box && node.contains(b); });
+      };
+    };
+    return boxes.filter(function (box) {
+      if (!box.__ieltsZone && !NS.printedNumberOf(box, others(box))) return false;
+      box.__ieltsZone = true;
+      return true;
     });
   }
 

@@ -255,6 +255,7 @@
   // button the page made of a div. The page's own call goes through unchanged.
   NS.dropTargets = typeof Set === 'function' ? new Set() : null;
   NS.clickTargets = typeof Set === 'function' ? new Set() : null;
+  NS.dropDelegates = typeof Set === 'function' ? new Set() : null; // the document, its window
   var MAX_CLICK_TARGETS = 5000; // a page that gives every word a listener: the first ones
   var listen = EventTarget.prototype.addEventListener;
   if (NS.dropTargets && !listen.__ieltsWrapped) {
@@ -262,6 +263,8 @@
       if (this && this.nodeType === 1 && this !== document.body && this !== document.documentElement) {
         if (type === 'drop' || type === 'dragover') NS.dropTargets.add(this);
         else if (type === 'click' && NS.clickTargets.size < MAX_CLICK_TARGETS) NS.clickTargets.add(this);
+      } else if (type === 'drop' && this && NS.dropDelegates.size < 4) {
+        NS.dropDelegates.add(this); // one listener for the whole page's drops (jQuery's .on)
       }
       return listen.call(this, type, fn, opts);
     };

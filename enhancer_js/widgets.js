@@ -45,7 +45,7 @@
 
   // Elements the page gave a drop listener (seen as it adds them: core.js wraps addEventListener).
   NS.takesDrops = function (el) {
-    return (NS.dropTargets && NS.dropTargets.has(el)) || el.hasAttribute('ondrop') ||
+    return (NS.dropTargets && NS.dropTargets.has(el)) || el.__ieltsZone === true || el.hasAttribute('ondrop') ||
       el.hasAttribute('dropzone') || el.hasAttribute('data-drop') ||
       DROP_CLASS_RE.test(typeof el.className === 'string' ? el.className : '');
   };

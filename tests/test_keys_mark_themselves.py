@@ -39,7 +39,8 @@ def audits() -> list[PageAudit]:
               "menu-lists.html", "wrapped-choices.html", "inline-gaps.html",
               "labelled-boxes.html", "own-dropdowns.html", "unvalued-choices.html",
               "prompt-lists.html", "notes-grid.html", "answer-reveal.html",
-              "multi-lists.html", "mouse-drag.html")]  # fmt: skip
+              "multi-lists.html", "mouse-drag.html",
+              "delegated-drop.html")]  # fmt: skip
     found = audit([*catalog.exams, *pages], LaunchOptions(headless=True))
     keyed = [a for a in found if a.key]
     assert len(keyed) >= 15, [a.exam.id for a in found if not a.key]

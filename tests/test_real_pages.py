@@ -246,6 +246,7 @@ HAND_MADE = [
     ("answer-reveal.html", "answer_text", ["14", "15", "16", "17"]),
     ("multi-lists.html", "global_variable", ["21", "22", "23", "24", "25"]),
     ("mouse-drag.html", "script_literal", ["1", "2", "3"]),
+    ("delegated-drop.html", "global_variable", ["27", "28", "29"]),
 ]
 #: Pages that show no score of their own (a form sent to a server that is not there).
 NO_PAGE_SCORE = {"form-fields.html"}
