@@ -1045,6 +1045,31 @@ def test_an_item_to_drag_is_known_by_its_attribute_or_a_drag_librarys_class(
     assert shared_browser.enhanced(html, check) == values
 
 
+BOX = '<span style="display:inline-block;min-width:60px;min-height:1em;border:1px solid">'
+ITEMS = '<div><div draggable="true">A x</div><div draggable="true">B y</div></div>'
+ON_THE_DOCUMENT = "<script>document.addEventListener('drop', e => e.preventDefault());</script>"
+
+#: (a page, the questions read: gaps of a page that takes every drop with one listener).
+DELEGATED_ZONES = [
+    # empty boxes after their numbers (blank, or a line to write on); one with no number is none
+    (
+        f"{ITEMS}<p>5. First {BOX}</span></p><p>6. Then {BOX}____</span></p>"
+        f"<p>A box of no question {BOX}</span></p>{ON_THE_DOCUMENT}",
+        ["5", "6"],
+    ),
+    # no listener for drops, or nothing to drag: no gaps
+    (f"{ITEMS}<p>5. First {BOX}</span></p>", []),
+    (f"<p>5. First {BOX}</span></p>{ON_THE_DOCUMENT}", []),
+]
+
+
+@pytest.mark.parametrize("html,ids", DELEGATED_ZONES)
+def test_a_gap_of_a_page_that_takes_drops_on_the_document_is_found(
+    shared_browser: SharedBrowser, html: str, ids: list[str]
+) -> None:
+    assert _question_ids(shared_browser, html) == ids
+
+
 #: (a page after it marked itself, the score the enhancer reads as the page's own, or None).
 PAGE_SCORES = [
     ('<p id="score">Score: 7 / 13</p>', {"score": 7, "total": 13}),
