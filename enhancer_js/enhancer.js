@@ -29,6 +29,7 @@
     // The questions the learner gave an input (only theirs are reported: a value a page script
     // set is not an answer); after a resume, those given one since.
     touched: {},
+    endedBy: null, // "time_up": the page ended the attempt as its time ran out (endByTime)
     current: null,
     completed: false,
     pendingTimer: null,
@@ -239,6 +240,7 @@
     if (!NS.declinedSince(at)) return false;
     if (tests) tests.ids.forEach(function (id) { delete state.testsDone[id]; });
     state.completed = false;
+    state.endedBy = null;
     flushProgress(false);
     return true;
   }
@@ -268,20 +270,39 @@
       pageScore: (extra && extra.score) || shown,
     };
     if (tests) data.tests = tests.ids;
+    if (state.endedBy) data.endedBy = state.endedBy;
     send('session_completed', data);
   }
 
   NS.complete = function (extra) { complete(NS.readAnswers(), extra); };
 
   // The page's own grading function, called by any means: the answers are read before it runs,
-  // and it is a submit when the learner has just acted.
+  // and it is a submit when the learner has just acted, or when the page's time ran out.
   function onGradingCall() {
     var before = state.sessionId && !state.completed ? NS.readAnswers() : null;
-    return before && function () { if (learnerJustActed()) complete(before); };
+    return before && function () {
+      if (timeRanOut()) endByTime(before);
+      else if (learnerJustActed()) complete(before);
+    };
+  }
+
+  // A page that ends the test itself when its time runs out (NS.timeIsUp: its clock reads 0:00,
+  // or it says time is up) submits with no learner at hand: that ends the attempt, with the
+  // answers the learner gave, and the record says so. Where the learner gave no answer it is not
+  // believed: a page script cannot end an attempt of nothing on its own.
+  function timeRanOut() {
+    return Object.keys(state.touched).length > 0 && NS.timeIsUp();
+  }
+
+  function endByTime(answers) {
+    state.endedBy = 'time_up';
+    complete(answers);
   }
 
   function checkResults() {
-    if (!state.started || state.completed || !learnerJustActed()) return;
+    if (!state.started || state.completed) return;
+    var byTime = timeRanOut(); // a submit of the learner's completes at their click, not here
+    if (!byTime && !learnerJustActed()) return;
     if (NS.pageTests().length) {
       // each test's own results block: a block shown since the last look is that test's submit
       var now = NS.shownResults();
@@ -291,8 +312,12 @@
       state.resultsShown = now;
       return;
     }
-    var shown = NS.shownResults().length > 0;
-    if (shown && !state.resultsSeen) complete(NS.readAnswers());
+    // a page that ended the test as its time ran out may show no more than its score
+    var shown = NS.shownResults().length > 0 || (byTime && !!NS.readPageScore());
+    if (shown && !state.resultsSeen) {
+      if (byTime) endByTime(NS.readAnswers());
+      else complete(NS.readAnswers());
+    }
     state.resultsSeen = shown;
   }
 

@@ -109,6 +109,25 @@
     window[kind] = wrapped;
   });
 
+  // A page's clock that has run out: an element of a timer (its id or class says timer,
+  // countdown, clock, time-left or remaining) reading zero ("00:00", "0:00:00") or saying so,
+  // or an alert saying so ("Time is up", "Time's up", "Time has run out", "时间到").
+  var CLOCK_SELECTOR = ['timer', 'countdown', 'clock', 'time-left', 'remaining'].map(function (w) {
+    return '[id*=' + w + ' i], [class*=' + w + ' i]';
+  }).join(', ');
+  var ZERO_RE = /^\D{0,40}?\b0{1,2}\s*:\s*00(?:\s*:\s*00)?(?!\d)\D{0,40}$/;
+  var TIME_UP_RE = /\btime(?:'s|\s+is)?\s+up\b|\btime\s+has\s+(?:run\s+out|expired|ended)|\bout\s+of\s+time\b|时间到|時間到|时间已到|時間切れ/i;
+
+  NS.timeIsUp = function () {
+    if (dialogs.some(function (d) { return d.kind === 'alert' && TIME_UP_RE.test(d.message); })) return true;
+    var clocks = document.querySelectorAll(CLOCK_SELECTOR);
+    for (var i = 0; i < clocks.length && i < 50; i++) {
+      var text = (clocks[i].textContent || '').replace(/\s+/g, ' ').trim();
+      if (text.length <= 80 && (ZERO_RE.test(text) || TIME_UP_RE.test(text))) return true;
+    }
+    return false;
+  };
+
   // Whether the learner declined a confirm the page asked at or after `since` (ms): a submit
   // the page asked about ("Submit your answers?") and was told no did not happen.
   NS.declinedSince = function (since) {

@@ -315,6 +315,7 @@ def _metadata(
         pageScore=page_score.score if page_score else None,
         pageTotal=page_score.total if page_score else None,
         marking=rules.name,
+        endedBy=session.completion.endedBy if session.completion else "learner",
     )
 
 

@@ -571,6 +571,16 @@ def result_panel(result: PracticeResult) -> None:
         note(f"{refused} page message(s) refused: {dict(result.stats.rejected)}")
 
 
+def _status_line(record: PracticeRecord) -> str:
+    """The record's status, with why it was interrupted, or that the page's clock ended it."""
+    line: str = record.status
+    if record.metadata.interruptionReason:
+        line += f": {record.metadata.interruptionReason}"
+    if record.metadata.endedBy == "time_up":
+        line += " (the page ended it: time ran out)"
+    return line
+
+
 def _record_panel(result: PracticeResult, record: PracticeRecord) -> None:
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
@@ -588,15 +598,7 @@ def _record_panel(result: PracticeResult, record: PracticeRecord) -> None:
         )
     rows: Iterable[tuple[str, str]] = (
         ("Exam", record.title),
-        (
-            "Status",
-            record.status
-            + (
-                f": {record.metadata.interruptionReason}"
-                if record.metadata.interruptionReason
-                else ""
-            ),
-        ),
+        ("Status", _status_line(record)),
         ("Score", score),
         ("Accuracy", accuracy),
         ("Band", band),

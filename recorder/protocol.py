@@ -159,6 +159,9 @@ class PageScore(_Strict):
     total: float = Field(gt=0)
 
 
+EndedBy = Literal["learner", "time_up"]
+
+
 class CompletedData(_Strict):
     answers: dict[QuestionId, AnswerValue] = Field(max_length=500)
     answerKey: dict[QuestionId, KeyValue] | None = Field(default=None, max_length=500)
@@ -167,6 +170,8 @@ class CompletedData(_Strict):
     pageScore: PageScore | None = None
     #: On a page holding several tests, the tests this submit is for (None: the whole page).
     tests: list[TestId] | None = Field(default=None, max_length=40)
+    #: Who ended the attempt: the learner's submit, or the page as its time ran out.
+    endedBy: EndedBy = "learner"
 
 
 class SessionCompleted(_Envelope):

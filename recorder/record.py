@@ -99,6 +99,8 @@ class RecordMetadata(SummaryMetadata):
     pageTotal: float | None = None
     #: The marking rules the record was marked under (README, "Marking"): lenient or strict.
     marking: Literal["lenient", "strict"] = "lenient"
+    #: Who ended the attempt: the learner's submit, or the page as its time ran out.
+    endedBy: Literal["learner", "time_up"] = "learner"
 
 
 class RecordSummary(BaseModel):

@@ -303,6 +303,52 @@ def test_a_choice_the_page_ticked_is_the_learners_once_they_press_it(play: Play)
     assert given == {"1": None, "2": None, "3": None, "4": "NOT GIVEN"}
 
 
+async def _until_time_is_up(exam_page: ExamPage, answers: dict[str, str]) -> None:
+    """The learner types ``answers``, then waits for the page's clock to run out (it marks the
+    answers itself); a moment for the session's end to reach the recorder, and the tab closes."""
+    for name, text in answers.items():
+        await exam_page.page.type(f"input[name={name}]", text)
+    await exam_page.page.wait_for_function(
+        "() => /Score/.test(document.querySelector('#score').textContent)", timeout=15_000
+    )
+    await asyncio.sleep(0.5)
+    await exam_page.close()
+
+
+def test_a_page_that_ends_the_test_when_its_time_runs_out_completes_the_attempt(
+    play: Play,
+) -> None:
+    """A timed page ends the test itself at 00:00 (an alert says time is up, the page marks the
+    answers): that is the end of the attempt, with the learner's answers, where it was left
+    interrupted because no learner pressed submit."""
+
+    async def learner(exam_page: ExamPage) -> None:
+        await _until_time_is_up(exam_page, {"q1": "January", "q3": "wave"})
+
+    page = (PAGES / "time-up.html").as_uri() + "?seconds=3"
+    result = play(adhoc_exam(page), "blank", submit=False, after_answers=learner)
+    record = result.record
+    assert (record.status, record.metadata.endedBy) == ("completed", "time_up")
+    given = {a.questionId: a.userAnswer for a in record.answers}
+    assert given == {"1": "January", "2": None, "3": "wave"}
+    assert (record.score, record.metadata.pageScore) == (2, 2)
+
+
+def test_a_page_whose_time_runs_out_with_no_answer_given_does_not_end_the_attempt(
+    play: Play,
+) -> None:
+    """With no answer from the learner, a page's "time is up" is not believed (a page script
+    could say it at any moment): nothing is completed for them."""
+
+    async def learner(exam_page: ExamPage) -> None:
+        await _until_time_is_up(exam_page, {})
+
+    page = (PAGES / "time-up.html").as_uri() + "?seconds=2"
+    result = play(adhoc_exam(page), "blank", submit=False, after_answers=learner)
+    assert result.record.status == "interrupted"
+    assert result.record.metadata.endedBy == "learner"
+
+
 @pytest.mark.parametrize("strategy", ["key", "blank", "random:4"])
 @pytest.mark.parametrize("via", ["fetch", "xhr"])
 def test_a_key_in_the_json_a_page_fetches_is_read(play: Play, strategy: str, via: str) -> None:
