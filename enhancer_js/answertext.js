@@ -67,7 +67,10 @@
   function expanded(entries) {
     var out = [];
     entries.forEach(function (e) {
-      if (!e[1]) return out.push([e[0], e[2]]);
+      if (!e[1]) {
+        out.push([e[0], e[2]]);
+        return;
+      }
       var letters = e[2].split(/\s*(?:,|\band\b|、|，)\s*/).filter(Boolean);
       for (var q = parseInt(e[0], 10); q <= parseInt(e[1], 10); q++) out.push([String(q), letters]);
     });
@@ -98,9 +101,10 @@
 
   // "Answer: delta" in a question's own block, outside its controls.
   function fromQuestionBlocks() {
-    var questions = NS.findQuestions().filter(function (q) { return q.ids.length === 1; });
+    var all = NS.findQuestions();
     var owner = new Map();
-    NS.findQuestions().forEach(function (q) { q.controls.forEach(function (c) { owner.set(c, q); }); });
+    all.forEach(function (q) { q.controls.forEach(function (c) { owner.set(c, q); }); });
+    var questions = all.filter(function (q) { return q.ids.length === 1; });
     var out = {};
     var count = 0;
     questions.forEach(function (q) {

@@ -225,10 +225,11 @@
     NS.setZones(questions.filter(function (q) { return q.kind === 'drop'; }).map(function (q) { return q.controls[0]; }));
     questions.forEach(function (q) {
       if (!q.numbers) {
+        var bare = q.element || q.kind === 'drop' ? null : NS.bareNumberBefore(q.controls[0]);
         var why = q.element ? 'its name "' + q.element + '" has no question number and none is printed near it'
           : q.kind === 'drop' ? 'a drop zone with no question number in its attributes or printed near it'
-          : NS.bareNumberBefore(q.controls[0]) !== null ? 'the number before it ("' + NS.bareNumberBefore(q.controls[0]) +
-            '") is not one of a run of numbered boxes (1, 2, 3...), and may be its sentence\'s own'
+          : bare !== null ? 'the number before it ("' + bare + '") is not one of a run of numbered boxes (1, 2, 3...),' +
+            ' and may be its sentence\'s own'
           : 'no question number in data-question, name or id, and none printed before it';
         rejected.push({ control: describeEl(q.controls[0]), kind: q.kind, reason: why });
         return;

@@ -38,6 +38,7 @@
     paused: false,
     activeSinceBeat: false,
     resultsSeen: false,
+    scoreSeen: false, // the page's score was shown at the last look (a score shown from the start is none)
     resultsShown: [], // on a multi-test page: the results blocks shown at the last look
     testsDone: {}, // on a multi-test page: the tests submitted
     lastTrustedAt: 0, // the learner's last input the browser vouches for (event.isTrusted)
@@ -301,6 +302,9 @@
 
   function checkResults() {
     if (!state.started || state.completed) return;
+    var scored = !!NS.readPageScore();
+    var scoreAppeared = scored && !state.scoreSeen;
+    state.scoreSeen = scored;
     var byTime = timeRanOut(); // a submit of the learner's completes at their click, not here
     if (!byTime && !learnerJustActed()) return;
     if (NS.pageTests().length) {
@@ -312,8 +316,8 @@
       state.resultsShown = now;
       return;
     }
-    // a page that ended the test as its time ran out may show no more than its score
-    var shown = NS.shownResults().length > 0 || (byTime && !!NS.readPageScore());
+    // a page that ended the test as its time ran out may show no more than its score, once
+    var shown = NS.shownResults().length > 0 || (byTime && scoreAppeared);
     if (shown && !state.resultsSeen) {
       if (byTime) endByTime(NS.readAnswers());
       else complete(NS.readAnswers());
@@ -436,6 +440,7 @@
       state.readyAt = NS.now();
       state.resultsShown = NS.shownResults();
       state.resultsSeen = state.resultsShown.length > 0;
+      state.scoreSeen = !!NS.readPageScore();
       var found = NS.extractKey();
       send('session_started', {
         examId: state.examId,

@@ -349,6 +349,23 @@ def test_a_page_whose_time_runs_out_with_no_answer_given_does_not_end_the_attemp
     assert result.record.metadata.endedBy == "learner"
 
 
+def test_a_clock_at_zero_and_a_score_shown_from_the_start_end_nothing(play: Play) -> None:
+    """A stopwatch that reads 00:00 and a score line shown from the page's start are no end of
+    the test: the learner's answers are recorded and the attempt is not completed for them."""
+
+    async def learner(exam_page: ExamPage) -> None:
+        await exam_page.page.type("input[name=q1]", "hills")
+        await exam_page.page.type("input[name=q2]", "Portmore")
+        await asyncio.sleep(1.0)  # looks at the page after the answers
+        await exam_page.close()
+
+    page = Path(__file__).parent / "data" / "hostile" / "clock-at-zero.html"
+    result = play(str(page), "blank", submit=False, after_answers=learner)
+    record = result.record
+    assert (record.status, record.metadata.endedBy) == ("interrupted", "learner")
+    assert [a.userAnswer for a in record.answers] == ["hills", "Portmore"]
+
+
 @pytest.mark.parametrize("strategy", ["key", "blank", "random:4"])
 @pytest.mark.parametrize("via", ["fetch", "xhr"])
 def test_a_key_in_the_json_a_page_fetches_is_read(play: Play, strategy: str, via: str) -> None:
