@@ -5,7 +5,7 @@
  *
  * Only what the page itself asked for, from its own origin, that parses as JSON, at most 2 MB a
  * response and 20 responses. The page's call and its response are left as they are: the body is
- * read from a clone, after the page has its response. The enhancer fetches nothing and runs
+ * read as the page reads it, on its way to the page. The enhancer fetches nothing and runs
  * nothing it reads.
  */
 (function () {
@@ -45,23 +45,42 @@
     }
   }
 
+  // A same-origin response the page fetched is read as the page reads it (json() or text()): the
+  // value is kept on its way to the page, so it is held before the page can render from it (a
+  // copy read apart came in later under load, and the survey after the render found no key).
+  var ours = typeof WeakSet === 'function' ? new WeakSet() : null;
   var pristineFetch = window.fetch;
-  if (typeof pristineFetch === 'function') {
+  if (typeof pristineFetch === 'function' && ours && window.Response) {
     window.fetch = function (input) {
       var promise = pristineFetch.apply(this, arguments);
       try {
         var url = typeof input === 'string' ? input : input && input.url ? input.url : String(input);
         if (sameOrigin(url)) {
-          promise.then(NS.guard(function (response) {
-            if (!response || !response.ok) return;
-            response.clone().text().then(NS.guard(function (text) { keepText(response.url || url, text); }), function () {});
-          }), function () {});
+          promise.then(NS.guard(function (response) { if (response && response.ok) ours.add(response); }), function () {});
         }
       } catch (err) {
         /* the page's call goes on unchanged */
       }
       return promise;
     };
+    [['json', keepData], ['text', keepText]].forEach(function (reader) {
+      var original = Response.prototype[reader[0]];
+      if (typeof original !== 'function') return;
+      Response.prototype[reader[0]] = function () {
+        var response = this;
+        var result = original.apply(this, arguments);
+        if (!ours.has(response)) return result;
+        var keep = NS.guard(reader[1]);
+        return result.then(function (value) {
+          try {
+            keep(response.url, value);
+          } catch (err) {
+            /* the page gets its value whatever the keeping did */
+          }
+          return value;
+        });
+      };
+    });
   }
 
   var XHR = window.XMLHttpRequest;

@@ -13,7 +13,7 @@ import pytest
 
 from recorder.audit import audit_pages
 from recorder.autoplay import WIDGETS, Strategy
-from recorder.browser import ExamPage, LaunchOptions
+from recorder.browser import ExamPage, LaunchOptions, open_context
 from recorder.catalog import Catalog
 from recorder.cli import run
 from recorder.clickthrough import expected_score, select_exams
@@ -364,6 +364,25 @@ def test_a_clock_at_zero_and_a_score_shown_from_the_start_end_nothing(play: Play
     record = result.record
     assert (record.status, record.metadata.endedBy) == ("interrupted", "learner")
     assert [a.userAnswer for a in record.answers] == ["hills", "Portmore"]
+
+
+def test_fetched_data_is_kept_before_the_page_has_it(shared_browser: SharedBrowser) -> None:
+    """The JSON a page fetches is kept as the page reads it (json() or text()), before the page
+    can render from it: read from a copy of its own, it came in later under load, and the
+    survey after the render found no key (a clickthrough of fetched-exam.html in CI)."""
+    running = shared_browser._running()
+
+    async def run(base: str) -> object:
+        async with open_context(
+            running, lambda *_: None, lambda *_: None, enhancer_config={"version": "test"}
+        ) as session:
+            page = await session.open()
+            await page.page.goto(f"{base}/kept-first.html")
+            await page.page.wait_for_function("() => window.__kept.length === 2")
+            return await page.page.evaluate("() => window.__kept")
+
+    with serve(DATA / "served") as base:
+        assert shared_browser.runner.run(run(base)) == [1, 2]
 
 
 @pytest.mark.parametrize("strategy", ["key", "blank", "random:4"])
