@@ -15,7 +15,7 @@ demo: $(STAMP) browser
 	$(BIN)/ielts practice $(EXAM) $(DEMO_FLAGS)
 
 test: $(STAMP) browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=20
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
