@@ -14,10 +14,6 @@
   var YOURS_RE = /\b(?:your|you|learner|given)\b|你的|您的|我的/i;
   var CONTROLS = 'input, select, textarea, [contenteditable]';
 
-  function textOf(el) {
-    return String(el.textContent || '').replace(/\s+/g, ' ').trim();
-  }
-
   // Blocks named as an answer key (id or class), or headed as one (the heading's parent).
   function sections() {
     var out = [];
@@ -29,15 +25,16 @@
     var heads = document.querySelectorAll('h1, h2, h3, h4, h5, h6, summary, caption, dt, strong, b');
     for (var j = 0; j < heads.length && out.length < 20; j++) {
       var block = heads[j].parentElement;
-      if (SECTION_HEAD_RE.test(textOf(heads[j])) && block && block !== document.body && !block.querySelector(CONTROLS)) {
+      if (SECTION_HEAD_RE.test(NS.textOf(heads[j])) && block && block !== document.body && !block.querySelector(CONTROLS)) {
         out.push(block);
       }
     }
     return out;
   }
 
-  // [number, answer] pairs of a section: its list items (numbered as the list shows them), its
-  // table rows (a number, then the answer), else its lines that begin with a number.
+  // [first, last, answer] rows of a section (NS.rowEntries): its list items (numbered as the
+  // list shows them), its table rows (a number, then the answer), else its lines that begin
+  // with a number.
   function entriesIn(section) {
     var entries = [];
     var items = section.querySelectorAll('ol > li');
@@ -45,14 +42,14 @@
       var list = items[i].parentElement;
       var start = list.hasAttribute('start') ? parseInt(list.getAttribute('start'), 10) || 1 : 1;
       var at = Array.prototype.indexOf.call(list.children, items[i]);
-      var line = LINE_RE.exec(textOf(items[i]));
-      entries.push(line ? line.slice(1, 4) : [String(start + at), null, textOf(items[i])]);
+      var line = LINE_RE.exec(NS.textOf(items[i]));
+      entries.push(line ? line.slice(1, 4) : [String(start + at), null, NS.textOf(items[i])]);
     }
     var rows = section.querySelectorAll('tr');
     for (var r = 0; r < rows.length; r++) {
       var cells = rows[r].cells;
-      var number = cells.length >= 2 ? /^(?:q(?:uestion)?\.?\s*)?(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?$/i.exec(textOf(cells[0])) : null;
-      if (number && textOf(cells[1])) entries.push([number[1], number[2], textOf(cells[1])]);
+      var number = cells.length >= 2 ? NS.ROW_NUMBER_RE.exec(NS.textOf(cells[0])) : null;
+      if (number && NS.textOf(cells[1])) entries.push([number[1], number[2], NS.textOf(cells[1])]);
     }
     if (entries.length) return entries;
     NS.eachText(function (node) {
@@ -63,24 +60,10 @@
     return entries;
   }
 
-  // "21-23 | A, C, E": a choose-N set, its letters one list for each of its questions.
-  function expanded(entries) {
-    var out = [];
-    entries.forEach(function (e) {
-      if (!e[1]) {
-        out.push([e[0], e[2]]);
-        return;
-      }
-      var letters = e[2].split(/\s*(?:,|\band\b|、|，)\s*/).filter(Boolean);
-      for (var q = parseInt(e[0], 10); q <= parseInt(e[1], 10); q++) out.push([String(q), letters]);
-    });
-    return out;
-  }
-
   function fromSections() {
     var best = null;
     sections().forEach(function (section) {
-      var entries = expanded(entriesIn(section));
+      var entries = NS.rowEntries(entriesIn(section));
       var found = entries.length >= 2 ? NS.mapKey(entries, null) : null;
       if (found && found.hits >= 2 && found.hits >= 0.5 * found.count && (!best || found.hits > best.hits)) best = found;
     });
@@ -113,7 +96,7 @@
       if (block) {
         NS.eachText(function (node, parent) {
           if (parent.closest(CONTROLS) || YOURS_RE.test(parent.textContent || '')) return false;
-          var m = ANSWER_LINE_RE.exec(textOf(parent));
+          var m = ANSWER_LINE_RE.exec(NS.textOf(parent));
           found = m ? m[1] : null;
           return !!found;
         }, block);

@@ -115,10 +115,12 @@
     if (NS.dropDelegates && NS.dropDelegates.size) holders.push(document.body);
     if (NS.dropTargets) NS.dropTargets.forEach(function (el) { if (el.isConnected && el.nodeType === 1) holders.push(el); });
     if (!holders.length || !document.body || !NS.dragItems(null).length) return [];
+    var seen = new Set(); // a holder may be inside another (the body)
     var boxes = [];
     holders.forEach(function (holder) {
       Array.prototype.forEach.call(holder.querySelectorAll('span, div, td, li, p'), function (el) {
-        if (boxes.indexOf(el) < 0 && emptyBox(el)) boxes.push(el);
+        if (!seen.has(el) && emptyBox(el)) boxes.push(el);
+        seen.add(el);
       });
     });
     var others = function (box) {

@@ -39,7 +39,7 @@
         keySource: found.source,
         keyTrials: NS.keyTrials(),
         dropListeners: NS.dropTargets ? NS.dropTargets.size : 0,
-        draggableItems: Array.prototype.filter.call(document.querySelectorAll('[draggable], [class*=drag], [data-draggable], [data-drag]'), NS.isDraggable).length,
+        draggableItems: NS.draggables().length,
         frames: window.frames.length,
         scriptFiles: document.querySelectorAll('script[src]').length,
         offeredScripts: NS.offeredScripts.length,

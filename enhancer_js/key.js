@@ -517,6 +517,24 @@
     return out;
   }
 
+  // A question's number as a key's row gives it: "14", "Q14", or "21-23" (a choose-N set).
+  NS.ROW_NUMBER_RE = /^(?:q(?:uestion)?\.?\s*)?(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?$/i;
+
+  // Rows [first, last (or none), value] as key entries [number, value]: a set's row ("21-23 |
+  // A, C, E") gives each of its questions the list of its letters.
+  NS.rowEntries = function (rows) {
+    var entries = [];
+    rows.forEach(function (row) {
+      if (!row[1]) {
+        entries.push([row[0], row[2]]);
+        return;
+      }
+      var letters = row[2].split(/\s*(?:,|\band\b|、|，)\s*/).filter(Boolean);
+      for (var q = parseInt(row[0], 10); q <= parseInt(row[1], 10); q++) entries.push([String(q), letters]);
+    });
+    return entries;
+  };
+
   function fromResultsTable() {
     var tables = document.querySelectorAll('table');
     for (var t = 0; t < tables.length; t++) {
@@ -530,20 +548,13 @@
         else if (correct < 0 && CORRECT_HEAD_RE.test(text) && !YOURS_HEAD_RE.test(text)) correct = i;
       });
       if (num < 0 || correct < 0) continue;
-      var entries = [];
+      var marked = [];
       for (var r = 1; r < rows.length; r++) {
         var cells = cellTexts(rows[r]);
-        var m = /^(?:q(?:uestion)?\.?\s*)?(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?$/i.exec(cells[num] || '');
-        var value = cells[correct];
-        if (!m || !value) continue;
-        if (m[2]) {
-          // "21-23 | A, C, E": a choose-N set, one list for each of its questions
-          var letters = value.split(/\s*(?:,|\band\b|、|，)\s*/).filter(Boolean);
-          for (var q = parseInt(m[1], 10); q <= parseInt(m[2], 10); q++) entries.push([String(q), letters]);
-        } else {
-          entries.push([m[1], value]);
-        }
+        var m = NS.ROW_NUMBER_RE.exec(cells[num] || '');
+        if (m && cells[correct]) marked.push([m[1], m[2], cells[correct]]);
       }
+      var entries = NS.rowEntries(marked);
       var found = entries.length ? mapKey(entries, null) : null;
       if (found) return found.key;
     }

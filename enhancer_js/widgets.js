@@ -38,6 +38,11 @@
   }
 
   NS.isDraggable = isDraggable;
+
+  // Every element of the page a learner can drag.
+  NS.draggables = function () {
+    return Array.prototype.filter.call(document.querySelectorAll(DRAGGABLE), isDraggable);
+  };
   var ITEM_SELECTOR = DRAGGABLE + ', ' + VALUE_ATTRS.slice(0, 8).map(function (a) { return '[' + a + ']'; }).join(', ');
   NS.ORDER = '[data-order], .sortable';
   var DROP_CLASS_RE = /(^|[-_\s])(drop|dropzone|droppable|gap|slot|blank)([-_\s]|$)|drop(zone|target|area)/i;
@@ -84,8 +89,8 @@
   // target's own group.
   // ownGroup: only the items of the nearest pool (what a learner picks from for this gap).
   NS.dragItems = function (zone, ownGroup) {
-    var all = Array.prototype.slice.call(document.querySelectorAll(DRAGGABLE)).filter(function (el) {
-      if (!isDraggable(el) || el.closest(NS.ORDER) || NS.itemValue(el) === '') return false;
+    var all = NS.draggables().filter(function (el) {
+      if (el.closest(NS.ORDER) || NS.itemValue(el) === '') return false;
       return !zones.some(function (z) { return z.contains(el); });
     });
     if (zone) {
